@@ -1,0 +1,15 @@
+"""Tests: fast hashing, in-memory email. SQLite unless DATABASE_URL points elsewhere (CI)."""
+import os
+
+from .base import *  # noqa: F401,F403
+from .base import BASE_DIR
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = BASE_DIR / ".test-media"
+# Tests that need a real worker set CELERY_TASK_ALWAYS_EAGER=0 and REDIS_URL (see .ci/run).
+CELERY_TASK_ALWAYS_EAGER = os.environ.get("CELERY_TASK_ALWAYS_EAGER", "1") == "1"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,35 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+from platform_core.urls import auth_patterns
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+api_patterns = [
+    path("", include("platform_core.api.urls")),
+    path("consortia/", include("consortia.api.urls")),
+    path("projects/", include("projects.api.urls")),
+    path("talent/", include("talent.api.urls")),
+    path("transfer/", include("transfer.api.urls")),
+    path("funds/", include("funds.api.urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
+]
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", include(api_patterns)),
+    path("api-auth/", include("rest_framework.urls")),
+    path("consortia/", include("consortia.urls")),
+    path("projects/", include("projects.urls")),
+    path("talent/", include("talent.urls")),
+    path("transfer/", include("transfer.urls")),
+    path("funds/", include("funds.urls")),
+    path("", include("platform_core.urls")),
+    *auth_patterns,
+]
+
+if settings.DEBUG:
+    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]

@@ -1,0 +1,54 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import NotificationPreference, Organisation, Role
+from .notifications import EVENT_TYPES
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = [
+            "name_zh", "name_en", "credit_code", "region", "industry_nodes", "fields",
+            "is_fortune_global_500", "is_china_top_500", "website", "description",
+        ]
+        widgets = {
+            "industry_nodes": forms.SelectMultiple(attrs={"size": 8}),
+            "fields": forms.SelectMultiple(attrs={"size": 8}),
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def validate_unique(self):
+        """Uniqueness of the credit code is checked by the service with a clearer message."""
+
+
+class MemberAddForm(forms.Form):
+    user = forms.CharField(label=_("Username or email"), max_length=254)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    title = forms.CharField(label=_("Job title"), max_length=100, required=False)
+
+
+class OrganisationFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds"))] + Organisation.Kind.choices)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Excel (.xlsx) or CSV file"))
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class NotificationPreferencesForm(forms.Form):
+    """One choice per registered event."""
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = dict(NotificationPreference.objects.filter(user=user).values_list("event", "delivery"))
+        for code, label in sorted(EVENT_TYPES.items()):
+            self.fields[code] = forms.ChoiceField(
+                label=label, choices=NotificationPreference.Delivery.choices,
+                initial=current.get(code, NotificationPreference.Delivery.IMMEDIATE),
+            )

@@ -1,0 +1,114 @@
+"""Import of organisations from Excel/CSV."""
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from .importing import Column, RowResult, TabularImporter
+from .models import IndustryNode, Organisation, Region
+from .permissions import require
+from .validators import normalise_credit_code, validate_credit_code
+
+TRUE_WORDS = {"1", "true", "yes", "y", "是", "√", "✓"}
+FALSE_WORDS = {"", "0", "false", "no", "n", "否"}
+KIND_WORDS = {
+    **{k: k for k in Organisation.Kind.values},
+    "企业": "enterprise", "高校": "university", "大学": "university", "科研院所": "institute",
+    "研究院": "institute", "政府": "government", "政府部门": "government", "金融机构": "financial",
+    "中介机构": "intermediary", "中介": "intermediary",
+}
+
+
+def parse_flag(value: str, label: str, errors: list[str]) -> bool:
+    word = value.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word not in FALSE_WORDS:
+        errors.append(_("%(column)s must be yes/no (是/否), not “%(value)s”.") % {"column": label, "value": value})
+    return False
+
+
+class OrganisationImporter(TabularImporter):
+    kind = "organisations"
+    columns = (
+        Column("name_zh", ("名称", "中文名称", "单位名称", "name")),
+        Column("kind", ("类型", "机构类型", "type")),
+        Column("credit_code", ("统一社会信用代码", "信用代码", "credit code"), required=False),
+        Column("name_en", ("英文名称", "english name"), required=False),
+        Column("region", ("地区", "地区代码", "region"), required=False),
+        Column("industry_nodes", ("产业链节点", "industry nodes"), required=False),
+        Column("is_fortune_global_500", ("世界500强", "fortune global 500"), required=False),
+        Column("is_china_top_500", ("中国500强", "china top 500"), required=False),
+        Column("website", ("网站", "website"), required=False),
+    )
+
+    def __init__(self, *, actor):
+        require(actor, "platform.import_organisations")
+        super().__init__(actor=actor)
+
+    def prepare(self, rows):
+        self.existing_codes = set(Organisation.objects.exclude(credit_code="").values_list("credit_code", flat=True))
+        self.regions = {}
+        for region in Region.objects.all():
+            self.regions[region.code] = region
+            self.regions[region.name_zh] = region
+        self.nodes = {node.code: node for node in IndustryNode.objects.all()}
+        self.codes_in_file: dict[str, int] = {}
+
+    def clean_row(self, row, row_number):
+        errors: list[str] = []
+        name = row.get("name_zh", "")
+        if not name:
+            errors.append(_("The Chinese name is empty."))
+        kind = KIND_WORDS.get(row.get("kind", "").strip().lower())
+        if kind is None:
+            errors.append(_("Unknown organisation type “%(value)s”.") % {"value": row.get("kind", "")})
+        code = normalise_credit_code(row.get("credit_code", ""))
+        if code:
+            try:
+                validate_credit_code(code)
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+            else:
+                if code in self.existing_codes:
+                    errors.append(_("An organisation with credit code %(code)s already exists.") % {"code": code})
+                elif code in self.codes_in_file:
+                    errors.append(_("Credit code %(code)s already appears in row %(row)s.")
+                                  % {"code": code, "row": self.codes_in_file[code]})
+                else:
+                    self.codes_in_file[code] = row_number
+        region = None
+        if row.get("region"):
+            region = self.regions.get(row["region"])
+            if region is None:
+                errors.append(_("Unknown region “%(value)s”.") % {"value": row["region"]})
+        nodes = []
+        for node_code in filter(None, (c.strip() for c in row.get("industry_nodes", "").replace("；", ";").split(";"))):
+            node = self.nodes.get(node_code)
+            if node is None:
+                errors.append(_("Unknown industry-chain node “%(value)s”.") % {"value": node_code})
+            else:
+                nodes.append(node)
+        data = {
+            "name_zh": name[:200], "name_en": row.get("name_en", "")[:200], "kind": kind,
+            "credit_code": code, "region": region, "website": row.get("website", ""),
+            "is_fortune_global_500": parse_flag(row.get("is_fortune_global_500", ""), _("Fortune Global 500"), errors),
+            "is_china_top_500": parse_flag(row.get("is_china_top_500", ""), _("China Top 500"), errors),
+        }
+        if not errors:
+            try:
+                Organisation(**data).full_clean(validate_unique=False)
+            except ValidationError as exc:
+                errors.extend(f"{k}: {'; '.join(v)}" for k, v in exc.message_dict.items())
+        return RowResult(row_number, data={**data, "nodes": nodes}, errors=errors)
+
+    def write(self, rows):
+        organisations = bulk_create_with_history(
+            [Organisation(**{k: v for k, v in r.data.items() if k != "nodes"}) for r in rows],
+            Organisation, default_user=self.actor,
+        )
+        through = Organisation.industry_nodes.through
+        through.objects.bulk_create(
+            [through(organisation_id=org.pk, industrynode_id=node.pk)
+             for org, r in zip(organisations, rows) for node in r.data["nodes"]]
+        )
+        return len(organisations), 0

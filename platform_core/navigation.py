@@ -1,0 +1,36 @@
+"""The main menu. Each app registers its entries in AppConfig.ready, so no app edits the base layout."""
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: object
+    url_name: str
+    icon: str = "circle"
+    order: int = 100
+    visible: Callable | None = None  # visible(user) -> bool; None means every signed-in user
+
+
+NAV_ITEMS: list[NavItem] = []
+
+
+def register_nav(label, url_name: str, *, icon: str = "circle", order: int = 100, visible=None) -> None:
+    NAV_ITEMS.append(NavItem(label, url_name, icon, order, visible))
+    NAV_ITEMS.sort(key=lambda item: item.order)
+
+
+def nav_for(user, current_path: str) -> list[dict]:
+    items = []
+    for item in NAV_ITEMS:
+        if item.visible is not None and not item.visible(user):
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        active = current_path.startswith(url) if url != "/" else current_path == "/"
+        items.append({"label": item.label, "url": url, "icon": item.icon, "active": active})
+    return items

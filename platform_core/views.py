@@ -1,0 +1,237 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import selectors, services, signoff
+from .audit import audit_trail
+from .forms import (
+    ImportForm, MemberAddForm, NotificationPreferencesForm, OrganisationFilterForm, OrganisationForm, RejectForm,
+)
+from .importers import OrganisationImporter
+from .importing import error_report_csv
+from .models import ImportRun, Membership, NotificationPreference, Organisation
+from .pages import add_service_errors, flash_service_error, paginate
+from .permissions import organisations_administered_by
+
+
+@login_required
+def home(request):
+    user = request.user
+    return render(request, "platform/home.html", {
+        "organisations": selectors.user_organisations(user),
+        "awaiting": signoff.signoffs_awaiting(user)[:10],
+        "notifications": selectors.unread_notifications(user)[:8],
+    })
+
+
+@login_required
+def organisation_list(request):
+    form = OrganisationFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    organisations = selectors.organisation_list(query=filters.get("q", ""), kind=filters.get("kind", ""))
+    return render(request, "platform/organisation_list.html", {
+        "form": form, "page": paginate(request, organisations), "total": organisations.count(),
+    })
+
+
+@login_required
+def organisation_detail(request, pk):
+    organisation = get_object_or_404(
+        Organisation.objects.select_related("region", "parent").prefetch_related("industry_nodes__chain", "fields"),
+        pk=pk,
+    )
+    user = request.user
+    can_manage = user.has_perm("platform.manage_members", organisation)
+    is_member = organisation.pk in {o.pk for o in selectors.user_organisations(user)}
+    members = None
+    if can_manage or is_member:
+        members = organisation.memberships.active().select_related("user").order_by("user__username", "role")
+    return render(request, "platform/organisation_detail.html", {
+        "organisation": organisation,
+        "members": members,
+        "can_edit": user.has_perm("platform.change_organisation", organisation),
+        "can_manage": can_manage,
+        "audit": audit_trail(organisation)[:20] if can_manage else None,
+        "units": organisation.units.all(),
+    })
+
+
+@login_required
+def organisation_edit(request, pk):
+    organisation = get_object_or_404(Organisation, pk=pk)
+    if not request.user.has_perm("platform.change_organisation", organisation):
+        raise PermissionDenied
+    form = OrganisationForm(request.POST or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k not in {"industry_nodes", "fields"}}
+        try:
+            # Re-read: ModelForm validation already copied the values onto `organisation`.
+            services.organisation_update(
+                actor=request.user, organisation=Organisation.objects.get(pk=pk),
+                industry_nodes=form.cleaned_data["industry_nodes"], fields=form.cleaned_data["fields"], **data,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Organisation saved."))
+            return redirect("platform:organisation-detail", pk=pk)
+    return render(request, "platform/organisation_form.html", {"form": form, "organisation": organisation})
+
+
+@login_required
+def my_organisation(request):
+    """The organisations the user administers, or belongs to, with their members."""
+    administered = organisations_administered_by(request.user)
+    if not request.user.is_staff and administered.count() == 1:
+        return redirect("platform:organisation-members", pk=administered.get().pk)
+    return render(request, "platform/my_organisation.html", {
+        "administered": administered if not request.user.is_staff else administered.none(),
+        "memberships": request.user.memberships.active().select_related("organisation"),
+    })
+
+
+@login_required
+def organisation_members(request, pk):
+    organisation = get_object_or_404(Organisation, pk=pk)
+    if not request.user.has_perm("platform.manage_members", organisation):
+        raise PermissionDenied
+    form = MemberAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.find_user(form.cleaned_data["user"])
+            services.membership_add(
+                actor=request.user, organisation=organisation, user=user,
+                role=form.cleaned_data["role"], title=form.cleaned_data["title"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("%(user)s was added.") % {"user": user})
+            return redirect("platform:organisation-members", pk=pk)
+    members = organisation.memberships.active().select_related("user").order_by("user__username", "role")
+    return render(request, "platform/organisation_members.html", {
+        "organisation": organisation, "members": members, "form": form,
+    })
+
+
+@login_required
+@require_POST
+def membership_remove(request, pk):
+    membership = get_object_or_404(Membership.objects.select_related("organisation", "user"), pk=pk)
+    if not request.user.has_perm("platform.manage_members", membership.organisation):
+        raise PermissionDenied
+    try:
+        services.membership_remove(actor=request.user, membership=membership)
+    except ValidationError as exc:
+        flash_service_error(request, exc)
+    else:
+        messages.success(request, _("Role removed."))
+    return redirect("platform:organisation-members", pk=membership.organisation_id)
+
+
+@login_required
+def notification_list(request):
+    notifications = request.user.notifications.all()
+    if request.GET.get("unread"):
+        notifications = notifications.filter(read_at__isnull=True)
+    return render(request, "platform/notification_list.html", {"page": paginate(request, notifications)})
+
+
+@login_required
+@require_POST
+def notification_read(request, pk):
+    notification = get_object_or_404(request.user.notifications, pk=pk)
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return redirect(notification.url or "platform:notifications")
+
+
+@login_required
+@require_POST
+def notification_read_all(request):
+    request.user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
+    return redirect("platform:notifications")
+
+
+@login_required
+def notification_preferences(request):
+    form = NotificationPreferencesForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        for event, delivery in form.cleaned_data.items():
+            NotificationPreference.objects.update_or_create(
+                user=request.user, event=event, defaults={"delivery": delivery}
+            )
+        messages.success(request, _("Notification preferences saved."))
+        return redirect("platform:notification-preferences")
+    return render(request, "platform/notification_preferences.html", {"form": form})
+
+
+@login_required
+def signoff_list(request):
+    return render(request, "platform/signoff_list.html", {
+        "awaiting": signoff.signoffs_awaiting(request.user).select_related("created_by"),
+        "page": paginate(request, signoff.signoffs_visible_to(request.user).select_related("created_by")),
+    })
+
+
+@login_required
+def signoff_detail(request, pk):
+    obj = get_object_or_404(signoff.signoffs_visible_to(request.user), pk=pk)
+    obj = signoff.signoffs_for(obj.target).get(pk=obj.pk)
+    reject_form = RejectForm(request.POST or None)
+    if request.method == "POST":
+        try:
+            if request.POST.get("verdict") == "approve":
+                signoff.signoff_sign(actor=request.user, request_id=obj.pk)
+                messages.success(request, _("You signed."))
+                return redirect("platform:signoff-detail", pk=pk)
+            if reject_form.is_valid():
+                signoff.signoff_reject(actor=request.user, request_id=obj.pk, reason=reject_form.cleaned_data["reason"])
+                messages.success(request, _("You rejected the decision; it goes back."))
+                return redirect("platform:signoff-detail", pk=pk)
+        except ValidationError as exc:
+            flash_service_error(request, exc)
+    return render(request, "platform/signoff_detail.html", {
+        "signoff": obj,
+        "can_sign": signoff.signoff_can_sign(obj, request.user),
+        "reject_form": reject_form,
+        "audit": audit_trail(obj),
+    })
+
+
+@login_required
+def organisation_import(request):
+    if not request.user.has_perm("platform.import_organisations"):
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        run = OrganisationImporter(actor=request.user).run(form.cleaned_data["file"])
+        return redirect("platform:import-detail", pk=run.pk)
+    runs = ImportRun.objects.filter(kind=OrganisationImporter.kind)[:10]
+    return render(request, "platform/import_form.html", {
+        "form": form, "runs": runs, "importer": OrganisationImporter, "title": _("Import organisations"),
+    })
+
+
+def _visible_import(request, pk):
+    runs = ImportRun.objects.all() if request.user.is_staff else ImportRun.objects.filter(actor=request.user)
+    return get_object_or_404(runs, pk=pk)
+
+
+@login_required
+def import_detail(request, pk):
+    return render(request, "platform/import_detail.html", {"run": _visible_import(request, pk)})
+
+
+@login_required
+def import_report(request, pk):
+    run = _visible_import(request, pk)
+    response = HttpResponse(error_report_csv(run), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="import-{run.pk}-report.csv"'
+    return response
