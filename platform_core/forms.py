@@ -6,6 +6,8 @@ from .notifications import EVENT_TYPES
 
 
 class OrganisationForm(forms.ModelForm):
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+
     class Meta:
         model = Organisation
         fields = [
@@ -17,9 +19,6 @@ class OrganisationForm(forms.ModelForm):
             "fields": forms.SelectMultiple(attrs={"size": 8}),
             "description": forms.Textarea(attrs={"rows": 4}),
         }
-
-    def validate_unique(self):
-        """Uniqueness of the credit code is checked by the service with a clearer message."""
 
 
 class MemberAddForm(forms.Form):

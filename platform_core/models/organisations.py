@@ -79,7 +79,8 @@ class Organisation(models.Model):
         verbose_name_plural = _("organisations")
         constraints = [
             models.UniqueConstraint(
-                fields=["credit_code"], condition=~Q(credit_code=""), name="organisation_unique_credit_code"
+                fields=["credit_code"], condition=~Q(credit_code=""), name="organisation_unique_credit_code",
+                violation_error_message=_("An organisation with this unified social credit code already exists."),
             ),
         ]
 
