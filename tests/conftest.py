@@ -84,5 +84,72 @@ def login(page, base_url: str, username: str, password: str = "pw") -> None:
     page.goto(f"{base_url}/accounts/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
+    page.click("main form button[type=submit]")
     page.wait_for_load_state("networkidle")
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker):
+    """A real `celery worker` process on Redis, sharing the PostgreSQL test database.
+
+    Runs where REDIS_URL is set and the database is PostgreSQL (CI); skipped on the
+    embedded SQLite default, whose in-memory test database another process cannot see.
+    Tests using it need `django_db(transaction=True)` so their rows are committed.
+    """
+    import subprocess
+    import sys
+    import time
+
+    from django.db import connection
+
+    from config.celery import app
+
+    if not os.environ.get("REDIS_URL") or connection.vendor != "postgresql":
+        pytest.skip("needs REDIS_URL and PostgreSQL (run by .ci/run)")
+    settings_dict = connection.settings_dict
+    database_url = "postgres://{USER}:{PASSWORD}@{HOST}:{PORT}/{NAME}".format(**{
+        **settings_dict, "PORT": settings_dict.get("PORT") or 5432,
+    })
+    env = {**os.environ, "DATABASE_URL": database_url, "CELERY_TASK_ALWAYS_EAGER": "0",
+           "DJANGO_SETTINGS_MODULE": "config.settings.test"}
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--loglevel=WARNING",
+         "--without-gossip", "--without-mingle", "--hostname=test-worker@%h"],
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if app.control.ping(timeout=1.0):
+                break
+            if worker.poll() is not None:
+                pytest.fail("the Celery worker exited at start-up")
+        else:
+            pytest.fail("the Celery worker did not answer within 60 s")
+        yield worker
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+
+
+@pytest.fixture
+def celery_not_eager(celery_worker_process):
+    """Send tasks to the real worker instead of running them in-process."""
+    from config.celery import app
+
+    app.conf.task_always_eager = False
+    yield celery_worker_process
+    app.conf.task_always_eager = True
+
+
+def wait_for(predicate, timeout: float = 30.0, interval: float = 0.2):
+    """Poll until `predicate()` is truthy (work done by another process); return its value."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"condition not met within {timeout} s")

@@ -1,4 +1,5 @@
 from django.contrib.auth import get_user_model
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..models import (
@@ -25,7 +26,8 @@ class MeSerializer(serializers.ModelSerializer):
         fields = ["id", "username", "display_name", "email", "phone", "is_staff", "memberships"]
         read_only_fields = ["id", "username", "is_staff", "memberships"]
 
-    def get_memberships(self, user):
+    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    def get_memberships(self, user) -> list[dict]:
         return [
             {"organisation": m.organisation_id, "organisation_name": m.organisation.name_zh, "role": m.role}
             for m in user.memberships.active().select_related("organisation")

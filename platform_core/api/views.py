@@ -9,7 +9,8 @@ from rest_framework.views import APIView
 from .. import selectors, services, signoff
 from ..importers import OrganisationImporter
 from ..models import (
-    IndustryChain, IndustryNode, Membership, Notification, NotificationPreference, Organisation, Region, TechField,
+    ImportRun, IndustryChain, IndustryNode, Notification, NotificationPreference, Organisation, Region,
+    SignoffRequest, TechField,
 )
 from ..permissions import organisations_administered_by
 from . import serializers as s
@@ -114,6 +115,7 @@ class MembershipViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, views
 
 
 class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Notification.objects.none()  # for the schema; get_queryset scopes to the user
     serializer_class = s.NotificationSerializer
     filterset_fields = ["event"]
 
@@ -137,6 +139,7 @@ class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class NotificationPreferenceViewSet(viewsets.ModelViewSet):
+    queryset = NotificationPreference.objects.none()
     serializer_class = s.NotificationPreferenceSerializer
     pagination_class = None
 
@@ -153,6 +156,7 @@ class NotificationPreferenceViewSet(viewsets.ModelViewSet):
 class SignoffViewSet(viewsets.ReadOnlyModelViewSet):
     """Joint sign-off requests you sign, requested, or (staff) all. `?awaiting=1` for your queue."""
 
+    queryset = SignoffRequest.objects.none()
     serializer_class = s.SignoffRequestSerializer
     filterset_fields = ["kind", "status"]
 
@@ -183,11 +187,10 @@ class SignoffViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class ImportRunViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = ImportRun.objects.none()
     serializer_class = s.ImportRunSerializer
     filterset_fields = ["kind"]
 
     def get_queryset(self):
-        from ..models import ImportRun
-
         qs = ImportRun.objects.all()
         return qs if self.request.user.is_staff else qs.filter(actor=self.request.user)

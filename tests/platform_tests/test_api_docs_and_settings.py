@@ -1,0 +1,45 @@
+import os
+import subprocess
+import sys
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_openapi_schema_and_docs_are_served_locally(client, researcher):
+    client.force_login(researcher)
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/json")
+    assert schema.status_code == 200
+    paths = schema.json()["paths"]
+    for path in ["/api/organisations/", "/api/memberships/", "/api/industry-chains/", "/api/signoffs/{id}/sign/"]:
+        assert path in paths
+    docs = client.get("/api/docs/").content.decode()
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in docs
+    assert "cdn" not in docs.lower() and "unpkg" not in docs.lower()
+
+
+def test_token_authentication(api, researcher):
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.create(user=researcher)
+    assert api.get("/api/me/").status_code in (401, 403)
+    response = api.get("/api/me/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert response.status_code == 200 and response.json()["username"] == "researcher"
+
+
+def test_production_settings_fail_fast_without_database_and_redis():
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY"}}
+    env.update(DJANGO_SETTINGS_MODULE="config.settings.production", SECRET_KEY="x" * 60)
+    result = subprocess.run([sys.executable, "manage.py", "check"], env=env, capture_output=True, text=True)
+    assert result.returncode != 0 and "DATABASE_URL" in result.stderr
+
+
+def test_production_settings_pass_deploy_check():
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {**env, "DJANGO_SETTINGS_MODULE": "config.settings.production",
+           "SECRET_KEY": "k3y-" + "z" * 60, "DATABASE_URL": "postgres://u:p@127.0.0.1:5432/db",
+           "REDIS_URL": "redis://127.0.0.1:6379/0", "ALLOWED_HOSTS": "platform.example.cn"}
+    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+                            env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
