@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import NotificationPreference, Organisation, Role
+from .models import IndustryChain, NotificationPreference, Organisation, Region, Role
 from .notifications import EVENT_TYPES
 
 
@@ -30,6 +30,10 @@ class MemberAddForm(forms.Form):
 class OrganisationFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds"))] + Organisation.Kind.choices)
+    region = forms.ModelChoiceField(label=_("Region"), required=False, queryset=Region.objects.filter(parent=None),
+                                    empty_label=_("All regions"))
+    chain = forms.ModelChoiceField(label=_("Industry chain"), required=False, queryset=IndustryChain.objects.all(),
+                                   empty_label=_("All chains"))
 
 
 class ImportForm(forms.Form):

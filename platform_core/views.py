@@ -33,7 +33,10 @@ def home(request):
 def organisation_list(request):
     form = OrganisationFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    organisations = selectors.organisation_list(query=filters.get("q", ""), kind=filters.get("kind", ""))
+    organisations = selectors.organisation_list(
+        query=filters.get("q", ""), kind=filters.get("kind", ""), region=filters.get("region"),
+        chain=filters.get("chain"),
+    )
     return render(request, "platform/organisation_list.html", {
         "form": form, "page": paginate(request, organisations), "total": organisations.count(),
     })

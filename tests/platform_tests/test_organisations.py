@@ -113,3 +113,20 @@ def test_page_edit_shows_duplicate_code_error(client, enterprise_admin, enterpri
     assert "alert-danger" in response.content.decode()
     enterprise.refresh_from_db()
     assert enterprise.credit_code != VALID
+
+
+def test_directory_page_filters_by_kind_region_and_chain(client, researcher):
+    from tests.factories import IndustryNodeFactory, RegionFactory
+
+    xian = RegionFactory(code="610100", name_zh="西安市")
+    node = IndustryNodeFactory()
+    in_chain = OrganisationFactory(name_zh="链上企业", region=xian)
+    in_chain.industry_nodes.add(node)
+    OrganisationFactory(name_zh="别的企业")
+    client.force_login(researcher)
+    by_chain = client.get(f"/organisations/?chain={node.chain_id}").content.decode()
+    assert "链上企业" in by_chain and "别的企业" not in by_chain
+    by_region = client.get(f"/organisations/?region={xian.pk}").content.decode()
+    assert "链上企业" in by_region and "别的企业" not in by_region
+    by_kind = client.get("/organisations/?kind=university").content.decode()
+    assert "长安理工大学" in by_kind and "链上企业" not in by_kind
