@@ -1,4 +1,7 @@
-"""The main menu. Each app registers its entries in AppConfig.ready, so no app edits the base layout."""
+"""The main menu and the home-page panels.
+
+Each app registers its entries in AppConfig.ready, so no app edits the base layout or the home page.
+"""
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -34,3 +37,28 @@ def nav_for(user, current_path: str) -> list[dict]:
         active = current_path.startswith(url) if url != "/" else current_path == "/"
         items.append({"label": item.label, "url": url, "icon": item.icon, "active": active})
     return items
+
+
+@dataclass(frozen=True)
+class HomePanel:
+    template: str
+    context: Callable  # context(request) -> dict for the panel template
+    order: int = 100
+    visible: Callable | None = None
+
+
+HOME_PANELS: list[HomePanel] = []
+
+
+def register_home_panel(template: str, context, *, order: int = 100, visible=None) -> None:
+    """Add a card to the home page; `visible(user)` decides who sees it (None: everyone signed in)."""
+    HOME_PANELS.append(HomePanel(template, context, order, visible))
+    HOME_PANELS.sort(key=lambda panel: panel.order)
+
+
+def home_panels_for(request) -> list[dict]:
+    return [
+        {"template": panel.template, **panel.context(request)}
+        for panel in HOME_PANELS
+        if panel.visible is None or panel.visible(request.user)
+    ]

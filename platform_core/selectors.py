@@ -35,3 +35,14 @@ def user_organisations(user):
 
 def unread_notifications(user):
     return Notification.objects.filter(recipient=user, read_at__isnull=True)
+
+
+def members_by_person(organisation) -> list[dict]:
+    """Active members of an organisation, one entry per person with all their roles."""
+    people: dict[int, dict] = {}
+    for membership in organisation.memberships.active().select_related("user").order_by("user__username", "role"):
+        entry = people.setdefault(membership.user_id, {"user": membership.user, "titles": [], "roles": []})
+        entry["roles"].append(membership.get_role_display())
+        if membership.title and membership.title not in entry["titles"]:
+            entry["titles"].append(membership.title)
+    return list(people.values())

@@ -15,6 +15,7 @@ from .forms import (
 from .importers import OrganisationImporter
 from .importing import error_report_csv
 from .models import ImportRun, Membership, NotificationPreference, Organisation
+from .navigation import home_panels_for
 from .pages import add_service_errors, flash_service_error, paginate
 from .permissions import organisations_administered_by
 
@@ -26,6 +27,7 @@ def home(request):
         "organisations": selectors.user_organisations(user),
         "awaiting": signoff.signoffs_awaiting(user)[:10],
         "notifications": selectors.unread_notifications(user)[:8],
+        "panels": home_panels_for(request),
     })
 
 
@@ -53,7 +55,7 @@ def organisation_detail(request, pk):
     is_member = organisation.pk in {o.pk for o in selectors.user_organisations(user)}
     members = None
     if can_manage or is_member:
-        members = organisation.memberships.active().select_related("user").order_by("user__username", "role")
+        members = selectors.members_by_person(organisation)
     return render(request, "platform/organisation_detail.html", {
         "organisation": organisation,
         "members": members,
