@@ -233,7 +233,7 @@ def shared_hire_update(*, actor, hire: SharedHire, position: str, annual_cost: D
     return hire
 
 
-def _share_specs(hire: SharedHire) -> list[ShareSpec]:
+def share_specs_of(hire: SharedHire) -> list[ShareSpec]:
     return [ShareSpec(s.organisation, s.salary_percent, s.time_percent)
             for s in hire.shares.select_related("organisation")]
 
@@ -260,7 +260,7 @@ def shared_hire_submit(*, actor, hire: SharedHire) -> SharedHire:
         raise ValidationError(_("Only a draft agreement can be sent for signature; this one is %(status)s.")
                               % {"status": hire.get_status_display()})
     _validate_agreement(talent=hire.talent, university=hire.university, annual_cost=hire.annual_cost,
-                        start_date=hire.start_date, end_date=hire.end_date, shares=_share_specs(hire),
+                        start_date=hire.start_date, end_date=hire.end_date, shares=share_specs_of(hire),
                         exclude_pk=hire.pk)
     signoff_open(
         actor=actor, target=hire, kind=AGREEMENT_DECISION,
@@ -268,7 +268,7 @@ def shared_hire_submit(*, actor, hire: SharedHire) -> SharedHire:
         parties=_signing_parties(hire),
         summary=_("%(start)s to %(end)s, annual package %(cost)s CNY.")
         % {"start": hire.start_date, "end": hire.end_date, "cost": hire.annual_cost},
-        payload={"shares": _share_summary(_share_specs(hire))},
+        payload={"shares": _share_summary(share_specs_of(hire))},
         url=f"/talent/shared-hires/{hire.pk}/",
     )
     hire.status = SharedHire.Status.SIGNING
@@ -327,7 +327,7 @@ def shared_hire_renew(*, actor, hire: SharedHire, end_date: date, annual_cost: D
     return shared_hire_create(
         actor=actor, talent=hire.talent, university=hire.university, position=hire.position,
         annual_cost=annual_cost if annual_cost is not None else hire.annual_cost,
-        start_date=hire.end_date + timedelta(days=1), end_date=end_date, shares=_share_specs(hire),
+        start_date=hire.end_date + timedelta(days=1), end_date=end_date, shares=share_specs_of(hire),
         notes=hire.notes, renewal_of=hire,
     )
 
