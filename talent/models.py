@@ -5,6 +5,7 @@
 use part of the researcher's time, a government agency subsidises a share, and the
 agreement takes effect once every party has signed (platform sign-off).
 """
+import json
 from decimal import Decimal
 
 from django.conf import settings
@@ -16,6 +17,14 @@ from simple_history.models import HistoricalRecords
 from platform_core.models import IndustryNode, Organisation, TechField
 
 HUNDRED = Decimal("100")
+
+
+class UnicodeJSONEncoder(json.JSONEncoder):
+    """Store Chinese keywords as text, not \\u escapes, so that `icontains` finds them on SQLite too."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["ensure_ascii"] = False
+        super().__init__(*args, **kwargs)
 
 
 class TalentProfile(models.Model):
@@ -40,12 +49,12 @@ class TalentProfile(models.Model):
     title = models.CharField(_("title"), max_length=100, blank=True)
     is_overseas = models.BooleanField(_("overseas high-level talent"), default=False)
     country = models.CharField(_("country or region of origin"), max_length=60, blank=True)
-    expertise = models.JSONField(_("expertise keywords"), default=list, blank=True)
+    expertise = models.JSONField(_("expertise keywords"), default=list, blank=True, encoder=UnicodeJSONEncoder)
     fields = models.ManyToManyField(TechField, blank=True, related_name="talent_profiles",
                                     verbose_name=_("technology fields"))
     industry_nodes = models.ManyToManyField(IndustryNode, blank=True, related_name="talent_profiles",
                                             verbose_name=_("industry-chain positions"))
-    languages = models.JSONField(_("languages"), default=list, blank=True)
+    languages = models.JSONField(_("languages"), default=list, blank=True, encoder=UnicodeJSONEncoder)
     availability = models.CharField(_("availability"), max_length=12, choices=Availability.choices,
                                     default=Availability.AVAILABLE)
     biography = models.TextField(_("biography"), blank=True)

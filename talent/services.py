@@ -123,6 +123,12 @@ SHARE_ROLE_BY_KIND = {
 }
 
 
+def _percent(value: Decimal) -> str:
+    """45.50 → "45.5", 90.00 → "90" (never "9E+1")."""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def _validate_agreement(*, talent: TalentProfile, university: Organisation, annual_cost: Decimal, start_date: date,
                         end_date: date, shares: Sequence[ShareSpec], exclude_pk=None) -> None:
     """Every rule of an agreement; raises one ValidationError listing what is wrong."""
@@ -161,18 +167,17 @@ def _validate_agreement(*, talent: TalentProfile, university: Organisation, annu
     salary_total = sum((s.salary_percent for s in shares), Decimal(0))
     if shares and salary_total != HUNDRED:
         add("__all__", _("The shares of the package add up to %(total)s%%; they must add up to exactly 100%%.")
-            % {"total": salary_total.normalize()})
+            % {"total": _percent(salary_total)})
     time_total = sum((s.time_percent for s in shares), Decimal(0))
     if time_total > HUNDRED:
         add("__all__", _("The enterprises' working time adds up to %(total)s%%; it cannot be more than 100%%.")
-            % {"total": time_total.normalize()})
+            % {"total": _percent(time_total)})
     elif start_date and end_date and end_date > start_date:
         committed = selectors.overlapping_enterprise_time(talent, start_date, end_date, exclude_pk=exclude_pk)
         if committed + time_total > HUNDRED:
             add("__all__", _("%(talent)s already gives %(committed)s%% of the time to enterprises under another "
                              "agreement in this period; with this one it would be %(total)s%%, over 100%%.")
-                % {"talent": talent, "committed": committed.normalize(),
-                   "total": (committed + time_total).normalize()})
+                % {"talent": talent, "committed": _percent(committed), "total": _percent(committed + time_total)})
     if errors:
         raise ValidationError(errors)
 
