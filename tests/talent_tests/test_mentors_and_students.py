@@ -28,10 +28,10 @@ def test_appoint_an_enterprise_mentor(cast):
 def test_mentor_from_the_wrong_side_is_refused(cast):
     with pytest.raises(ValidationError) as exc:
         cast.mentor(organisation=cast.university)
-    assert "must come from an enterprise" in str(exc.value)
+    assert "企业导师必须来自企业" in str(exc.value)
     with pytest.raises(ValidationError) as exc:
         cast.mentor(user=cast.professor)  # a university researcher is not a member of the enterprise
-    assert "is not a member of" in str(exc.value)
+    assert "不是 秦岭新能源 的成员" in str(exc.value)
     with pytest.raises(ValidationError):
         cast.mentor(term_end=date(2024, 1, 1))
     assert EnterpriseMentor.objects.count() == 0
@@ -59,7 +59,7 @@ def test_student_with_two_university_mentors_is_refused(cast):
     second_professor = member(cast.university, Role.RESEARCHER, username="prof2")
     with pytest.raises(ValidationError) as exc:
         assign(cast, mentor, university_mentor=second_professor)
-    assert "already has a university mentor" in str(exc.value)
+    assert "已有校内导师" in str(exc.value)
     assert DualMentorAssignment.objects.count() == 1
 
 
@@ -78,7 +78,7 @@ def test_dates_and_mentor_term_are_checked(cast):
     mentor = cast.mentor(term_start=date(2024, 9, 1), term_end=date(2025, 8, 31))
     with pytest.raises(ValidationError) as exc:
         assign(cast, mentor)
-    assert "does not cover" in str(exc.value)
+    assert "未覆盖培养开始日期" in str(exc.value)
     with pytest.raises(ValidationError) as exc:
         assign(cast, mentor, start_date=date(2025, 1, 1), expected_graduation=date(2024, 6, 30))
     assert "expected_graduation" in exc.value.message_dict

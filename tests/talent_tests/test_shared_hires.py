@@ -64,8 +64,8 @@ def test_only_enterprises_get_time_and_at_least_one_enterprise_pays(cast):
     with pytest.raises(ValidationError) as exc:
         cast.hire(shares=[ShareSpec(cast.government, Decimal("100"), Decimal("10"))])
     messages = " ".join(exc.value.messages)
-    assert "only enterprises are allocated working time" in messages
-    assert "At least one enterprise must pay" in messages
+    assert "只有企业可以分配工作时间" in messages
+    assert "至少需要一家企业分担薪酬" in messages
     assert_nothing_created()
 
 
