@@ -1,0 +1,193 @@
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from platform_core.models import Organisation, TechField
+from platform_core.services import find_user
+
+from .models import DualMentorAssignment, EnterpriseMentor, SharedHire, TalentEvidence, TalentProfile
+from .services import ShareSpec
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class UserLookupField(forms.CharField):
+    """A user given by username or email."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 254)
+        kwargs.setdefault("help_text", _("Username or email"))
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        try:
+            return find_user(value)
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict["user"]) from exc
+
+    def prepare_value(self, value):
+        return getattr(value, "username", value)
+
+
+class TalentPoolFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    field = forms.ModelChoiceField(label=_("Technology field"), queryset=TechField.objects.all(), required=False)
+    availability = forms.ChoiceField(label=_("Availability"), required=False,
+                                     choices=[("", _("Any"))] + TalentProfile.Availability.choices)
+
+
+class TalentProfileForm(forms.ModelForm):
+    user = UserLookupField(label=_("Platform account"), required=False)
+    expertise = forms.CharField(label=_("Expertise keywords"), required=False,
+                                help_text=_("Separate keywords with commas."))
+    languages = forms.CharField(label=_("Languages"), required=False, help_text=_("Separate with commas."))
+
+    class Meta:
+        model = TalentProfile
+        fields = ["name_zh", "name_en", "organisation", "user", "title", "is_overseas", "country", "expertise",
+                  "fields", "industry_nodes", "languages", "availability", "biography"]
+        widgets = {"fields": forms.SelectMultiple(attrs={"size": 6}),
+                   "industry_nodes": forms.SelectMultiple(attrs={"size": 6}),
+                   "biography": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, organisations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["organisation"]
+            self.initial["expertise"] = ", ".join(self.instance.expertise)
+            self.initial["languages"] = ", ".join(self.instance.languages)
+        else:
+            self.fields["organisation"].queryset = organisations
+
+    def _post_clean(self):
+        """The service validates and saves; the ModelForm must not copy values onto the instance."""
+
+
+class EvidenceForm(forms.ModelForm):
+    class Meta:
+        model = TalentEvidence
+        fields = ["kind", "title", "year", "identifier", "url", "summary"]
+        widgets = {"summary": forms.Textarea(attrs={"rows": 3})}
+
+    def _post_clean(self):
+        """Validated by the service."""
+
+
+class SharedHireForm(forms.ModelForm):
+    class Meta:
+        model = SharedHire
+        fields = ["talent", "university", "position", "annual_cost", "start_date", "end_date", "notes"]
+        widgets = {"start_date": DATE, "end_date": DATE, "notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, universities=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["talent"], self.fields["university"]
+        else:
+            self.fields["university"].queryset = universities
+
+    def _post_clean(self):
+        """Validated by the service (dates and shares together)."""
+
+
+class ShareForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("Party"), required=False,
+        queryset=Organisation.objects.of_kind(Organisation.Kind.ENTERPRISE, Organisation.Kind.GOVERNMENT,
+                                              Organisation.Kind.UNIVERSITY).filter(parent__isnull=True),
+    )
+    salary_percent = forms.DecimalField(label=_("Share of package (%)"), max_digits=5, decimal_places=2,
+                                        required=False, min_value=0, max_value=100)
+    time_percent = forms.DecimalField(label=_("Share of working time (%)"), max_digits=5, decimal_places=2,
+                                      required=False, min_value=0, max_value=100)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("organisation") and data.get("salary_percent") is None:
+            self.add_error("salary_percent", _("Give this party's share of the package."))
+        if not data.get("organisation") and (data.get("salary_percent") or data.get("time_percent")):
+            self.add_error("organisation", _("Choose the party for this share."))
+        return data
+
+
+ShareFormSet = forms.formset_factory(ShareForm, extra=0, min_num=4)
+
+
+def share_specs(formset) -> list[ShareSpec]:
+    return [
+        ShareSpec(f.cleaned_data["organisation"], f.cleaned_data["salary_percent"],
+                  f.cleaned_data.get("time_percent") or Decimal("0"))
+        for f in formset.forms if f.cleaned_data.get("organisation")
+    ]
+
+
+def share_initial(hire) -> list[dict]:
+    return [{"organisation": s.organisation, "salary_percent": s.salary_percent, "time_percent": s.time_percent}
+            for s in hire.shares.all()]
+
+
+class RenewForm(forms.Form):
+    end_date = forms.DateField(label=_("New contract end"), widget=DATE)
+    annual_cost = forms.DecimalField(label=_("Annual package (CNY)"), max_digits=16, decimal_places=2,
+                                     required=False, help_text=_("Leave blank to keep the current package."))
+
+
+class TerminateForm(forms.Form):
+    on_date = forms.DateField(label=_("Terminated on"), widget=DATE)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CostReportFilterForm(forms.Form):
+    organisation = forms.ModelChoiceField(label=_("Party"), queryset=Organisation.objects.all(), required=False)
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=1900, max_value=2100)
+
+
+class MentorForm(forms.ModelForm):
+    user = UserLookupField(label=_("Mentor"))
+
+    class Meta:
+        model = EnterpriseMentor
+        fields = ["user", "organisation", "university", "title", "fields", "expertise", "term_start", "term_end"]
+        widgets = {"term_start": DATE, "term_end": DATE, "fields": forms.SelectMultiple(attrs={"size": 6}),
+                   "expertise": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, universities=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["university"].queryset = universities
+        self.fields["organisation"].queryset = Organisation.objects.of_kind(Organisation.Kind.ENTERPRISE)
+
+    def _post_clean(self):
+        """Validated by the service."""
+
+
+class AssignmentForm(forms.ModelForm):
+    student = UserLookupField(label=_("Student"))
+    university_mentor = UserLookupField(label=_("University mentor"))
+
+    class Meta:
+        model = DualMentorAssignment
+        fields = ["student", "degree", "university", "university_mentor", "enterprise_mentor", "placement_kind",
+                  "placement_label", "placement_ref_id", "thesis_topic", "start_date", "expected_graduation"]
+        widgets = {"start_date": DATE, "expected_graduation": DATE}
+
+    def __init__(self, *args, universities=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["university"].queryset = universities
+        self.fields["enterprise_mentor"].queryset = EnterpriseMentor.objects.filter(university__in=universities) \
+            .select_related("user", "organisation")
+
+    def _post_clean(self):
+        """Validated by the service."""
+
+
+class CloseAssignmentForm(forms.Form):
+    status = forms.ChoiceField(label=_("Outcome"), choices=[
+        (DualMentorAssignment.Status.GRADUATED, DualMentorAssignment.Status.GRADUATED.label),
+        (DualMentorAssignment.Status.WITHDRAWN, DualMentorAssignment.Status.WITHDRAWN.label),
+    ])
+    on_date = forms.DateField(label=_("Date"), widget=DATE)

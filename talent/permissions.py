@@ -1,0 +1,85 @@
+"""Who may do what in 一共享. Pages, API and services all ask these rules.
+
+University HR is modelled by the core roles ORG_ADMIN and TTO_STAFF of the
+university (the office that recruits, signs agreements and appoints mentors).
+"""
+import rules
+
+from platform_core.models import Membership, Organisation, Role
+from platform_core.permissions import has_role, is_platform_admin
+
+UNIVERSITY_HR_ROLES = (Role.ORG_ADMIN, Role.TTO_STAFF)
+ENTERPRISE_SIGNER_ROLES = (Role.ORG_ADMIN, Role.RD_MANAGER)
+GOVERNMENT_SIGNER_ROLES = (Role.ORG_ADMIN, Role.PROGRAM_OFFICER)
+UNIVERSITY_MENTOR_ROLES = (Role.RESEARCHER, Role.MENTOR)
+
+
+def organisation_and_units(organisation) -> list[int]:
+    """A university and its schools: a school's members belong to the university too."""
+    return [organisation.pk, *organisation.units.values_list("pk", flat=True)]
+
+
+def belongs_to(user, organisation, *roles) -> bool:
+    memberships = Membership.objects.active().filter(user=user, organisation_id__in=organisation_and_units(organisation))
+    if roles:
+        memberships = memberships.filter(role__in=roles)
+    return memberships.exists()
+
+
+@rules.predicate
+def is_university_hr(user, organisation):
+    return (organisation is not None and organisation.kind == Organisation.Kind.UNIVERSITY
+            and has_role(user, organisation, *UNIVERSITY_HR_ROLES))
+
+
+@rules.predicate
+def can_edit_profile(user, profile):
+    return profile.user_id == user.pk or has_role(user, profile.organisation, *UNIVERSITY_HR_ROLES)
+
+
+@rules.predicate
+def is_hire_party_member(user, hire):
+    party_ids = {hire.university_id, *hire.shares.values_list("organisation_id", flat=True)}
+    return hire.talent.user_id == user.pk or Membership.objects.active().filter(
+        user=user, organisation_id__in=party_ids).exists()
+
+
+@rules.predicate
+def is_hire_university_hr(user, hire):
+    return is_university_hr(user, hire.university)
+
+
+@rules.predicate
+def is_mentor_university_hr(user, mentor):
+    return is_university_hr(user, mentor.university)
+
+
+@rules.predicate
+def is_assignment_participant(user, assignment):
+    return (
+        user.pk in {assignment.student_id, assignment.university_mentor_id, assignment.enterprise_mentor.user_id}
+        or has_role(user, assignment.university, *UNIVERSITY_HR_ROLES)
+        or has_role(user, assignment.enterprise, *ENTERPRISE_SIGNER_ROLES)
+    )
+
+
+@rules.predicate
+def is_assignment_university_hr(user, assignment):
+    return is_university_hr(user, assignment.university)
+
+
+rules.add_perm("talent.view_talentprofile", rules.is_authenticated)
+rules.add_perm("talent.add_talentprofile", is_platform_admin | is_university_hr)
+rules.add_perm("talent.change_talentprofile", is_platform_admin | can_edit_profile)
+
+rules.add_perm("talent.add_sharedhire", is_platform_admin | is_university_hr)
+rules.add_perm("talent.view_sharedhire", is_platform_admin | is_hire_party_member)
+rules.add_perm("talent.change_sharedhire", is_platform_admin | is_hire_university_hr)
+
+rules.add_perm("talent.view_enterprisementor", rules.is_authenticated)
+rules.add_perm("talent.add_enterprisementor", is_platform_admin | is_university_hr)
+rules.add_perm("talent.change_enterprisementor", is_platform_admin | is_mentor_university_hr)
+
+rules.add_perm("talent.add_dualmentorassignment", is_platform_admin | is_university_hr)
+rules.add_perm("talent.view_dualmentorassignment", is_platform_admin | is_assignment_participant)
+rules.add_perm("talent.change_dualmentorassignment", is_platform_admin | is_assignment_university_hr)

@@ -1,0 +1,309 @@
+"""Reads of 一共享: visibility, the talent pool search, cost reports and dashboard counts."""
+import calendar
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Q
+
+from platform_core.models import Membership
+from platform_core.permissions import is_platform_admin, member_organisation_ids
+
+from .models import DualMentorAssignment, EnterpriseMentor, HireShare, SharedHire, TalentProfile
+from .permissions import ENTERPRISE_SIGNER_ROLES, UNIVERSITY_HR_ROLES
+
+CENT = Decimal("0.01")
+OPEN_HIRE_STATUSES = (SharedHire.Status.SIGNING, SharedHire.Status.IN_EFFECT)
+
+
+# Visibility
+
+
+def talent_profiles_visible_to(user):
+    """The talent pool is open to every signed-in user."""
+    if not user.is_authenticated:
+        return TalentProfile.objects.none()
+    return TalentProfile.objects.select_related("organisation", "user")
+
+
+def talent_pool_search(user, *, query: str = "", field=None, availability: str = "", overseas: bool | None = None):
+    qs = talent_profiles_visible_to(user)
+    if query:
+        # Keywords live in a JSON list; icontains on its text finds them in SQLite and PostgreSQL alike.
+        qs = qs.filter(
+            Q(name_zh__icontains=query) | Q(name_en__icontains=query) | Q(title__icontains=query)
+            | Q(expertise__icontains=query) | Q(biography__icontains=query) | Q(evidence__title__icontains=query)
+        ).distinct()
+    if field:
+        qs = qs.filter(Q(fields=field) | Q(fields__parent=field)).distinct()
+    if availability:
+        qs = qs.filter(availability=availability)
+    if overseas is not None:
+        qs = qs.filter(is_overseas=overseas)
+    return qs
+
+
+def shared_hires_visible_to(user):
+    """Hires where the user is a member of a party (the university or a share holder), or is the talent."""
+    qs = SharedHire.objects.select_related("talent", "university")
+    if is_platform_admin(user):
+        return qs
+    org_ids = member_organisation_ids(user)
+    return qs.filter(
+        Q(university_id__in=org_ids) | Q(shares__organisation_id__in=org_ids) | Q(talent__user=user)
+    ).distinct()
+
+
+def enterprise_mentors_visible_to(user):
+    """The mentor pool is open to every signed-in user."""
+    if not user.is_authenticated:
+        return EnterpriseMentor.objects.none()
+    return EnterpriseMentor.objects.select_related("user", "organisation", "university")
+
+
+def assignments_visible_to(user):
+    """Students see theirs, mentors the students they mentor, university HR and enterprise managers their sides'."""
+    qs = DualMentorAssignment.objects.select_related(
+        "student", "university", "university_mentor", "enterprise_mentor__user", "enterprise"
+    )
+    if is_platform_admin(user):
+        return qs
+    hr_orgs = member_organisation_ids(user, *UNIVERSITY_HR_ROLES)
+    enterprise_orgs = member_organisation_ids(user, *ENTERPRISE_SIGNER_ROLES)
+    return qs.filter(
+        Q(student=user) | Q(university_mentor=user) | Q(enterprise_mentor__user=user)
+        | Q(university_id__in=hr_orgs) | Q(enterprise_id__in=enterprise_orgs)
+    )
+
+
+def my_assignments(user):
+    """The assignments in which the user is the student or one of the two mentors."""
+    return assignments_visible_to(user).filter(
+        Q(student=user) | Q(university_mentor=user) | Q(enterprise_mentor__user=user)
+    )
+
+
+def signatories_of(organisation, roles) -> list:
+    return [m.user for m in Membership.objects.active().filter(organisation=organisation, role__in=roles)
+            .select_related("user").order_by("user_id").distinct()]
+
+
+def universities_for_hr(user):
+    """Universities where the user may recruit, appoint mentors and assign students."""
+    from platform_core.models import Organisation
+
+    qs = Organisation.objects.of_kind(Organisation.Kind.UNIVERSITY)
+    if is_platform_admin(user):
+        return qs.filter(parent__isnull=True)
+    return qs.filter(pk__in=member_organisation_ids(user, *UNIVERSITY_HR_ROLES))
+
+
+def is_hr_anywhere(user) -> bool:
+    return is_platform_admin(user) or universities_for_hr(user).exists()
+
+
+# Cost split: prorated by contract months in each calendar year
+
+
+def contract_months_in_year(start: date, end: date, year: int) -> Decimal:
+    """Months of the contract [start, end] (both inclusive) inside `year`; part months count by days."""
+    first, last = max(start, date(year, 1, 1)), min(end, date(year, 12, 31))
+    months = Decimal(0)
+    if first > last:
+        return months
+    for month in range(first.month, last.month + 1):
+        days_in_month = calendar.monthrange(year, month)[1]
+        covered_from = max(first, date(year, month, 1))
+        covered_to = min(last, date(year, month, days_in_month))
+        months += Decimal((covered_to - covered_from).days + 1) / Decimal(days_in_month)
+    return months
+
+
+@dataclass(frozen=True)
+class CostLine:
+    hire: SharedHire
+    year: int
+    share: HireShare
+    months: Decimal
+    amount: Decimal
+
+
+def hire_contract_end(hire: SharedHire) -> date:
+    return hire.terminated_on or hire.end_date
+
+
+def hire_cost_lines(hire: SharedHire) -> list[CostLine]:
+    """Each party's cost in each calendar year of the contract, in CNY.
+
+    The year's total is rounded to the cent first and the last party takes the
+    rounding remainder, so the parties' amounts always add up to the year's total.
+    """
+    shares = list(hire.shares.select_related("organisation").order_by("id"))
+    end = hire_contract_end(hire)
+    lines = []
+    for year in range(hire.start_date.year, end.year + 1):
+        months = contract_months_in_year(hire.start_date, end, year)
+        year_total = (hire.annual_cost * months / 12).quantize(CENT, ROUND_HALF_UP)
+        allocated = Decimal(0)
+        for index, share in enumerate(shares):
+            if index == len(shares) - 1:
+                amount = year_total - allocated
+            else:
+                amount = (year_total * share.salary_percent / 100).quantize(CENT, ROUND_HALF_UP)
+            allocated += amount
+            lines.append(CostLine(hire, year, share, months.quantize(CENT, ROUND_HALF_UP), amount))
+    return lines
+
+
+def cost_report(hires) -> list[dict]:
+    """Cost per party per year over several hires: [{organisation, role, year, hires, amount}]."""
+    totals: dict[tuple, dict] = {}
+    for hire in hires:
+        for line in hire_cost_lines(hire):
+            key = (line.share.organisation_id, line.year)
+            row = totals.setdefault(key, {
+                "organisation": line.share.organisation, "role": line.share.get_role_display(),
+                "year": line.year, "hires": 0, "amount": Decimal(0),
+            })
+            row["hires"] += 1
+            row["amount"] += line.amount
+    return sorted(totals.values(), key=lambda r: (r["year"], r["organisation"].name_zh))
+
+
+def cost_report_csv(rows: list[dict], headers: list[str]) -> str:
+    """CSV with a BOM so that Excel opens the Chinese names correctly."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow([row["year"], row["organisation"].name_zh, row["role"], row["hires"], f"{row['amount']:.2f}"])
+    return out.getvalue()
+
+
+def cost_report_hires_visible_to(user, *, organisation=None, year: int | None = None):
+    """Hires in effect (or ended early) that the user may see, for the cost split page."""
+    qs = shared_hires_visible_to(user).filter(
+        status__in=[SharedHire.Status.IN_EFFECT, SharedHire.Status.TERMINATED]
+    ).prefetch_related("shares__organisation")
+    if organisation is not None:
+        qs = qs.filter(Q(university=organisation) | Q(shares__organisation=organisation)).distinct()
+    if year is not None:
+        qs = qs.filter(start_date__lte=date(year, 12, 31), end_date__gte=date(year, 1, 1))
+    return qs
+
+
+def overlapping_enterprise_time(talent, start: date, end: date, exclude_pk=None) -> Decimal:
+    """Enterprise time already committed for `talent` by other open agreements overlapping [start, end]."""
+    hires = SharedHire.objects.filter(
+        talent=talent, status__in=OPEN_HIRE_STATUSES, start_date__lte=end, end_date__gte=start,
+    ).exclude(pk=exclude_pk)
+    return sum(
+        (s.time_percent for s in HireShare.objects.filter(hire__in=hires, role=HireShare.Role.ENTERPRISE)),
+        Decimal(0),
+    )
+
+
+# Dashboard counts (人才链). Every function takes an optional organisation and date range.
+
+
+def _overlapping(qs, start_field: str, end_field: str, start: date | None, end: date | None):
+    if start is not None:
+        qs = qs.filter(**{f"{end_field}__gte": start})
+    if end is not None:
+        qs = qs.filter(**{f"{start_field}__lte": end})
+    return qs
+
+
+def shared_hires_in_effect(*, organisation=None, start: date | None = None, end: date | None = None):
+    """Signed agreements whose contract term overlaps [start, end]; `organisation` = any party."""
+    qs = SharedHire.objects.filter(status__in=[SharedHire.Status.IN_EFFECT, SharedHire.Status.TERMINATED])
+    qs = _overlapping(qs, "start_date", "end_date", start, end)
+    if start is not None:
+        qs = qs.filter(Q(terminated_on__isnull=True) | Q(terminated_on__gte=start))
+    if organisation is not None:
+        qs = qs.filter(Q(university=organisation) | Q(shares__organisation=organisation)).distinct()
+    return qs
+
+
+def shared_talent_in_effect_count(*, organisation=None, start: date | None = None, end: date | None = None) -> int:
+    """Distinct people hired under 校招共用 in effect in the period (a renewal is the same person)."""
+    return shared_hires_in_effect(organisation=organisation, start=start, end=end).values("talent").distinct().count()
+
+
+def enterprise_mentors_appointed(*, organisation=None, start: date | None = None, end: date | None = None):
+    """Appointments whose term overlaps [start, end]; `organisation` = the enterprise or the appointing university."""
+    qs = _overlapping(EnterpriseMentor.objects.all(), "term_start", "term_end", start, end)
+    if organisation is not None:
+        qs = qs.filter(Q(organisation=organisation) | Q(university=organisation))
+    return qs
+
+
+def enterprise_mentors_appointed_count(*, organisation=None, start: date | None = None,
+                                       end: date | None = None) -> int:
+    """Distinct people appointed as enterprise mentors in the period."""
+    return enterprise_mentors_appointed(organisation=organisation, start=start, end=end) \
+        .values("user").distinct().count()
+
+
+def _assignments_of(organisation):
+    qs = DualMentorAssignment.objects.all()
+    if organisation is not None:
+        qs = qs.filter(Q(university=organisation) | Q(enterprise=organisation))
+    return qs
+
+
+def _in_training_during(qs, start: date | None, end: date | None):
+    if start is not None:
+        qs = qs.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start))
+    if end is not None:
+        qs = qs.filter(start_date__lte=end)
+    return qs
+
+
+def students_trained_count(*, organisation=None, start: date | None = None, end: date | None = None) -> int:
+    """Dual-mentor students who graduated in [start, end] (the seed's “工程硕士博士 trained”)."""
+    qs = _assignments_of(organisation).filter(status=DualMentorAssignment.Status.GRADUATED)
+    if start is not None:
+        qs = qs.filter(ended_on__gte=start)
+    if end is not None:
+        qs = qs.filter(ended_on__lte=end)
+    return qs.values("student").distinct().count()
+
+
+def students_in_training_count(*, organisation=None, start: date | None = None, end: date | None = None) -> int:
+    """Dual-mentor students in training at some time in [start, end]."""
+    return _in_training_during(_assignments_of(organisation), start, end).values("student").distinct().count()
+
+
+def talent_counts(*, organisation=None, start: date | None = None, end: date | None = None) -> dict[str, int]:
+    """The 人才链 figures of the dashboard in one call."""
+    period = {"organisation": organisation, "start": start, "end": end}
+    return {
+        "shared_talent_in_effect": shared_talent_in_effect_count(**period),
+        "enterprise_mentors_appointed": enterprise_mentors_appointed_count(**period),
+        "students_trained": students_trained_count(**period),
+        "students_in_training": students_in_training_count(**period),
+    }
+
+
+def talent_counts_by_organisation(*, start: date | None = None, end: date | None = None) -> list[dict]:
+    """Per enterprise: shared hires it pays for, its appointed mentors and the students they train."""
+    hires = shared_hires_in_effect(start=start, end=end)
+    mentors = enterprise_mentors_appointed(start=start, end=end)
+    rows: dict[int, dict] = {}
+
+    def row(org_id):
+        return rows.setdefault(org_id, {"organisation_id": org_id, "shared_talent": 0, "mentors": 0, "students": 0})
+
+    for item in HireShare.objects.filter(hire__in=hires).values("organisation_id") \
+            .annotate(n=Count("hire__talent", distinct=True)):
+        row(item["organisation_id"])["shared_talent"] = item["n"]
+    for item in mentors.values("organisation_id").annotate(n=Count("user", distinct=True)):
+        row(item["organisation_id"])["mentors"] = item["n"]
+    students = _in_training_during(DualMentorAssignment.objects.all(), start, end)
+    for item in students.values("enterprise_id").annotate(n=Count("student", distinct=True)):
+        row(item["enterprise_id"])["students"] = item["n"]
+    return sorted(rows.values(), key=lambda r: r["organisation_id"])
