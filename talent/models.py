@@ -5,7 +5,6 @@
 use part of the researcher's time, a government agency subsidises a share, and the
 agreement takes effect once every party has signed (platform sign-off).
 """
-import json
 from decimal import Decimal
 
 from django.conf import settings
@@ -14,17 +13,10 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from platform_core.encoders import UnicodeJSONEncoder
 from platform_core.models import IndustryNode, Organisation, TechField
 
 HUNDRED = Decimal("100")
-
-
-class UnicodeJSONEncoder(json.JSONEncoder):
-    """Store Chinese keywords as text, not \\u escapes, so that `icontains` finds them on SQLite too."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs["ensure_ascii"] = False
-        super().__init__(*args, **kwargs)
 
 
 class TalentProfile(models.Model):

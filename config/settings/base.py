@@ -157,6 +157,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `status` (or `kind`) field with different choices; name each enum.
+    "ENUM_NAME_OVERRIDES": {
+        "SignoffStatusEnum": "platform_core.models.SignoffRequest.Status",
+        "SharedHireStatusEnum": "talent.models.SharedHire.Status",
+        "AssignmentStatusEnum": "talent.models.DualMentorAssignment.Status",
+    },
 }
 
 # Celery: the embedded default runs tasks in-process; REDIS_URL switches to a broker.

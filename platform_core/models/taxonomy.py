@@ -3,6 +3,8 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from ..encoders import UnicodeJSONEncoder
+
 
 class BilingualNameMixin(models.Model):
     name_zh = models.CharField(_("name (Chinese)"), max_length=200)
@@ -62,7 +64,7 @@ class IndustryNode(BilingualNameMixin):
     )
     segment = models.CharField(_("segment"), max_length=12, choices=Segment.choices)
     code = models.SlugField(_("code"), max_length=80, unique=True)
-    keywords = models.JSONField(_("keywords"), default=list, blank=True)
+    keywords = models.JSONField(_("keywords"), default=list, blank=True, encoder=UnicodeJSONEncoder)
 
     class Meta:
         ordering = ["chain__code", "segment", "code"]

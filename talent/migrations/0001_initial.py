@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import simple_history.models
-import talent.models
+import platform_core.encoders
 from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
@@ -134,8 +134,8 @@ class Migration(migrations.Migration):
                 ('title', models.CharField(blank=True, max_length=100, verbose_name='title')),
                 ('is_overseas', models.BooleanField(default=False, verbose_name='overseas high-level talent')),
                 ('country', models.CharField(blank=True, max_length=60, verbose_name='country or region of origin')),
-                ('expertise', models.JSONField(blank=True, default=list, encoder=talent.models.UnicodeJSONEncoder, verbose_name='expertise keywords')),
-                ('languages', models.JSONField(blank=True, default=list, encoder=talent.models.UnicodeJSONEncoder, verbose_name='languages')),
+                ('expertise', models.JSONField(blank=True, default=list, encoder=platform_core.encoders.UnicodeJSONEncoder, verbose_name='expertise keywords')),
+                ('languages', models.JSONField(blank=True, default=list, encoder=platform_core.encoders.UnicodeJSONEncoder, verbose_name='languages')),
                 ('availability', models.CharField(choices=[('available', 'Available for collaboration'), ('partial', 'Partly available'), ('unavailable', 'Not available')], default='available', max_length=12, verbose_name='availability')),
                 ('biography', models.TextField(blank=True, verbose_name='biography')),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
@@ -203,8 +203,8 @@ class Migration(migrations.Migration):
                 ('title', models.CharField(blank=True, max_length=100, verbose_name='title')),
                 ('is_overseas', models.BooleanField(default=False, verbose_name='overseas high-level talent')),
                 ('country', models.CharField(blank=True, max_length=60, verbose_name='country or region of origin')),
-                ('expertise', models.JSONField(blank=True, default=list, encoder=talent.models.UnicodeJSONEncoder, verbose_name='expertise keywords')),
-                ('languages', models.JSONField(blank=True, default=list, encoder=talent.models.UnicodeJSONEncoder, verbose_name='languages')),
+                ('expertise', models.JSONField(blank=True, default=list, encoder=platform_core.encoders.UnicodeJSONEncoder, verbose_name='expertise keywords')),
+                ('languages', models.JSONField(blank=True, default=list, encoder=platform_core.encoders.UnicodeJSONEncoder, verbose_name='languages')),
                 ('availability', models.CharField(choices=[('available', 'Available for collaboration'), ('partial', 'Partly available'), ('unavailable', 'Not available')], default='available', max_length=12, verbose_name='availability')),
                 ('biography', models.TextField(blank=True, verbose_name='biography')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
