@@ -328,7 +328,9 @@ def push_create(*, actor, achievement: Achievement, enterprise: Organisation, no
     """
     if source not in Push.Source.values:
         raise ValidationError({"source": _("Unknown push source %(source)s.") % {"source": source}})
-    if actor is not None or source != Push.Source.MATCHING:
+    if actor is None and source != Push.Source.MATCHING:
+        raise PermissionDenied(_("Only the matching engine may push without a person."))
+    if actor is not None:
         require(actor, "transfer.push_achievement", achievement,
                 _("Only technology-transfer staff and brokers of the owner can push this achievement."))
     if enterprise.kind != Organisation.Kind.ENTERPRISE:
