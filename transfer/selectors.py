@@ -30,17 +30,18 @@ def achievements_managed_by(user) -> QuerySet[Achievement]:
 
 def achievements_visible_to(user) -> QuerySet[Achievement]:
     qs = Achievement.objects.select_related("owner", "school", "industry_node__chain", "field", "broker")
+    if not user.is_authenticated:
+        return qs.filter(status__in=PUBLIC_STATUSES)
     if is_platform_admin(user) or is_program_officer(user):
         return qs
-    visible = Q(status__in=PUBLIC_STATUSES)
-    if user.is_authenticated:
-        member_ids = member_organisation_ids(user)
-        visible |= (
-            _managed_achievement_filter(user)
-            | Q(inventors=user)
-            | Q(owner_id__in=member_ids) | Q(school_id__in=member_ids) | Q(co_owners__in=member_ids)
-            | Q(pushes__enterprise_id__in=member_ids)
-        )
+    member_ids = member_organisation_ids(user)
+    visible = (
+        Q(status__in=PUBLIC_STATUSES)
+        | _managed_achievement_filter(user)
+        | Q(inventors=user)
+        | Q(owner_id__in=member_ids) | Q(school_id__in=member_ids) | Q(co_owners__in=member_ids)
+        | Q(pushes__enterprise_id__in=member_ids)
+    )
     # The joins above can repeat a row; filter by id to keep the queryset distinct and countable.
     return qs.filter(pk__in=Achievement.objects.filter(visible).values("pk"))
 

@@ -64,6 +64,7 @@ class AchievementSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["status", "screening_reason", "screened_at", "broker", "source", "source_label",
                             "created_at", "updated_at"]
+        validators = []  # uniqueness is checked by the service, with a clearer message
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_patents(self, obj) -> list[str]:
@@ -111,6 +112,7 @@ class PatentSerializer(serializers.ModelSerializer):
                   "owner", "owner_name", "filing_date", "grant_date", "ipc_codes", "next_fee_due", "achievements",
                   "created_at", "updated_at"]
         read_only_fields = ["created_at", "updated_at"]
+        validators = []  # uniqueness is checked by the service, with a clearer message
 
 
 class PushSerializer(serializers.ModelSerializer):
@@ -186,6 +188,7 @@ class IncubatorSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "host", "host_name", "partner_university", "industry_nodes", "address",
                   "established_on", "description", "company_count", "created_at"]
         read_only_fields = ["created_at"]
+        validators = []  # uniqueness is checked by the service, with a clearer message
 
     def get_company_count(self, obj) -> int:
         return getattr(obj, "company_count", None) or obj.companies.count()
@@ -205,6 +208,7 @@ class IncubatedCompanySerializer(serializers.ModelSerializer):
                   "industry_node", "stage", "admitted_on", "graduated_on", "spin_off_deal", "description",
                   "created_at"]
         read_only_fields = ["spin_off_deal", "created_at"]
+        validators = []  # uniqueness is checked by the service, with a clearer message
 
 
 class WorkbenchSerializer(serializers.Serializer):

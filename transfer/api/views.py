@@ -174,21 +174,21 @@ class PushViewSet(viewsets.ReadOnlyModelViewSet):
             push = services.push_mark_viewed(actor=request.user, push=push)
         return Response(self.get_serializer(push).data)
 
-    def _answer(self, request, service, **kwargs):
+    def _answer(self, request, service, note_argument: str):
         data = s.PushAnswerInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        push = service(actor=request.user, push=self.get_object(), **kwargs(data.validated_data["note"]))
+        push = service(actor=request.user, push=self.get_object(), **{note_argument: data.validated_data["note"]})
         return Response(self.get_serializer(push).data)
 
     @extend_schema(request=s.PushAnswerInputSerializer, responses=s.PushSerializer)
     @action(detail=True, methods=["post"])
     def interest(self, request, pk=None):
-        return self._answer(request, services.push_express_interest, kwargs=lambda note: {"note": note})
+        return self._answer(request, services.push_express_interest, "note")
 
     @extend_schema(request=s.PushAnswerInputSerializer, responses=s.PushSerializer)
     @action(detail=True, methods=["post"])
     def decline(self, request, pk=None):
-        return self._answer(request, services.push_decline, kwargs=lambda note: {"reason": note})
+        return self._answer(request, services.push_decline, "reason")
 
     @extend_schema(request=None, responses=s.PushSerializer)
     @action(detail=True, methods=["post"])
