@@ -67,7 +67,7 @@ def test_bad_rows_are_reported_and_good_rows_kept(world):
     run = AchievementImporter(actor=world.tto).run(achievement_csv(world, rows))
     assert run.created_rows == 1 and run.rejected_rows == 5
     reasons = {item["row"]: " ".join(item["errors"]) for item in run.errors}
-    assert "TRL" in reasons[3] and "不存在大学" in reasons[4] and "no-such-node" in reasons[5]
+    assert "技术成熟度" in reasons[3] and "不存在大学" in reasons[4] and "no-such-node" in reasons[5]
     assert "2" in reasons[6] and set(reasons) == {3, 4, 5, 6, 7}
     assert Achievement.objects.count() == 1
 

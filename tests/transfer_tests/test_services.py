@@ -99,10 +99,10 @@ def test_matching_engine_may_push_without_an_actor(world):
 
 @pytest.mark.parametrize("shares, message", [
     ([{"name": "李明", "percent": "60"}, {"name": "学校", "percent": "30"}], "100"),
-    ([{"name": "李明", "percent": "abc"}], "number"),
+    ([{"name": "李明", "percent": "abc"}], "数字"),
     ([{"name": "李明", "percent": "-10"}, {"name": "学校", "percent": "110"}], "0.01"),
-    ([], "revenue split"),
-    ([{"percent": "100"}], "exactly one"),
+    ([], "收益分配"),
+    ([{"percent": "100"}], "只能指定一个"),
 ])
 def test_bad_shares_are_refused_and_nothing_changes(world, shares, message):
     push = world.negotiating_push()
