@@ -25,7 +25,7 @@ from .forms import (
     PoolFilterForm, PushForm, ScreenForm, ShareFormSet, SupermarketFilterForm,
 )
 from .importers import AchievementImporter, PatentImporter
-from .models import Achievement, IncubatedCompany, Incubator, Patent, Push
+from .models import Achievement, Deal, IncubatedCompany, Incubator, Patent, Push
 from .permissions import transfer_organisation_ids
 
 
@@ -211,7 +211,8 @@ def workbench(request):
         "follow_up": selectors.pushes_awaiting_follow_up(user)[:20],
         "funnel": selectors.push_funnel(pushes),
         "deals": deals[:10],
-        "deal_counts": selectors.count_deals_by_kind(deals),
+        "deal_counts": [(Deal.Kind(kind).label, n) for kind, n in selectors.count_deals_by_kind(deals).items() if n],
+        "deal_total": deals.count(),
         "fees": selectors.fee_deadlines(user)[:20],
         "summary": selectors.pool_summary(managed),
         "screen_form": ScreenForm(),
