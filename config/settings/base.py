@@ -185,6 +185,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "platform.send_daily_digests",
         "schedule": crontab(hour=8, minute=0),
     },
+    "transfer-patent-fee-reminders": {
+        "task": "transfer.send_fee_reminders",
+        "schedule": crontab(hour=7, minute=30),
+        "kwargs": {"days_ahead": 30},
+    },
 }
 
 # Apps contribute demo data in this order (each module exposes `load(context)`).

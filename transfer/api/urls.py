@@ -1,1 +1,16 @@
-urlpatterns: list = []
+from django.urls import path
+from rest_framework.routers import DefaultRouter
+
+from . import views
+
+router = DefaultRouter()
+router.register("achievements", views.AchievementViewSet, basename="achievement")
+router.register("supermarket", views.SupermarketViewSet, basename="supermarket")
+router.register("patents", views.PatentViewSet, basename="patent")
+router.register("pushes", views.PushViewSet, basename="push")
+router.register("deals", views.DealViewSet, basename="deal")
+router.register("incubators", views.IncubatorViewSet, basename="incubator")
+router.register("companies", views.IncubatedCompanyViewSet, basename="incubatedcompany")
+
+app_name = "transfer-api"
+urlpatterns = [path("workbench/", views.WorkbenchView.as_view(), name="workbench"), *router.urls]

@@ -1,0 +1,220 @@
+from django.contrib.auth import get_user_model
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from platform_core.api.serializers import UserBriefSerializer
+from platform_core.models import IndustryNode, Organisation, TechField
+
+from ..models import Achievement, Deal, IncubatedCompany, Incubator, Patent, Push, RevenueShare
+
+User = get_user_model()
+
+
+class OrganisationBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organisation
+        fields = ["id", "name_zh", "name_en", "kind"]
+
+
+class IndustryNodeBriefSerializer(serializers.ModelSerializer):
+    chain = serializers.CharField(source="chain.name_zh", read_only=True)
+
+    class Meta:
+        model = IndustryNode
+        fields = ["id", "code", "name_zh", "segment", "chain"]
+
+
+class AchievementPublicSerializer(serializers.ModelSerializer):
+    """What the achievement supermarket shows to anyone: never the confidential detail."""
+
+    owner = OrganisationBriefSerializer(read_only=True)
+    school = OrganisationBriefSerializer(read_only=True)
+    industry_node = IndustryNodeBriefSerializer(read_only=True)
+    field = serializers.CharField(source="field.name_zh", default=None, read_only=True)
+
+    class Meta:
+        model = Achievement
+        fields = ["id", "title", "owner", "school", "field", "industry_node", "trl", "abstract", "keywords",
+                  "status", "screening_reason", "screened_at"]
+        read_only_fields = fields
+
+
+class AchievementSerializer(serializers.ModelSerializer):
+    """Full record; `confidential_detail` is dropped for users without access to it."""
+
+    owner = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
+    school = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all(), required=False, allow_null=True)
+    co_owners = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all(), many=True, required=False)
+    inventors = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), many=True, required=False)
+    field = serializers.PrimaryKeyRelatedField(queryset=TechField.objects.all(), required=False, allow_null=True)
+    industry_node = serializers.PrimaryKeyRelatedField(queryset=IndustryNode.objects.all())
+    keywords = serializers.ListField(child=serializers.CharField(max_length=40), required=False)
+    owner_name = serializers.CharField(source="owner.name_zh", read_only=True)
+    industry_node_name = serializers.CharField(source="industry_node.name_zh", read_only=True)
+    broker = UserBriefSerializer(read_only=True)
+    patents = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Achievement
+        fields = [
+            "id", "title", "external_ref", "owner", "owner_name", "school", "co_owners", "inventors",
+            "inventor_names", "field", "industry_node", "industry_node_name", "trl", "abstract",
+            "confidential_detail", "keywords", "status", "screening_reason", "screened_at", "broker", "source",
+            "source_label", "patents", "created_at", "updated_at",
+        ]
+        read_only_fields = ["status", "screening_reason", "screened_at", "broker", "source", "source_label",
+                            "created_at", "updated_at"]
+        validators = []  # uniqueness is checked by the service, with a clearer message
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_patents(self, obj) -> list[str]:
+        return [p.application_number for p in obj.patents.all()]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        user = self.context["request"].user
+        if not user.has_perm("transfer.view_confidential_achievement", instance):
+            data.pop("confidential_detail", None)
+        return data
+
+
+class ScreenInputSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class AssignBrokerInputSerializer(serializers.Serializer):
+    broker = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
+
+
+class PushInputSerializer(serializers.Serializer):
+    enterprise = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class PoolSummarySerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    stock = serializers.IntegerField()
+    screened = serializers.IntegerField()
+    by_status = serializers.DictField(child=serializers.IntegerField())
+
+
+class PatentSerializer(serializers.ModelSerializer):
+    owner = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
+    owner_name = serializers.CharField(source="owner.name_zh", read_only=True)
+    achievements = serializers.PrimaryKeyRelatedField(queryset=Achievement.objects.all(), many=True, required=False)
+    ipc_codes = serializers.ListField(child=serializers.CharField(max_length=30), required=False)
+    application_number = serializers.CharField(max_length=30)
+    publication_number = serializers.CharField(max_length=30, required=False, allow_blank=True)
+
+    class Meta:
+        model = Patent
+        fields = ["id", "application_number", "publication_number", "title", "patent_type", "legal_status",
+                  "owner", "owner_name", "filing_date", "grant_date", "ipc_codes", "next_fee_due", "achievements",
+                  "created_at", "updated_at"]
+        read_only_fields = ["created_at", "updated_at"]
+        validators = []  # uniqueness is checked by the service, with a clearer message
+
+
+class PushSerializer(serializers.ModelSerializer):
+    achievement = AchievementPublicSerializer(read_only=True)
+    enterprise = OrganisationBriefSerializer(read_only=True)
+    pushed_by = UserBriefSerializer(read_only=True)
+
+    class Meta:
+        model = Push
+        fields = ["id", "achievement", "enterprise", "status", "source", "note", "response_note", "pushed_by",
+                  "created_at", "viewed_at", "responded_at"]
+        read_only_fields = fields
+
+
+class PushAnswerInputSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RevenueShareSerializer(serializers.ModelSerializer):
+    user = serializers.PrimaryKeyRelatedField(source="beneficiary_user", queryset=User.objects.all(),
+                                              required=False, allow_null=True)
+    organisation = serializers.PrimaryKeyRelatedField(source="beneficiary_organisation",
+                                                      queryset=Organisation.objects.all(), required=False,
+                                                      allow_null=True)
+    name = serializers.CharField(source="beneficiary_name", required=False, allow_blank=True, max_length=100)
+    # Text so that the service can say "not a number" itself, in both languages.
+    percent = serializers.CharField()
+
+    class Meta:
+        model = RevenueShare
+        fields = ["user", "organisation", "name", "percent"]
+
+
+class CompanyInputSerializer(serializers.Serializer):
+    incubator = serializers.PrimaryKeyRelatedField(queryset=Incubator.objects.all())
+    name = serializers.CharField(max_length=200)
+    founders = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), many=True, required=False)
+    founder_names = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class DealSerializer(serializers.ModelSerializer):
+    achievement = serializers.PrimaryKeyRelatedField(queryset=Achievement.objects.all())
+    push = serializers.PrimaryKeyRelatedField(queryset=Push.objects.all(), required=False, allow_null=True)
+    counterparty = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all(), required=False,
+                                                      allow_null=True)
+    shares = RevenueShareSerializer(source="revenue_shares", many=True)
+    price = serializers.CharField(required=False, default="0")
+    royalty_rate = serializers.CharField(required=False, default="0")
+    equity_percent = serializers.CharField(required=False, allow_null=True, allow_blank=True, default=None)
+    company = CompanyInputSerializer(write_only=True, required=False)
+    achievement_title = serializers.CharField(source="achievement.title", read_only=True)
+    counterparty_name = serializers.CharField(source="counterparty.name_zh", default=None, read_only=True)
+
+    class Meta:
+        model = Deal
+        fields = ["id", "achievement", "achievement_title", "push", "kind", "counterparty", "counterparty_name",
+                  "exclusivity", "territory", "term_start", "term_end", "price", "royalty_rate", "equity_percent",
+                  "signed_on", "note", "shares", "company", "created_at"]
+        read_only_fields = ["created_at"]
+
+
+class IncubatorSerializer(serializers.ModelSerializer):
+    host = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
+    partner_university = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all(), required=False,
+                                                            allow_null=True)
+    industry_nodes = serializers.PrimaryKeyRelatedField(queryset=IndustryNode.objects.all(), many=True,
+                                                        required=False)
+    host_name = serializers.CharField(source="host.name_zh", read_only=True)
+    company_count = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Incubator
+        fields = ["id", "name", "host", "host_name", "partner_university", "industry_nodes", "address",
+                  "established_on", "description", "company_count", "created_at"]
+        read_only_fields = ["created_at"]
+        validators = []  # uniqueness is checked by the service, with a clearer message
+
+    def get_company_count(self, obj) -> int:
+        return getattr(obj, "company_count", None) or obj.companies.count()
+
+
+class IncubatedCompanySerializer(serializers.ModelSerializer):
+    incubator = serializers.PrimaryKeyRelatedField(queryset=Incubator.objects.all())
+    industry_node = serializers.PrimaryKeyRelatedField(queryset=IndustryNode.objects.all())
+    founders = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), many=True, required=False)
+    achievements = serializers.PrimaryKeyRelatedField(queryset=Achievement.objects.all(), many=True, required=False)
+    organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all(), required=False,
+                                                      allow_null=True)
+
+    class Meta:
+        model = IncubatedCompany
+        fields = ["id", "incubator", "name", "organisation", "founders", "founder_names", "achievements",
+                  "industry_node", "stage", "admitted_on", "graduated_on", "spin_off_deal", "description",
+                  "created_at"]
+        read_only_fields = ["spin_off_deal", "created_at"]
+        validators = []  # uniqueness is checked by the service, with a clearer message
+
+
+class WorkbenchSerializer(serializers.Serializer):
+    portfolio = serializers.IntegerField()
+    screening_queue = serializers.IntegerField()
+    pushes_awaiting_follow_up = serializers.IntegerField()
+    fee_deadlines = serializers.IntegerField()
+    funnel = serializers.DictField(child=serializers.IntegerField())
+    deals_by_kind = serializers.DictField(child=serializers.IntegerField())

@@ -1,0 +1,281 @@
+"""REST API of technology transfer; same rules as the pages (services check permissions again)."""
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, parsers, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from platform_core.api.permissions import ObjectRulesPermission
+from platform_core.api.serializers import ImportRunSerializer, ImportUploadSerializer
+
+from .. import selectors, services
+from ..importers import AchievementImporter, PatentImporter
+from ..models import Achievement, Deal, IncubatedCompany, Incubator, Patent, Push
+from . import serializers as s
+
+WRITE_FIELDS_ACHIEVEMENT = {"title", "abstract", "confidential_detail", "keywords", "field", "industry_node", "trl",
+                            "school", "inventor_names", "external_ref"}
+
+
+def _import(request, importer_class):
+    upload = ImportUploadSerializer(data=request.data)
+    upload.is_valid(raise_exception=True)
+    try:
+        run = importer_class(actor=request.user).run(upload.validated_data["file"])
+    except DjangoPermissionDenied as exc:
+        raise PermissionDenied(str(exc))
+    code = status.HTTP_400_BAD_REQUEST if run.file_error else status.HTTP_201_CREATED
+    return Response(ImportRunSerializer(run).data, status=code)
+
+
+class AchievementViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """The achievement pool as the user may see it. TTO staff and brokers of the owner create, edit, screen,
+    assign brokers and push; the confidential detail is only in the output for those entitled to it."""
+
+    queryset = Achievement.objects.none()  # for the schema; requests use get_queryset()
+    serializer_class = s.AchievementSerializer
+    permission_classes = [permissions.IsAuthenticated, ObjectRulesPermission]
+    object_perms = {"PUT": "transfer.change_achievement", "PATCH": "transfer.change_achievement"}
+    filterset_fields = ["status", "owner", "school", "industry_node", "industry_node__chain", "field", "trl",
+                        "broker", "source"]
+    search_fields = ["title", "abstract", "external_ref", "inventor_names"]
+    ordering_fields = ["created_at", "trl", "title", "screened_at"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return selectors.achievements_visible_to(self.request.user).prefetch_related("co_owners", "inventors",
+                                                                                      "patents")
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        serializer.instance = services.achievement_create(actor=self.request.user, **data)
+
+    def perform_update(self, serializer):
+        data = {k: v for k, v in serializer.validated_data.items() if k in WRITE_FIELDS_ACHIEVEMENT}
+        extra = {k: serializer.validated_data[k] for k in ("inventors", "co_owners") if k in serializer.validated_data}
+        serializer.instance = services.achievement_update(actor=self.request.user, achievement=serializer.instance,
+                                                          **data, **extra)
+
+    @extend_schema(request=s.ScreenInputSerializer, responses=s.AchievementSerializer)
+    @action(detail=True, methods=["post"])
+    def screen(self, request, pk=None):
+        data = s.ScreenInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        achievement = services.achievement_screen(actor=request.user, achievement=self.get_object(),
+                                                  reason=data.validated_data["reason"])
+        return Response(self.get_serializer(achievement).data)
+
+    @extend_schema(request=s.ScreenInputSerializer, responses=s.AchievementSerializer)
+    @action(detail=True, methods=["post"])
+    def unscreen(self, request, pk=None):
+        data = s.ScreenInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        achievement = services.achievement_return_to_stock(actor=request.user, achievement=self.get_object(),
+                                                           reason=data.validated_data["reason"])
+        return Response(self.get_serializer(achievement).data)
+
+    @extend_schema(request=s.AssignBrokerInputSerializer, responses=s.AchievementSerializer)
+    @action(detail=True, methods=["post"], url_path="assign-broker")
+    def assign_broker(self, request, pk=None):
+        data = s.AssignBrokerInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        achievement = services.achievement_assign_broker(actor=request.user, achievement=self.get_object(),
+                                                         broker=data.validated_data["broker"])
+        return Response(self.get_serializer(achievement).data)
+
+    @extend_schema(request=s.PushInputSerializer, responses={201: s.PushSerializer})
+    @action(detail=True, methods=["post"])
+    def push(self, request, pk=None):
+        data = s.PushInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        push = services.push_create(actor=request.user, achievement=self.get_object(), **data.validated_data)
+        return Response(s.PushSerializer(push, context=self.get_serializer_context()).data,
+                        status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=s.PoolSummarySerializer)
+    @action(detail=False, methods=["get"])
+    def summary(self, request):
+        """Stock vs screened over the achievements you can see."""
+        return Response(selectors.pool_summary(self.get_queryset()))
+
+    @extend_schema(request={"multipart/form-data": ImportUploadSerializer}, responses=ImportRunSerializer)
+    @action(detail=False, methods=["post"], url_path="import",
+            parser_classes=[parsers.MultiPartParser, parsers.FormParser])
+    def import_file(self, request):
+        return _import(request, AchievementImporter)
+
+
+class SupermarketViewSet(viewsets.ReadOnlyModelViewSet):
+    """技术成果超市: screened achievements, public fields only, open without signing in."""
+
+    queryset = Achievement.objects.none()  # for the schema; requests use get_queryset()
+    serializer_class = s.AchievementPublicSerializer
+    permission_classes = [permissions.AllowAny]
+    filterset_fields = ["industry_node", "industry_node__chain", "field", "trl", "owner"]
+    search_fields = ["title", "abstract"]
+    ordering_fields = ["screened_at", "trl"]
+
+    def get_queryset(self):
+        return selectors.supermarket_achievements()
+
+
+class PatentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    queryset = Patent.objects.none()  # for the schema; requests use get_queryset()
+    serializer_class = s.PatentSerializer
+    permission_classes = [permissions.IsAuthenticated, ObjectRulesPermission]
+    object_perms = {"PUT": "transfer.change_patent", "PATCH": "transfer.change_patent"}
+    filterset_fields = ["patent_type", "legal_status", "owner", "achievements"]
+    search_fields = ["application_number", "publication_number", "title"]
+    ordering_fields = ["filing_date", "next_fee_due", "grant_date"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return selectors.patents_visible_to(self.request.user).prefetch_related("achievements")
+
+    def perform_create(self, serializer):
+        serializer.instance = services.patent_create(actor=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        data.pop("application_number", None)
+        data.pop("publication_number", None)
+        data.pop("patent_type", None)
+        serializer.instance = services.patent_update(actor=self.request.user, patent=serializer.instance, **data)
+
+    @extend_schema(request=None, responses=s.PatentSerializer)
+    @action(detail=True, methods=["post"], url_path="fee-paid")
+    def fee_paid(self, request, pk=None):
+        patent = services.patent_record_fee_paid(actor=request.user, patent=self.get_object())
+        return Response(self.get_serializer(patent).data)
+
+    @extend_schema(request={"multipart/form-data": ImportUploadSerializer}, responses=ImportRunSerializer)
+    @action(detail=False, methods=["post"], url_path="import",
+            parser_classes=[parsers.MultiPartParser, parsers.FormParser])
+    def import_file(self, request):
+        return _import(request, PatentImporter)
+
+
+class PushViewSet(viewsets.ReadOnlyModelViewSet):
+    """Pushes of your achievements, or to your enterprise. Opening one as the enterprise marks it viewed."""
+
+    queryset = Push.objects.none()  # for the schema; requests use get_queryset()
+    serializer_class = s.PushSerializer
+    filterset_fields = ["status", "source", "enterprise", "achievement"]
+    ordering_fields = ["created_at"]
+
+    def get_queryset(self):
+        return selectors.pushes_visible_to(self.request.user)
+
+    def retrieve(self, request, *args, **kwargs):
+        push = self.get_object()
+        if request.user.has_perm("transfer.mark_push_viewed", push):
+            push = services.push_mark_viewed(actor=request.user, push=push)
+        return Response(self.get_serializer(push).data)
+
+    def _answer(self, request, service, note_argument: str):
+        data = s.PushAnswerInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        push = service(actor=request.user, push=self.get_object(), **{note_argument: data.validated_data["note"]})
+        return Response(self.get_serializer(push).data)
+
+    @extend_schema(request=s.PushAnswerInputSerializer, responses=s.PushSerializer)
+    @action(detail=True, methods=["post"])
+    def interest(self, request, pk=None):
+        return self._answer(request, services.push_express_interest, "note")
+
+    @extend_schema(request=s.PushAnswerInputSerializer, responses=s.PushSerializer)
+    @action(detail=True, methods=["post"])
+    def decline(self, request, pk=None):
+        return self._answer(request, services.push_decline, "reason")
+
+    @extend_schema(request=None, responses=s.PushSerializer)
+    @action(detail=True, methods=["post"])
+    def negotiate(self, request, pk=None):
+        push = services.push_start_negotiation(actor=request.user, push=self.get_object())
+        return Response(self.get_serializer(push).data)
+
+
+class DealViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    queryset = Deal.objects.none()  # for the schema; requests use get_queryset()
+    serializer_class = s.DealSerializer
+    filterset_fields = ["kind", "achievement", "counterparty"]
+    ordering_fields = ["signed_on", "price"]
+
+    def get_queryset(self):
+        return selectors.deals_visible_to(self.request.user)
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        shares = [{"user": share.get("beneficiary_user"), "organisation": share.get("beneficiary_organisation"),
+                   "name": share.get("beneficiary_name", ""), "percent": share.get("percent")}
+                  for share in data.pop("revenue_shares")]
+        achievement = data.pop("achievement")
+        if not self.request.user.has_perm("transfer.view_achievement", achievement):
+            raise PermissionDenied()
+        serializer.instance = services.deal_create(actor=self.request.user, achievement=achievement,
+                                                   shares=shares, **data)
+
+
+class IncubatorViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    queryset = Incubator.objects.none()  # for the schema; requests use get_queryset()
+    serializer_class = s.IncubatorSerializer
+    permission_classes = [permissions.IsAuthenticated, ObjectRulesPermission]
+    object_perms = {"PUT": "transfer.change_incubator", "PATCH": "transfer.change_incubator"}
+    filterset_fields = ["host", "partner_university"]
+    search_fields = ["name"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return selectors.incubators_visible_to(self.request.user)
+
+    def perform_create(self, serializer):
+        serializer.instance = services.incubator_create(actor=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        data.pop("host", None)
+        serializer.instance = services.incubator_update(actor=self.request.user, incubator=serializer.instance,
+                                                        **data)
+
+
+class IncubatedCompanyViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    queryset = IncubatedCompany.objects.none()  # for the schema; requests use get_queryset()
+    serializer_class = s.IncubatedCompanySerializer
+    permission_classes = [permissions.IsAuthenticated, ObjectRulesPermission]
+    object_perms = {"PUT": "transfer.change_incubatedcompany", "PATCH": "transfer.change_incubatedcompany"}
+    filterset_fields = ["incubator", "stage", "industry_node", "industry_node__chain"]
+    search_fields = ["name", "founder_names"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return selectors.companies_visible_to(self.request.user).prefetch_related("founders", "achievements")
+
+    def perform_create(self, serializer):
+        serializer.instance = services.company_admit(actor=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        for fixed in ("incubator", "admitted_on"):
+            data.pop(fixed, None)
+        serializer.instance = services.company_update(actor=self.request.user, company=serializer.instance, **data)
+
+
+class WorkbenchView(APIView):
+    """The broker's queue in numbers: portfolio, stock to screen, pushes to follow up, fee deadlines."""
+
+    @extend_schema(responses=s.WorkbenchSerializer)
+    def get(self, request):
+        user = request.user
+        if not user.has_perm("transfer.use_workbench"):
+            raise PermissionDenied()
+        managed = selectors.achievements_managed_by(user)
+        return Response({
+            "portfolio": selectors.broker_portfolio(user).count(),
+            "screening_queue": selectors.screening_queue(user).count(),
+            "pushes_awaiting_follow_up": selectors.pushes_awaiting_follow_up(user).count(),
+            "fee_deadlines": selectors.fee_deadlines(user).count(),
+            "funnel": selectors.push_funnel(selectors.pushes_visible_to(user).filter(achievement__in=managed)),
+            "deals_by_kind": selectors.count_deals_by_kind(selectors.deals_visible_to(user)),
+        })

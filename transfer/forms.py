@@ -1,0 +1,173 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from platform_core.models import IndustryChain, IndustryNode, Organisation, Role
+
+from .models import Achievement, Deal, IncubatedCompany, Patent, Push
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class PoolFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[("", _("All statuses"))] + Achievement.Status.choices)
+    chain = forms.ModelChoiceField(label=_("Industry chain"), queryset=IndustryChain.objects.all(), required=False,
+                                   empty_label=_("All chains"))
+
+
+class SupermarketFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    chain = forms.ModelChoiceField(label=_("Industry chain"), queryset=IndustryChain.objects.all(), required=False,
+                                   empty_label=_("All chains"))
+    min_trl = forms.IntegerField(label=_("TRL at least"), min_value=1, max_value=9, required=False)
+
+
+class AchievementForm(forms.ModelForm):
+    keywords = forms.CharField(label=_("Keywords"), required=False, help_text=_("Separated by ；, 、 or commas."))
+
+    class Meta:
+        model = Achievement
+        fields = ["title", "external_ref", "owner", "school", "industry_node", "field", "trl", "abstract",
+                  "confidential_detail", "keywords", "inventor_names"]
+        widgets = {"abstract": forms.Textarea(attrs={"rows": 4}),
+                   "confidential_detail": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, owners=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if owners is not None:
+            self.fields["owner"].queryset = owners
+            self.fields["school"].queryset = Organisation.objects.filter(parent__in=owners)
+        self.fields["industry_node"].queryset = IndustryNode.objects.select_related("chain")
+        if self.instance.pk:
+            self.initial["keywords"] = "；".join(self.instance.keywords)
+
+    def validate_unique(self):
+        """The service checks uniqueness with a clearer message."""
+
+
+class ScreenForm(forms.Form):
+    reason = forms.CharField(label=_("Why is it easy to transfer?"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PushForm(forms.Form):
+    enterprise = forms.ModelChoiceField(label=_("Enterprise"),
+                                        queryset=Organisation.objects.filter(kind=Organisation.Kind.ENTERPRISE))
+    note = forms.CharField(label=_("Note to the enterprise"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class BrokerForm(forms.Form):
+    broker = forms.ModelChoiceField(label=_("Technology broker"), queryset=get_user_model().objects.none())
+
+    def __init__(self, *args, achievement, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = [o.pk for o in (achievement.owner, achievement.school) if o is not None]
+        self.fields["broker"].queryset = get_user_model().objects.filter(
+            memberships__organisation_id__in=units, memberships__role=Role.BROKER, memberships__is_active=True,
+        ).distinct()
+
+
+class AnswerForm(forms.Form):
+    note = forms.CharField(label=_("Message"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DealForm(forms.Form):
+    push = forms.ModelChoiceField(label=_("Push under negotiation"), queryset=Push.objects.none(), required=False)
+    kind = forms.ChoiceField(label=_("Deal type"), choices=Deal.Kind.choices)
+    exclusivity = forms.ChoiceField(label=_("Exclusivity (licences)"), required=False,
+                                    choices=[("", "—")] + Deal.Exclusivity.choices)
+    territory = forms.CharField(label=_("Territory"), required=False, max_length=200)
+    term_start = forms.DateField(label=_("Term from"), required=False, widget=DATE)
+    term_end = forms.DateField(label=_("Term until"), required=False, widget=DATE)
+    price = forms.CharField(label=_("Price (CNY)"), initial="0")
+    royalty_rate = forms.CharField(label=_("Royalty rate (%)"), initial="0", required=False)
+    equity_percent = forms.CharField(label=_("Equity share (%)"), required=False)
+    signed_on = forms.DateField(label=_("Signed on"), widget=DATE)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    company_incubator = forms.ModelChoiceField(label=_("Spin-off: admit the new company to"), required=False,
+                                               queryset=None)
+    company_name = forms.CharField(label=_("Spin-off: company name"), required=False, max_length=200)
+
+    def __init__(self, *args, achievement, incubators, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["push"].queryset = achievement.pushes.filter(status=Push.Status.NEGOTIATING).select_related(
+            "enterprise")
+        self.fields["company_incubator"].queryset = incubators
+
+
+class ShareForm(forms.Form):
+    beneficiary = forms.CharField(label=_("Beneficiary"), required=False,
+                                  help_text=_("Username, organisation name or a person's name"))
+    percent = forms.CharField(label=_("Share (%)"), required=False)
+
+
+ShareFormSet = forms.formset_factory(ShareForm, extra=4, max_num=10)
+
+
+class PatentForm(forms.ModelForm):
+    ipc_codes = forms.CharField(label=_("IPC codes"), required=False, help_text=_("e.g. H01M 10/052; H01M 4/36"))
+    application_number = forms.CharField(label=_("Application number"), max_length=30,
+                                         help_text=_("e.g. 201910123456.X: 12 digits and the check digit."))
+
+    class Meta:
+        model = Patent
+        fields = ["application_number", "publication_number", "title", "patent_type", "legal_status", "owner",
+                  "filing_date", "grant_date", "next_fee_due", "ipc_codes", "achievements"]
+        widgets = {"filing_date": DATE, "grant_date": DATE, "next_fee_due": DATE,
+                   "achievements": forms.SelectMultiple(attrs={"size": 5})}
+
+    def __init__(self, *args, owners, achievements, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners
+        self.fields["achievements"].queryset = achievements
+        self.fields["achievements"].required = False
+
+    def validate_unique(self):
+        """The service checks duplicates with a clearer message."""
+
+    def _post_clean(self):
+        """Validation belongs to the service (numbers are normalised before checking)."""
+
+
+class IncubatorForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    host = forms.ModelChoiceField(label=_("Host enterprise"), queryset=Organisation.objects.none())
+    partner_university = forms.ModelChoiceField(
+        label=_("Partner university"), required=False,
+        queryset=Organisation.objects.filter(kind=Organisation.Kind.UNIVERSITY, parent__isnull=True))
+    address = forms.CharField(label=_("Address"), required=False, max_length=200)
+    established_on = forms.DateField(label=_("Established on"), required=False, widget=DATE)
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, hosts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["host"].queryset = hosts
+
+
+class CompanyForm(forms.ModelForm):
+    class Meta:
+        model = IncubatedCompany
+        fields = ["name", "industry_node", "stage", "admitted_on", "founder_names", "founders", "achievements",
+                  "description"]
+        widgets = {"admitted_on": DATE, "founders": forms.SelectMultiple(attrs={"size": 4}),
+                   "achievements": forms.SelectMultiple(attrs={"size": 4}),
+                   "description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, achievements, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["achievements"].queryset = achievements
+        self.fields["stage"].choices = [c for c in IncubatedCompany.Stage.choices
+                                        if c[0] not in ("graduated", "exited")]
+
+    def validate_unique(self):
+        """The service checks duplicates."""
+
+    def _post_clean(self):
+        """Validation belongs to the service."""
+
+
+class CompanyStageForm(forms.Form):
+    stage = forms.ChoiceField(label=_("Stage"), choices=IncubatedCompany.Stage.choices)
+    graduated_on = forms.DateField(label=_("Graduated on"), required=False, widget=DATE)
+

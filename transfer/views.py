@@ -1,0 +1,479 @@
+"""Pages of technology transfer: pool, supermarket, workbench, pushes, deals, patents, imports, incubators.
+
+Views only read through selectors and write through services; a record the user may not
+see is a 404, one they may see but not change is a 403.
+"""
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from platform_core.audit import audit_trail
+from platform_core.forms import ImportForm
+from platform_core.models import ImportRun, Organisation
+from platform_core.pages import add_service_errors, flash_service_error, paginate
+from platform_core.permissions import is_platform_admin, member_organisation_ids
+
+from . import selectors, services
+from .forms import (
+    AchievementForm, AnswerForm, BrokerForm, CompanyForm, CompanyStageForm, DealForm, IncubatorForm, PatentForm,
+    PoolFilterForm, PushForm, ScreenForm, ShareFormSet, SupermarketFilterForm,
+)
+from .importers import AchievementImporter, PatentImporter
+from .models import Achievement, Deal, IncubatedCompany, Incubator, Patent, Push
+from .permissions import transfer_organisation_ids
+
+
+def _pool_owners(user):
+    if is_platform_admin(user):
+        return Organisation.objects.filter(kind__in=[Organisation.Kind.UNIVERSITY, Organisation.Kind.RESEARCH_INSTITUTE])
+    return Organisation.objects.filter(pk__in=transfer_organisation_ids(user))
+
+
+def _back(request, default: str, **kwargs):
+    """Return to the page the form was posted from (the workbench), or to `default`."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect(default, **kwargs)
+
+
+def _require_perm(user, perm, obj=None):
+    if not user.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+# ---------------------------------------------------------------- pool and supermarket
+
+@login_required
+def pool(request):
+    """The achievement pool the user may see, with stock vs screened."""
+    form = PoolFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    user = request.user
+    scope = selectors.achievements_managed_by(user) if user.has_perm("transfer.use_workbench") \
+        else selectors.achievements_visible_to(user)
+    achievements = selectors.achievements_visible_to(user).filter(pk__in=scope.values("pk"))
+    summary = selectors.pool_summary(achievements)
+    if filters.get("q"):
+        achievements = achievements.filter(title__icontains=filters["q"])
+    if filters.get("status"):
+        achievements = achievements.filter(status=filters["status"])
+    if filters.get("chain"):
+        achievements = achievements.filter(industry_node__chain=filters["chain"])
+    screened_share = round(100 * summary["screened"] / summary["total"], 1) if summary["total"] else 0
+    return render(request, "transfer/pool.html", {
+        "form": form, "page": paginate(request, achievements), "summary": summary, "screened_share": screened_share,
+        "can_add": user.has_perm("transfer.import_pool"),
+    })
+
+
+def supermarket(request):
+    """技术成果超市: open to everyone, public fields only."""
+    form = SupermarketFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    achievements = selectors.supermarket_achievements(query=filters.get("q", ""), chain=filters.get("chain"),
+                                                      min_trl=filters.get("min_trl"))
+    return render(request, "transfer/supermarket.html", {"form": form, "page": paginate(request, achievements, 12)})
+
+
+def achievement_detail(request, pk):
+    achievement = get_object_or_404(selectors.achievements_visible_to(request.user), pk=pk)
+    user = request.user
+    can_manage = user.has_perm("transfer.change_achievement", achievement)
+    context = {
+        "achievement": achievement,
+        "can_manage": can_manage,
+        "show_confidential": user.has_perm("transfer.view_confidential_achievement", achievement),
+        "patents": achievement.patents.all(),
+        "inventors": achievement.inventor_name_list,
+    }
+    if user.is_authenticated:
+        context["pushes"] = selectors.pushes_visible_to(user).filter(achievement=achievement)
+        context["deals"] = selectors.deals_visible_to(user).filter(achievement=achievement)
+    if can_manage:
+        context.update(
+            screen_form=ScreenForm(), push_form=PushForm(), broker_form=BrokerForm(achievement=achievement),
+            audit=audit_trail(achievement)[:20], can_deal=achievement.pushes.filter(
+                status=Push.Status.NEGOTIATING).exists() or achievement.status in ("screened", "pushed", "licensed"),
+        )
+    return render(request, "transfer/achievement_detail.html", context)
+
+
+@login_required
+def achievement_create(request):
+    _require_perm(request.user, "transfer.import_pool")
+    form = AchievementForm(request.POST or None, owners=_pool_owners(request.user))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            achievement = services.achievement_create(actor=request.user, **data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error("owner", str(exc))
+        else:
+            messages.success(request, _("Achievement added to the pool as stock."))
+            return redirect("transfer:achievement-detail", pk=achievement.pk)
+    return render(request, "transfer/form.html", {"form": form, "title": _("New achievement")})
+
+
+@login_required
+def achievement_edit(request, pk):
+    achievement = get_object_or_404(selectors.achievements_visible_to(request.user), pk=pk)
+    _require_perm(request.user, "transfer.change_achievement", achievement)
+    form = AchievementForm(request.POST or None, instance=achievement, owners=_pool_owners(request.user))
+    form.fields.pop("owner")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.achievement_update(actor=request.user, achievement=Achievement.objects.get(pk=pk),
+                                        **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Achievement saved."))
+            return redirect("transfer:achievement-detail", pk=pk)
+    return render(request, "transfer/form.html", {"form": form, "title": achievement.title})
+
+
+def _managed_achievement(request, pk):
+    achievement = get_object_or_404(selectors.achievements_visible_to(request.user), pk=pk)
+    _require_perm(request.user, "transfer.change_achievement", achievement)
+    return achievement
+
+
+@login_required
+@require_POST
+def achievement_screen(request, pk):
+    achievement = _managed_achievement(request, pk)
+    form = ScreenForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Say why this achievement is easy to transfer."))
+        services.achievement_screen(actor=request.user, achievement=achievement, reason=form.cleaned_data["reason"])
+    except ValidationError as exc:
+        flash_service_error(request, exc)
+    else:
+        messages.success(request, _("Screened as easy to transfer."))
+    return _back(request, "transfer:achievement-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def achievement_push(request, pk):
+    achievement = _managed_achievement(request, pk)
+    form = PushForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Choose an enterprise."))
+        push = services.push_create(actor=request.user, achievement=achievement, **form.cleaned_data)
+    except ValidationError as exc:
+        flash_service_error(request, exc)
+        return redirect("transfer:achievement-detail", pk=pk)
+    messages.success(request, _("Pushed to %(org)s.") % {"org": push.enterprise})
+    return redirect("transfer:push-detail", pk=push.pk)
+
+
+@login_required
+@require_POST
+def achievement_assign_broker(request, pk):
+    achievement = _managed_achievement(request, pk)
+    form = BrokerForm(request.POST, achievement=achievement)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Choose a broker of this school."))
+        services.achievement_assign_broker(actor=request.user, achievement=achievement, broker=form.cleaned_data["broker"])
+    except ValidationError as exc:
+        flash_service_error(request, exc)
+    else:
+        messages.success(request, _("Broker assigned."))
+    return redirect("transfer:achievement-detail", pk=pk)
+
+
+# ---------------------------------------------------------------- workbench and pushes
+
+@login_required
+def workbench(request):
+    user = request.user
+    _require_perm(user, "transfer.use_workbench")
+    managed = selectors.achievements_managed_by(user)
+    pushes = selectors.pushes_visible_to(user).filter(achievement__in=managed)
+    deals = selectors.deals_visible_to(user).filter(achievement__in=managed)
+    return render(request, "transfer/workbench.html", {
+        "portfolio": selectors.broker_portfolio(user)[:20],
+        "queue": selectors.screening_queue(user)[:15],
+        "queue_count": selectors.screening_queue(user).count(),
+        "follow_up": selectors.pushes_awaiting_follow_up(user)[:20],
+        "funnel": selectors.push_funnel(pushes),
+        "deals": deals[:10],
+        "deal_counts": [(Deal.Kind(kind).label, n) for kind, n in selectors.count_deals_by_kind(deals).items() if n],
+        "deal_total": deals.count(),
+        "fees": selectors.fee_deadlines(user)[:20],
+        "summary": selectors.pool_summary(managed),
+        "screen_form": ScreenForm(),
+    })
+
+
+@login_required
+def enterprise_pushes(request):
+    pushes = selectors.pushes_received_by(request.user)
+    return render(request, "transfer/enterprise_pushes.html", {
+        "page": paginate(request, pushes), "funnel": selectors.push_funnel(pushes),
+    })
+
+
+@login_required
+def push_detail(request, pk):
+    push = get_object_or_404(selectors.pushes_visible_to(request.user), pk=pk)
+    user = request.user
+    if user.has_perm("transfer.mark_push_viewed", push):
+        push = services.push_mark_viewed(actor=user, push=push)
+    achievement = push.achievement
+    return render(request, "transfer/push_detail.html", {
+        "push": push, "achievement": achievement,
+        "show_confidential": user.has_perm("transfer.view_confidential_achievement", achievement),
+        "can_answer": user.has_perm("transfer.answer_push", push),
+        "can_negotiate": user.has_perm("transfer.negotiate_push", push),
+        "answer_form": AnswerForm(),
+        "audit": audit_trail(push)[:20] if user.has_perm("transfer.negotiate_push", push) else None,
+    })
+
+
+@login_required
+@require_POST
+def push_answer(request, pk, answer):
+    push = get_object_or_404(selectors.pushes_visible_to(request.user), pk=pk)
+    form = AnswerForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    actions = {
+        "interest": lambda: services.push_express_interest(actor=request.user, push=push, note=note),
+        "decline": lambda: services.push_decline(actor=request.user, push=push, reason=note),
+        "negotiate": lambda: services.push_start_negotiation(actor=request.user, push=push),
+    }
+    if answer not in actions:
+        raise Http404
+    try:
+        actions[answer]()
+    except ValidationError as exc:
+        flash_service_error(request, exc)
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("transfer:push-detail", pk=pk)
+
+
+# ---------------------------------------------------------------- deals
+
+def _resolve_share(text: str, achievement) -> dict:
+    """A beneficiary typed as a username, an organisation name or a plain name."""
+    User = get_user_model()
+    user = User.objects.filter(username=text).first()
+    if user:
+        return {"user": user}
+    organisation = Organisation.objects.filter(name_zh=text).first()
+    if organisation:
+        return {"organisation": organisation}
+    return {"name": text}
+
+
+@login_required
+def deal_create(request, pk):
+    achievement = _managed_achievement(request, pk)
+    incubators = Incubator.objects.filter(pk__in=[i.pk for i in Incubator.objects.all()
+                                                  if request.user.has_perm("transfer.change_incubator", i)])
+    form = DealForm(request.POST or None, achievement=achievement, incubators=incubators,
+                    initial={"push": achievement.pushes.filter(status=Push.Status.NEGOTIATING).first()})
+    shares = ShareFormSet(request.POST or None, prefix="shares")
+    if request.method == "POST" and form.is_valid() and shares.is_valid():
+        data = dict(form.cleaned_data)
+        incubator, company_name = data.pop("company_incubator"), data.pop("company_name")
+        share_rows = [{**_resolve_share(s["beneficiary"].strip(), achievement), "percent": s["percent"]}
+                      for s in shares.cleaned_data if s and s.get("beneficiary", "").strip()]
+        company = {"incubator": incubator, "name": company_name} if incubator and company_name else None
+        try:
+            deal = services.deal_create(actor=request.user, achievement=achievement, shares=share_rows,
+                                        company=company, counterparty=None, **data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Deal recorded."))
+            return redirect("transfer:deal-detail", pk=deal.pk)
+    return render(request, "transfer/deal_form.html", {"form": form, "shares": shares, "achievement": achievement})
+
+
+@login_required
+def deal_detail(request, pk):
+    deal = get_object_or_404(selectors.deals_visible_to(request.user), pk=pk)
+    return render(request, "transfer/deal_detail.html", {
+        "deal": deal, "company": IncubatedCompany.objects.filter(spin_off_deal=deal).first(),
+        "audit": audit_trail(deal) if request.user.has_perm("transfer.add_deal", deal.achievement) else None,
+    })
+
+
+# ---------------------------------------------------------------- patents
+
+@login_required
+def patent_list(request):
+    patents = selectors.patents_visible_to(request.user)
+    q = request.GET.get("q", "").strip()
+    if q:
+        patents = patents.filter(title__icontains=q) | patents.filter(application_number__icontains=q)
+    mine = request.GET.get("mine") and request.user.has_perm("transfer.use_workbench")
+    if mine:
+        patents = patents.filter(pk__in=selectors.patents_managed_by(request.user).values("pk"))
+    return render(request, "transfer/patent_list.html", {
+        "page": paginate(request, patents), "q": q, "can_add": request.user.has_perm("transfer.import_pool"),
+    })
+
+
+@login_required
+def patent_detail(request, pk):
+    patent = get_object_or_404(selectors.patents_visible_to(request.user), pk=pk)
+    visible = selectors.achievements_visible_to(request.user)
+    return render(request, "transfer/patent_detail.html", {
+        "patent": patent, "achievements": patent.achievements.filter(pk__in=visible.values("pk")),
+        "can_manage": request.user.has_perm("transfer.change_patent", patent),
+        "audit": audit_trail(patent)[:20] if request.user.has_perm("transfer.change_patent", patent) else None,
+    })
+
+
+@login_required
+def patent_create(request):
+    _require_perm(request.user, "transfer.import_pool")
+    form = PatentForm(request.POST or None, owners=_pool_owners(request.user),
+                      achievements=selectors.achievements_managed_by(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            patent = services.patent_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error("owner", str(exc))
+        else:
+            messages.success(request, _("Patent added."))
+            return redirect("transfer:patent-detail", pk=patent.pk)
+    return render(request, "transfer/form.html", {"form": form, "title": _("New patent")})
+
+
+@login_required
+@require_POST
+def patent_fee_paid(request, pk):
+    patent = get_object_or_404(Patent, pk=pk)
+    _require_perm(request.user, "transfer.change_patent", patent)
+    try:
+        services.patent_record_fee_paid(actor=request.user, patent=patent)
+    except ValidationError as exc:
+        flash_service_error(request, exc)
+    else:
+        messages.success(request, _("Annual fee recorded as paid."))
+    return _back(request, "transfer:patent-detail", pk=pk)
+
+
+# ---------------------------------------------------------------- imports
+
+@login_required
+def pool_import(request, kind):
+    importer = {"achievements": AchievementImporter, "patents": PatentImporter}.get(kind)
+    if importer is None:
+        raise Http404
+    _require_perm(request.user, "transfer.import_pool")
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        run = importer(actor=request.user).run(form.cleaned_data["file"])
+        return redirect("platform:import-detail", pk=run.pk)
+    title = _("Import achievements") if kind == "achievements" else _("Import patents")
+    return render(request, "platform/import_form.html", {
+        "form": form, "importer": importer, "title": title,
+        "runs": ImportRun.objects.filter(kind=importer.kind, actor=request.user)[:10],
+    })
+
+
+# ---------------------------------------------------------------- incubators
+
+def _host_choices(user):
+    if is_platform_admin(user):
+        return Organisation.objects.filter(kind=Organisation.Kind.ENTERPRISE)
+    return Organisation.objects.filter(kind=Organisation.Kind.ENTERPRISE,
+                                       pk__in=member_organisation_ids(user, "org_admin"))
+
+
+@login_required
+def incubator_list(request):
+    return render(request, "transfer/incubator_list.html", {
+        "incubators": selectors.incubators_visible_to(request.user),
+        "can_add": request.user.has_perm("transfer.add_incubator"),
+        "company_count": selectors.count_incubated_companies(),
+    })
+
+
+@login_required
+def incubator_create(request):
+    _require_perm(request.user, "transfer.add_incubator")
+    form = IncubatorForm(request.POST or None, hosts=_host_choices(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            incubator = services.incubator_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Incubator created."))
+            return redirect("transfer:incubator-detail", pk=incubator.pk)
+    return render(request, "transfer/form.html", {"form": form, "title": _("New incubator")})
+
+
+@login_required
+def incubator_detail(request, pk):
+    incubator = get_object_or_404(selectors.incubators_visible_to(request.user), pk=pk)
+    companies = incubator.companies.select_related("industry_node__chain").prefetch_related("founders")
+    return render(request, "transfer/incubator_detail.html", {
+        "incubator": incubator, "companies": companies,
+        "can_manage": request.user.has_perm("transfer.change_incubator", incubator),
+    })
+
+
+@login_required
+def company_admit(request, pk):
+    incubator = get_object_or_404(Incubator, pk=pk)
+    _require_perm(request.user, "transfer.change_incubator", incubator)
+    form = CompanyForm(request.POST or None, achievements=selectors.achievements_visible_to(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            company = services.company_admit(actor=request.user, incubator=incubator, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Company admitted."))
+            return redirect("transfer:company-detail", pk=company.pk)
+    return render(request, "transfer/form.html", {"form": form, "title": _("Admit a company to %(name)s")
+                                                  % {"name": incubator.name}})
+
+
+@login_required
+def company_detail(request, pk):
+    company = get_object_or_404(selectors.companies_visible_to(request.user), pk=pk)
+    can_manage = request.user.has_perm("transfer.change_incubatedcompany", company)
+    form = CompanyStageForm(request.POST or None, initial={"stage": company.stage,
+                                                          "graduated_on": company.graduated_on})
+    if request.method == "POST":
+        _require_perm(request.user, "transfer.change_incubatedcompany", company)
+        if form.is_valid():
+            try:
+                services.company_update(actor=request.user, company=company, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Stage saved."))
+                return redirect("transfer:company-detail", pk=pk)
+    visible = selectors.achievements_visible_to(request.user)
+    return render(request, "transfer/company_detail.html", {
+        "company": company, "form": form, "can_manage": can_manage,
+        "achievements": company.achievements.filter(pk__in=visible.values("pk")),
+        "audit": audit_trail(company)[:20] if can_manage else None,
+    })
+
