@@ -162,6 +162,11 @@ SPECTACULAR_SETTINGS = {
         "SignoffStatusEnum": "platform_core.models.SignoffRequest.Status",
         "SharedHireStatusEnum": "talent.models.SharedHire.Status",
         "AssignmentStatusEnum": "talent.models.DualMentorAssignment.Status",
+        "OrganisationKindEnum": "platform_core.models.Organisation.Kind",
+        "EvidenceKindEnum": "talent.models.TalentEvidence.Kind",
+        "AchievementStatusEnum": "transfer.models.Achievement.Status",
+        "PushStatusEnum": "transfer.models.Push.Status",
+        "DealKindEnum": "transfer.models.Deal.Kind",
     },
 }
 
