@@ -52,6 +52,6 @@ class NotificationPreferencesForm(forms.Form):
         current = dict(NotificationPreference.objects.filter(user=user).values_list("event", "delivery"))
         for code, label in sorted(EVENT_TYPES.items()):
             self.fields[code] = forms.ChoiceField(
-                label=label, choices=NotificationPreference.Delivery.choices,
+                label=label, choices=NotificationPreference.Delivery.choices, required=False,
                 initial=current.get(code, NotificationPreference.Delivery.IMMEDIATE),
             )

@@ -169,6 +169,8 @@ def notification_preferences(request):
     form = NotificationPreferencesForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         for event, delivery in form.cleaned_data.items():
+            if not delivery:  # not submitted: keep what the user had
+                continue
             NotificationPreference.objects.update_or_create(
                 user=request.user, event=event, defaults={"delivery": delivery}
             )

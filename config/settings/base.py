@@ -25,7 +25,15 @@ DEBUG = env_bool("DEBUG", True)
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
+# Our apps come first so that their templates and translations take precedence
+# (e.g. "Filter" is 筛选 here, not the admin's 过滤器).
 INSTALLED_APPS = [
+    "platform_core",
+    "consortia",
+    "projects",
+    "talent",
+    "transfer",
+    "funds",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -41,12 +49,6 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "rules.apps.AutodiscoverRulesConfig",
-    "platform_core",
-    "consortia",
-    "projects",
-    "talent",
-    "transfer",
-    "funds",
 ]
 
 MIDDLEWARE = [
