@@ -14,3 +14,13 @@ def test_signed_in_user_sees_home_and_directory(client, enterprise_admin, enterp
     assert client.get("/").status_code == 200
     page = client.get("/organisations/")
     assert enterprise.name_zh in page.content.decode()
+
+
+def test_only_the_most_specific_menu_entry_is_active(rf):
+    from django.contrib.auth.models import AnonymousUser
+
+    from platform_core.navigation import nav_for
+
+    active = [i["url"] for i in nav_for(AnonymousUser(), "/organisations/3/") if i["active"]]
+    assert active == ["/organisations/"]
+    assert [i["url"] for i in nav_for(AnonymousUser(), "/") if i["active"]] == ["/"]
