@@ -16,11 +16,9 @@ def test_signed_in_user_sees_home_and_directory(client, enterprise_admin, enterp
     assert enterprise.name_zh in page.content.decode()
 
 
-def test_only_the_most_specific_menu_entry_is_active(rf):
-    from django.contrib.auth.models import AnonymousUser
-
+def test_only_the_most_specific_menu_entry_is_active(researcher):
     from platform_core.navigation import nav_for
 
-    active = [i["url"] for i in nav_for(AnonymousUser(), "/organisations/3/") if i["active"]]
+    active = [i["url"] for i in nav_for(researcher, "/organisations/3/") if i["active"]]
     assert active == ["/organisations/"]
-    assert [i["url"] for i in nav_for(AnonymousUser(), "/") if i["active"]] == ["/"]
+    assert [i["url"] for i in nav_for(researcher, "/") if i["active"]] == ["/"]
