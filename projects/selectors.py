@@ -114,6 +114,14 @@ def milestones_due(user, within_days: int = 30):
             .exclude(status=Milestone.Status.ACCEPTED).select_related("project").order_by("due_on"))
 
 
+def undertakings_visible_to(user):
+    """The user's own undertakings and those on challenges of their posting side."""
+    if not user.is_authenticated:
+        return Undertaking.objects.none()
+    return Undertaking.objects.filter(
+        Q(user=user) | Q(challenge__in=challenges_posted_by_side(user).values("pk"))).select_related("user")
+
+
 def undertakings_to_decide(user):
     managed = _managed_org_ids(user)
     return Undertaking.objects.filter(Q(challenge__posted_by=user) | Q(challenge__poster_id__in=managed),
