@@ -463,3 +463,21 @@ evaluation_submit = _form_action(forms.EvaluationForm, _evaluate)
 def project_start(request, pk):
     services.project_start(actor=request.user, project=_project(request, pk))
     return _("Project started.")
+
+
+@login_required
+def center_overview(request, pk):
+    """The center directors' view of their center's chain: challenges by state, projects, decisions to sign."""
+    from consortia.selectors import centers_visible_to
+
+    center = get_object_or_404(centers_visible_to(request.user), pk=pk)
+    challenges = selectors.challenges_visible_to(request.user).filter(center=center)
+    projects = selectors.projects_visible_to(request.user).filter(challenge__center=center)
+    return render(request, "projects/center_overview.html", {
+        "center": center,
+        "counts": [(label, challenges.filter(status=value).count()) for value, label in Challenge.Status.choices],
+        "challenges": challenges[:30],
+        "projects": projects.prefetch_related("milestones")[:30],
+        "milestones_due": selectors.milestones_due(request.user).filter(project__challenge__center=center)[:20],
+        "awaiting": signoffs_awaiting(request.user)[:20],
+    })
