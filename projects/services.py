@@ -243,6 +243,7 @@ def challenge_close(*, actor, challenge: Challenge, reason: str) -> Challenge:
 
 @transaction.atomic
 def undertaking_request(*, actor, challenge: Challenge, statement: str) -> Undertaking:
+    challenge = _lock(challenge)
     require(actor, "projects.view_challenge", challenge)
     if challenge.status in {S.DRAFT, S.SOLVED, S.CLOSED}:
         raise ValidationError(_("This challenge does not take confidentiality undertakings now."))
