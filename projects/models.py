@@ -197,7 +197,7 @@ class Call(models.Model):
     """揭榜挂帅: the open call on a refined topic."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", _("Open for bids")
         CLOSED = "closed", _("Closed, under review")
         AWARDED = "awarded", _("Awarded")
 
