@@ -12,7 +12,7 @@ from django.utils import timezone
 from platform_core.signoff import signoff_sign
 
 from . import services
-from .models import BidMember, Challenge, Milestone, Mode
+from .models import BidMember, Challenge, Milestone
 
 CRITERIA = [{"name": "技术路线可行性", "weight": 40}, {"name": "团队实力与前期基础", "weight": 30},
             {"name": "经费与进度合理性", "weight": 30}]
@@ -172,4 +172,3 @@ def load(ctx) -> None:
     Milestone.objects.filter(project=project, status=Milestone.Status.PLANNED).order_by("due_on").filter(
         pk__in=list(project.milestones.filter(status=Milestone.Status.PLANNED).order_by("due_on")
                     .values_list("pk", flat=True)[:1])).update(due_on=_days(-5))
-    assert Challenge.objects.filter(mode=Mode.GOVERNMENT_LED).exists()

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -51,10 +52,6 @@ def service_action(redirect_to):
             return redirect(target)
         return wrapper
     return decorator
-
-
-def _to_challenge(request, pk):
-    return "projects:challenge-detail", pk
 
 
 def _redirect_target(name):
@@ -300,7 +297,7 @@ def _bidding_organisations(user, challenge):
 def bid_create(request, pk):
     challenge = _challenge(request, pk)
     if not hasattr(challenge, "call"):
-        raise ValidationError(_("This challenge has no call."))
+        raise Http404(_("This challenge has no call."))
     organisations = _bidding_organisations(request.user, challenge)
     colleagues = forms.users_of(Organisation.objects.filter(Q(pk__in=organisations) | Q(parent__in=organisations))
                                 ).exclude(pk=request.user.pk)

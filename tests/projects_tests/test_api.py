@@ -110,7 +110,7 @@ def test_api_permissions_and_illegal_transitions(api, chain, researcher):
     assert api.post(f"/api/projects/challenges/{pk}/publish/").status_code == 403
     api.force_authenticate(chain.manager)
     response = api.post(f"/api/projects/challenges/{pk}/publish/")
-    assert response.status_code == 400 and "cannot go from" in str(response.json())
+    assert response.status_code == 400 and "不能从" in str(response.json())
     assert api.post(f"/api/projects/challenges/{pk}/open-call/", {
         "closes_on": str(chain_future()), "criteria": [{"name": "a", "weight": 100}],
         "panel": [chain.people["ent_chief"].pk, chain.people["uni_chief"].pk]}, format="json").status_code == 400

@@ -129,7 +129,7 @@ def test_challenge_to_solved_in_the_browser(browser_page, live_server, enterpris
     page.goto(f"{base}/projects/list/{project.pk}/")
     page.fill("#id_trl", "5")
     page.fill("#id_evidence", "中试线验证报告")
-    page.click("text=TRL >> xpath=ancestor::div[contains(@class,'card')]//form//button")
+    page.click("[data-testid=record-trl]")
     page.wait_for_load_state("networkidle")
     assert page.inner_text("[data-testid=trl]") == "5"
     page.fill("#id_result_abstract", "包覆工艺使容量保持率达 91%")

@@ -68,7 +68,7 @@ def test_transition_table_refuses_everything_not_listed(chain):
     for target in Challenge.Status.values:
         if target in services.CHALLENGE_TRANSITIONS[Challenge.Status.DRAFT]:
             continue
-        with pytest.raises(ValidationError, match="cannot go from"):
+        with pytest.raises(ValidationError, match="不能从"):
             services._move(chain.challenge, target, actor=chain.manager)
     assert chain._fresh().status == Challenge.Status.DRAFT
 
@@ -115,7 +115,7 @@ def test_signing_twice_and_signing_for_the_other_side_are_refused(chain):
 
 def test_panel_needs_both_sides_and_criteria_must_add_up(chain):
     chain.refined()
-    with pytest.raises(ValidationError, match="both sides"):
+    with pytest.raises(ValidationError, match="双方"):
         services.call_open(actor=chain.manager, challenge=chain._fresh(), closes_on=future(10), criteria=CRITERIA,
                            panel=[chain.people["ent_chief"]])
     with pytest.raises(ValidationError):
@@ -133,7 +133,7 @@ def _bid(chain, actor=None, **kw):
 
 def test_second_bid_by_the_same_team_is_refused(chain):
     chain.bid()
-    with pytest.raises(ValidationError, match="already bid"):
+    with pytest.raises(ValidationError, match="已揭过"):
         _bid(chain)
     assert Bid.objects.count() == 1
 
@@ -141,10 +141,10 @@ def test_second_bid_by_the_same_team_is_refused(chain):
 def test_bid_on_a_closed_call_is_refused(chain):
     chain.opened()
     services.call_close(actor=chain.manager, call=chain.call)
-    with pytest.raises(ValidationError, match="closed"):
+    with pytest.raises(ValidationError, match="已截止"):
         _bid(chain)
     Call.objects.update(status=Call.Status.OPEN, closes_on=timezone.localdate() - timedelta(days=1))
-    with pytest.raises(ValidationError, match="closed"):
+    with pytest.raises(ValidationError, match="已截止"):
         _bid(chain)
     assert not Bid.objects.exists()
 
@@ -211,7 +211,7 @@ def test_trl_progress_rules(chain):
 
 def test_evaluation_needs_all_milestones_and_one_score_per_side(chain):
     chain.in_progress()
-    with pytest.raises(ValidationError, match="milestone"):
+    with pytest.raises(ValidationError, match="里程碑"):
         services.project_submit_for_evaluation(actor=chain.pi, project=chain.project, result_abstract="r")
     from .factories import sign_all
 
@@ -221,7 +221,7 @@ def test_evaluation_needs_all_milestones_and_one_score_per_side(chain):
     with pytest.raises(PermissionDenied):
         services.evaluation_submit(actor=chain.pi, project=chain.project, **scores)
     services.evaluation_submit(actor=chain.people["ent_chief"], project=chain.project, **scores)
-    with pytest.raises(ValidationError, match="already evaluated"):
+    with pytest.raises(ValidationError, match="已评价过"):
         services.evaluation_submit(actor=chain.people["ent_director"], project=chain.project, **scores)
     with pytest.raises(ValidationError):
         services.evaluation_submit(actor=chain.people["uni_chief"], project=chain.project,
