@@ -14,3 +14,12 @@ def center_setup(enterprise, university):
 def chain(center_setup):
     center, people = center_setup
     return Chain(center, people)
+
+
+@pytest.fixture(autouse=True)
+def chinese_messages():
+    """Service messages are asserted in Chinese, the default language, whatever an earlier test switched to."""
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        yield
