@@ -47,6 +47,12 @@ class ChallengeFilterForm(forms.Form):
     trl = forms.IntegerField(label=_("TRL"), required=False, min_value=1, max_value=9)
 
 
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("File"))
+    description = forms.CharField(label=_("Description"), max_length=200, required=False)
+    is_confidential = forms.BooleanField(label=_("Confidential"), required=False, initial=True)
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 

@@ -34,6 +34,14 @@ def challenges_visible_to(user):
     return qs.filter(pk__in=ids)
 
 
+def attachments_visible_to(user, challenge: Challenge):
+    """Public attachments to anyone who sees the challenge; confidential ones only with access to the detail."""
+    attachments = challenge.attachments.all()
+    if user.has_perm("projects.view_confidential", challenge):
+        return attachments
+    return attachments.filter(is_confidential=False)
+
+
 def challenge_list(user, *, query: str = "", status: str = "", mode: str = "", node=None, field=None,
                    trl: int | None = None, poster=None):
     challenges = challenges_visible_to(user)

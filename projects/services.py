@@ -44,7 +44,7 @@ from platform_core.signoff import signoff_open
 
 from . import selectors
 from .models import (
-    Bid, BidMember, BidScore, Call, Challenge, Evaluation, Milestone, Mode, PanelMember, Project, Topic,
+    Bid, BidMember, BidScore, Call, Challenge, ChallengeAttachment, Evaluation, Milestone, Mode, PanelMember, Project, Topic,
     TrlRecord, Undertaking,
 )
 
@@ -236,6 +236,29 @@ def challenge_close(*, actor, challenge: Challenge, reason: str) -> Challenge:
         challenge.project.status = Project.Status.CLOSED
         challenge.project.save(update_fields=["status"])
     return challenge
+
+
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+
+
+@transaction.atomic
+def attachment_add(*, actor, challenge: Challenge, file, description: str = "",
+                   is_confidential: bool = True) -> ChallengeAttachment:
+    """Attach a file; confidential ones are served only to readers of the confidential detail."""
+    challenge = _lock(challenge)
+    require(actor, "projects.change_challenge", challenge)
+    if challenge.status in {S.SOLVED, S.CLOSED}:
+        raise ValidationError(_("A finished challenge takes no more attachments."))
+    if file is None or not getattr(file, "size", 0):
+        raise ValidationError({"file": _("Choose a non-empty file.")})
+    if file.size > MAX_ATTACHMENT_BYTES:
+        raise ValidationError({"file": _("A file may be at most 20 MB.")})
+    attachment = ChallengeAttachment.objects.create(challenge=challenge, file=file, uploaded_by=actor,
+                                                    description=(description or "").strip()[:200],
+                                                    is_confidential=is_confidential)
+    audit_log(actor=actor, action="challenge.attach", target=challenge, file=attachment.file.name,
+              confidential=is_confidential)
+    return attachment
 
 
 # Confidentiality undertakings

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,7 +17,7 @@ from platform_core.pages import add_service_errors, flash_service_error, paginat
 from platform_core.signoff import signoffs_awaiting, signoffs_for
 
 from . import forms, selectors, services
-from .models import Bid, BidMember, Challenge, Milestone, Project, Undertaking
+from .models import Bid, BidMember, Challenge, ChallengeAttachment, Milestone, Project, Undertaking
 from .permissions import MANAGING_ROLES
 from .services import BIDDER_KINDS_BY_MODE, BIDDER_ROLES
 
@@ -184,8 +184,36 @@ def challenge_detail(request, pk):
         "close_form": forms.ReasonForm(),
         "signoffs": signoffs_for(challenge),
         "audit": audit_trail(challenge)[:30] if can_change or user.is_staff else None,
-        "attachments": challenge.attachments.all(),
+        "attachments": selectors.attachments_visible_to(user, challenge),
+        "attachment_form": forms.AttachmentForm() if can_change else None,
     })
+
+
+@login_required
+@require_POST
+def attachment_add(request, pk):
+    challenge = _challenge(request, pk)
+    form = forms.AttachmentForm(request.POST, request.FILES)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Choose a non-empty file."))
+        services.attachment_add(actor=request.user, challenge=challenge, **form.cleaned_data)
+    except ValidationError as exc:
+        flash_service_error(request, exc)
+    else:
+        messages.success(request, _("File attached."))
+    return redirect("projects:challenge-detail", pk=pk)
+
+
+@login_required
+def attachment_download(request, pk):
+    """Files are served through the permission check, never from a public media URL."""
+    attachment = get_object_or_404(ChallengeAttachment.objects.filter(
+        challenge__in=selectors.challenges_visible_to(request.user)), pk=pk)
+    if not selectors.attachments_visible_to(request.user, attachment.challenge).filter(pk=pk).exists():
+        raise Http404
+    return FileResponse(attachment.file.open("rb"), as_attachment=True,
+                        filename=attachment.file.name.rsplit("/", 1)[-1])
 
 
 @service_action(_redirect_target("projects:challenge-detail"))

@@ -5,7 +5,7 @@ from platform_core.api.serializers import UserBriefSerializer
 from platform_core.models import Organisation
 
 from ..models import (
-    Bid, BidMember, BidScore, Call, Challenge, Evaluation, Milestone, Mode, PanelMember, Project, Topic, TrlRecord,
+    Bid, BidMember, BidScore, Call, Challenge, ChallengeAttachment, Evaluation, Milestone, Mode, PanelMember, Project, Topic, TrlRecord,
     Undertaking,
 )
 
@@ -77,6 +77,26 @@ class ChallengeCreateSerializer(ChallengeSerializer):
 class ChallengeUpdateSerializer(ChallengeSerializer):
     class Meta(ChallengeSerializer.Meta):
         read_only_fields = ChallengeSerializer.Meta.read_only_fields + ["poster", "mode"]
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ChallengeAttachment
+        fields = ["id", "description", "is_confidential", "uploaded_by", "uploaded_at", "download_url"]
+        read_only_fields = fields
+
+    def get_download_url(self, attachment) -> str:
+        from django.urls import reverse
+
+        return reverse("projects:attachment-download", args=[attachment.pk])
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    is_confidential = serializers.BooleanField(required=False, default=True)
 
 
 class ReasonSerializer(serializers.Serializer):

@@ -108,6 +108,22 @@ class ChallengeViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewset
                                                    statement=data.validated_data["statement"])
         return _created(s.UndertakingSerializer, undertaking, request)
 
+    @extend_schema(request=None, responses=s.AttachmentSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def attachments(self, request, pk=None):
+        """Attachments you may read (confidential ones only with access to the confidential detail)."""
+        attachments = selectors.attachments_visible_to(request.user, self.get_object())
+        return Response(s.AttachmentSerializer(attachments, many=True).data)
+
+    @extend_schema(request={"multipart/form-data": s.AttachmentUploadSerializer},
+                   responses={201: s.AttachmentSerializer})
+    @attachments.mapping.post
+    def add_attachment(self, request, pk=None):
+        data = s.AttachmentUploadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        attachment = services.attachment_add(actor=request.user, challenge=self.get_object(), **data.validated_data)
+        return _created(s.AttachmentSerializer, attachment, request)
+
     @extend_schema(request=s.BidSerializer, responses={201: s.BidSerializer})
     @action(detail=True, methods=["post"])
     def bid(self, request, pk=None):

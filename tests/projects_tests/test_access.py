@@ -91,3 +91,31 @@ def test_projects_are_visible_to_participants_only(client, chain, outsider):
     response = client.post(f"/projects/list/{chain.project.pk}/start/", follow=True)
     chain.project.refresh_from_db()
     assert chain.project.status == "planning"
+
+
+def test_confidential_attachments_are_served_only_to_readers_of_the_detail(client, api, chain, outsider,
+                                                                           settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    chain.published()
+    client.force_login(chain.manager)
+    url = f"/projects/challenges/{chain.challenge.pk}/attachments/"
+    client.post(url, {"file": SimpleUploadedFile("配方.txt", b"NCM811 recipe"), "description": "配方",
+                      "is_confidential": "on"})
+    client.post(url, {"file": SimpleUploadedFile("brochure.txt", b"public"), "description": "公开说明"})
+    secret, public = chain.challenge.attachments.order_by("id")
+    assert secret.is_confidential and not public.is_confidential
+    assert b"".join(client.get(f"/projects/attachments/{secret.pk}/").streaming_content) == b"NCM811 recipe"
+
+    client.force_login(outsider)
+    assert client.get(f"/projects/attachments/{secret.pk}/").status_code == 404
+    assert client.get(f"/projects/attachments/{public.pk}/").status_code == 200
+    assert client.post(url, {"file": SimpleUploadedFile("x.txt", b"x")}).status_code == 403
+    assert chain.challenge.attachments.count() == 2  # the outsider's upload was refused
+    api.force_authenticate(outsider)
+    listed = api.get(f"/api/projects/challenges/{chain.challenge.pk}/attachments/").json()
+    assert [a["id"] for a in listed] == [public.pk]
+    refused = api.post(f"/api/projects/challenges/{chain.challenge.pk}/attachments/",
+                       {"file": SimpleUploadedFile("y.txt", b"y")}, format="multipart")
+    assert refused.status_code == 403 and chain.challenge.attachments.count() == 2
