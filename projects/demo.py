@@ -116,10 +116,14 @@ def load(ctx) -> None:
 
     walk("draft", "钠离子电池低温性能提升", "拟开发适用于 -30℃ 的钠离子电池体系，正在内部论证。",
          "目标客户为北方储能电站，配方体系暂不公开。", "ne-cell", "0805", (2, 5), (300000, 1000000))
-    walk("published", "储能电站热失控早期预警算法", "需要基于多源传感数据的热失控早期预警方法，提前 10 分钟以上告警。",
+    warning = walk("published", "储能电站热失控早期预警算法", "需要基于多源传感数据的热失控早期预警方法，提前 10 分钟以上告警。",
          "现有站点 BMS 数据接口与历史事故数据见保密附件。", "ne-storage", "0808", (3, 6), (800000, 2500000),
          title_en="Early warning of thermal runaway in energy-storage plants",
          summary_en="A multi-sensor method that warns of thermal runaway at least 10 minutes ahead.")
+    # Left awaiting both sides' signatures, so the demo has something to sign.
+    services.topic_save(actor=u["zhang"], challenge=warning, title="储能电站热失控多源早期预警方法",
+                        objectives="提前 10 分钟以上预警，误报率 ≤ 1%。", deliverables="预警算法软件与现场验证报告。")
+    services.topic_submit(actor=u["zhang"], challenge=warning)
     walk("refined", "电池 SOC 高精度在线估计", "在宽温域和老化条件下实现 SOC 估计误差 ≤ 2%。",
          "车型平台与电芯规格详见保密资料。", "ne-bms", "0811", (3, 6), (500000, 1500000),
          topic=("宽温域电池 SOC 在线估计方法", "全温域误差 ≤ 2%，老化 80% 时误差 ≤ 3%。", "算法软件、验证报告。"))
