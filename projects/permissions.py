@@ -6,8 +6,10 @@ Sides of a challenge:
   center's director and chief scientist of that side;
 - the *partner side*: the co-refining partner (the center's other side by default), its
   managing members and the center's leaders of that side.
-Confidential detail is readable by both sides, by people whose confidentiality
-undertaking the poster accepted, and by the awarded team.
+Confidential detail is readable by both sides, by every member of the challenge's center
+(center partners), by people whose confidentiality undertaking the poster accepted, and by
+the awarded team. Bids and scores are reviewed by the two sides and the panel only, so a
+plain center member who bids does not see rival bids.
 """
 import rules
 
@@ -27,12 +29,24 @@ def manages(user, organisation) -> bool:
         organisation.parent_id is not None and has_role(user, organisation.parent, *MANAGING_ROLES))
 
 
+CENTER_LEADERS = (CenterMember.Position.DIRECTOR, CenterMember.Position.CHIEF_SCIENTIST)
+
+
 def _center_leader_for(user, challenge, organisation) -> bool:
+    """The center's director or chief scientist on the organisation's side (双管理、双首席)."""
     center = challenge.center
     if center is None or organisation is None:
         return False
     side = center_side_for_organisation(center, organisation)
-    return side is not None and CenterMember.objects.filter(center=center, user=user, side=side).exists()
+    return side is not None and CenterMember.objects.filter(center=center, user=user, side=side,
+                                                            position__in=CENTER_LEADERS).exists()
+
+
+@rules.predicate
+def is_center_member(user, challenge):
+    """Anyone holding a position in the challenge's center (a center partner) reads its drafts and detail."""
+    return challenge.center_id is not None and CenterMember.objects.filter(center_id=challenge.center_id,
+                                                                           user=user).exists()
 
 
 @rules.predicate
@@ -100,8 +114,9 @@ def is_sponsor_side(user, project):
     return is_poster_side(user, project.challenge)
 
 
-rules.add_perm("projects.view_challenge", is_platform_admin | is_not_draft | is_poster_side | is_partner_side)
-rules.add_perm("projects.view_confidential", is_platform_admin | is_poster_side | is_partner_side
+rules.add_perm("projects.view_challenge", is_platform_admin | is_not_draft | is_poster_side | is_partner_side
+               | is_center_member)
+rules.add_perm("projects.view_confidential", is_platform_admin | is_poster_side | is_partner_side | is_center_member
                | has_accepted_undertaking | is_awarded_team)
 rules.add_perm("projects.change_challenge", is_poster_side)
 rules.add_perm("projects.refine_challenge", is_poster_side | is_partner_side)

@@ -9,7 +9,7 @@ from platform_core.permissions import is_platform_admin
 from platform_core.signoff import PartySpec
 
 from .models import Bid, Call, Challenge, Milestone, Project, Undertaking
-from .permissions import MANAGING_ROLES
+from .permissions import CENTER_LEADERS, MANAGING_ROLES
 
 
 def _managed_org_ids(user):
@@ -17,10 +17,10 @@ def _managed_org_ids(user):
 
 
 def _side_filter(user):
-    """Q over challenges where the user is on the poster or partner side."""
+    """Q over challenges where the user is on the poster or partner side (managers and center leaders)."""
     managed = _managed_org_ids(user)
     return (Q(posted_by=user) | Q(poster_id__in=managed) | Q(poster__parent_id__in=managed)
-            | Q(partner_id__in=managed) | Q(center__members__user=user))
+            | Q(partner_id__in=managed) | Q(center__members__user=user, center__members__position__in=CENTER_LEADERS))
 
 
 def challenges_visible_to(user):
@@ -30,7 +30,8 @@ def challenges_visible_to(user):
     qs = Challenge.objects.select_related("poster", "partner", "center", "industry_node", "field", "posted_by")
     if is_platform_admin(user):
         return qs
-    ids = Challenge.objects.filter(~Q(status=Challenge.Status.DRAFT) | _side_filter(user)).values("pk")
+    ids = Challenge.objects.filter(~Q(status=Challenge.Status.DRAFT) | _side_filter(user)
+                                   | Q(center__members__user=user)).values("pk")
     return qs.filter(pk__in=ids)
 
 

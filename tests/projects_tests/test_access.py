@@ -119,3 +119,20 @@ def test_confidential_attachments_are_served_only_to_readers_of_the_detail(clien
     refused = api.post(f"/api/projects/challenges/{chain.challenge.pk}/attachments/",
                        {"file": SimpleUploadedFile("y.txt", b"y")}, format="multipart")
     assert refused.status_code == 403 and chain.challenge.attachments.count() == 2
+
+
+def test_a_center_member_who_bids_reads_the_detail_but_not_rival_bids(client, chain):
+    from consortia.models import CenterMember, Side
+    from projects.models import Call
+
+    chain.bid()
+    member_pi = member(chain.center.university, Role.RESEARCHER, username="member_pi")
+    CenterMember.objects.create(center=chain.center, user=member_pi, side=Side.UNIVERSITY,
+                                position=CenterMember.Position.MEMBER)
+    assert member_pi.has_perm("projects.view_confidential", chain._fresh())
+    own = services.bid_submit(actor=member_pi, call=Call.objects.get(), organisation=chain.center.university,
+                              team_name="成员团队", approach="a", plan="p", budget=1000)
+    client.force_login(member_pi)
+    assert client.get(f"/projects/bids/{own.pk}/").status_code == 200
+    assert client.get(f"/projects/bids/{chain.the_bid.pk}/").status_code == 404
+    assert "李明团队" not in client.get(f"/projects/challenges/{chain.challenge.pk}/").content.decode()
