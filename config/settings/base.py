@@ -192,9 +192,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "platform.send_daily_digests",
         "schedule": crontab(hour=8, minute=0),
     },
+    "projects-remind-milestones": {
+        "task": "projects.remind_milestones",
+        "schedule": crontab(hour=7, minute=30),
+    },
     "transfer-patent-fee-reminders": {
         "task": "transfer.send_fee_reminders",
-        "schedule": crontab(hour=7, minute=30),
+        "schedule": crontab(hour=7, minute=40),
         "kwargs": {"days_ahead": 30},
     },
 }

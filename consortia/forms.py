@@ -1,0 +1,95 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from .models import CenterMember, Consortium, ConsortiumMember, CouncilMember, JointCenter, Side
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class CenterForm(forms.ModelForm):
+    class Meta:
+        model = JointCenter
+        fields = ["name_zh", "name_en", "enterprise", "university", "agreement_signed_on", "agreement_start",
+                  "agreement_end", "funding_commitment", "research_directions", "description", "status",
+                  "industry_nodes", "fields"]
+        widgets = {"agreement_signed_on": DATE, "agreement_start": DATE, "agreement_end": DATE,
+                   "research_directions": forms.Textarea(attrs={"rows": 4}),
+                   "description": forms.Textarea(attrs={"rows": 3}),
+                   "industry_nodes": forms.SelectMultiple(attrs={"size": 6}),
+                   "fields": forms.SelectMultiple(attrs={"size": 6})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["enterprise"]
+            del self.fields["university"]
+
+    def _post_clean(self):
+        """Rules are checked by consortia.services."""
+
+
+class CenterFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[("", _("All statuses"))] + JointCenter.Status.choices)
+
+
+class AppointForm(forms.Form):
+    user = forms.ModelChoiceField(label=_("Person"), queryset=get_user_model().objects.none())
+    side = forms.ChoiceField(label=_("Side"), choices=Side.choices)
+    position = forms.ChoiceField(label=_("Position"), choices=CenterMember.Position.choices)
+    title = forms.CharField(label=_("Title"), required=False, max_length=100)
+
+    def __init__(self, *args, center, **kwargs):
+        super().__init__(*args, **kwargs)
+        orgs = [center.enterprise_id, center.university_id]
+        self.fields["user"].queryset = get_user_model().objects.filter(
+            memberships__is_active=True, memberships__organisation__in=orgs).distinct().order_by("username") | \
+            get_user_model().objects.filter(memberships__is_active=True,
+                                            memberships__organisation__parent__in=orgs).distinct()
+
+
+class ConsortiumForm(forms.ModelForm):
+    class Meta:
+        model = Consortium
+        fields = ["name_zh", "name_en", "kind", "lead", "founded_on", "goals", "status", "industry_nodes"]
+        widgets = {"founded_on": DATE, "goals": forms.Textarea(attrs={"rows": 4}),
+                   "industry_nodes": forms.SelectMultiple(attrs={"size": 6})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["lead"]
+
+    def _post_clean(self):
+        """Rules are checked by consortia.services."""
+
+
+class ConsortiumMemberForm(forms.ModelForm):
+    class Meta:
+        model = ConsortiumMember
+        fields = ["organisation", "role", "responsibilities"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [c for c in ConsortiumMember.Role.choices if c[0] != "lead"]
+
+    def _post_clean(self):
+        """Rules are checked by consortia.services."""
+
+
+class CouncilForm(forms.ModelForm):
+    class Meta:
+        model = CouncilMember
+        fields = ["user", "organisation", "position"]
+
+    def __init__(self, *args, consortium, **kwargs):
+        super().__init__(*args, **kwargs)
+        orgs = consortium.members.values("organisation_id")
+        self.fields["organisation"].queryset = self.fields["organisation"].queryset.filter(pk__in=orgs)
+        self.fields["user"].queryset = get_user_model().objects.filter(
+            memberships__organisation__in=orgs, memberships__is_active=True).distinct().order_by("username")
+
+    def _post_clean(self):
+        """Rules are checked by consortia.services."""
