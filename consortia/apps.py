@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class ConsortiaConfig(AppConfig):
     name = "consortia"
     verbose_name = _("Joint centers and consortia")
+
+    def ready(self):
+        from platform_core.navigation import register_nav
+
+        from . import permissions  # noqa: F401  (registers the rules)
+
+        register_nav(_("Joint centers"), "consortia:center-list", icon="diagram-3", order=20)
+        register_nav(_("Consortia"), "consortia:consortium-list", icon="people", order=25)

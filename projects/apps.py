@@ -5,3 +5,37 @@ from django.utils.translation import gettext_lazy as _
 class ProjectsConfig(AppConfig):
     name = "projects"
     verbose_name = _("Challenges and projects")
+
+    def ready(self):
+        from platform_core.navigation import register_nav
+        from platform_core.notifications import register_event
+        from platform_core.signoff import register_decision
+
+        from . import permissions  # noqa: F401  (registers the rules)
+        from . import services
+
+        register_nav(_("Challenges"), "projects:challenge-list", icon="lightbulb", order=10)
+        register_nav(_("My workbench"), "projects:workbench", icon="kanban", order=11)
+
+        register_decision("projects.topic_approval", label=_("Topic approval"),
+                          on_approved=services.topic_approved, on_rejected=services.topic_sent_back)
+        register_decision("projects.bid_award", label=_("Team award"),
+                          on_approved=services.bid_awarded, on_rejected=services.award_sent_back)
+        register_decision("projects.milestone_acceptance", label=_("Milestone acceptance"),
+                          on_approved=services.milestone_accepted, on_rejected=services.milestone_sent_back)
+        register_decision("projects.budget_change", label=_("Budget change"), on_approved=services.budget_changed)
+        register_decision("projects.final_evaluation", label=_("Final evaluation"),
+                          on_approved=services.evaluation_approved, on_rejected=services.evaluation_sent_back)
+
+        for code, label in [
+            ("projects.challenge_published", _("Challenge published to refine")),
+            ("projects.undertaking_requested", _("Confidentiality undertaking to review")),
+            ("projects.undertaking_decided", _("Confidentiality undertaking decided")),
+            ("projects.call_opened", _("Scoring panel seat")),
+            ("projects.new_bid", _("New bid")),
+            ("projects.bid_awarded", _("Bid awarded")),
+            ("projects.bid_not_selected", _("Bid not selected")),
+            ("projects.milestone_due", _("Milestone due or overdue")),
+            ("projects.evaluation_requested", _("Final evaluation requested")),
+        ]:
+            register_event(code, label)

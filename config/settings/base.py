@@ -179,6 +179,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "platform.send_daily_digests",
         "schedule": crontab(hour=8, minute=0),
     },
+    "projects-remind-milestones": {
+        "task": "projects.remind_milestones",
+        "schedule": crontab(hour=7, minute=30),
+    },
 }
 
 # Apps contribute demo data in this order (each module exposes `load(context)`).

@@ -1,1 +1,9 @@
-urlpatterns: list = []
+from rest_framework.routers import DefaultRouter
+
+from . import views
+
+router = DefaultRouter()
+router.register("centers", views.JointCenterViewSet, basename="center")
+router.register("consortia", views.ConsortiumViewSet, basename="consortium")
+
+urlpatterns = router.urls

@@ -1,0 +1,115 @@
+"""Reads of centers and consortia, and who signs for each side of a center."""
+from django.db.models import Q
+
+from platform_core.models import Membership, Organisation, Role
+from platform_core.signoff import PartySpec
+
+from .models import CenterMember, Consortium, JointCenter, Side
+
+
+def centers_visible_to(user):
+    """Centers are a registry every signed-in user may read."""
+    if not user.is_authenticated:
+        return JointCenter.objects.none()
+    return JointCenter.objects.select_related("enterprise", "university")
+
+
+def consortia_visible_to(user):
+    if not user.is_authenticated:
+        return Consortium.objects.none()
+    return Consortium.objects.select_related("lead")
+
+
+def center_list(user, *, query: str = "", status: str = "", organisation: int | None = None):
+    centers = centers_visible_to(user)
+    if query:
+        centers = centers.filter(Q(name_zh__icontains=query) | Q(name_en__icontains=query)
+                                 | Q(research_directions__icontains=query)
+                                 | Q(enterprise__name_zh__icontains=query) | Q(university__name_zh__icontains=query))
+    if status:
+        centers = centers.filter(status=status)
+    if organisation:
+        centers = centers.filter(Q(enterprise_id=organisation) | Q(university_id=organisation))
+    return centers
+
+
+def consortium_list(user, *, query: str = "", kind: str = ""):
+    consortia = consortia_visible_to(user)
+    if query:
+        consortia = consortia.filter(Q(name_zh__icontains=query) | Q(name_en__icontains=query)
+                                     | Q(goals__icontains=query) | Q(lead__name_zh__icontains=query))
+    if kind:
+        consortia = consortia.filter(kind=kind)
+    return consortia
+
+
+def centers_of_user(user):
+    """Centers the user holds a position in, or whose enterprise/university they belong to."""
+    if not user.is_authenticated:
+        return JointCenter.objects.none()
+    org_ids = Membership.objects.active().filter(user=user).values("organisation_id")
+    return JointCenter.objects.filter(
+        Q(members__user=user) | Q(enterprise_id__in=org_ids) | Q(university_id__in=org_ids)
+    ).distinct().select_related("enterprise", "university")
+
+
+def centers_directed_by(user):
+    return JointCenter.objects.filter(
+        members__user=user,
+        members__position__in=[CenterMember.Position.DIRECTOR, CenterMember.Position.CHIEF_SCIENTIST],
+    ).distinct()
+
+
+def center_leaders(center, side: str) -> dict:
+    """{position: CenterMember} of the director and chief scientist of one side."""
+    leaders = center.members.filter(side=side).exclude(position=CenterMember.Position.MEMBER).select_related("user")
+    return {m.position: m for m in leaders}
+
+
+def organisation_signatories(organisation: Organisation) -> list:
+    """People who may sign for an organisation outside a center: its org admins.
+
+    A school inside a university signs through its parent's org admins when it has none.
+    """
+    admins = [m.user for m in Membership.objects.active().filter(organisation=organisation, role=Role.ORG_ADMIN)
+              .select_related("user") if m.user.is_active]
+    if not admins and organisation.parent_id:
+        return organisation_signatories(organisation.parent)
+    return admins
+
+
+def center_side_signatories(center: JointCenter, side: str) -> list:
+    """The director and chief scientist of that side sign for it (双签字).
+
+    Fallback (our decision): when a side has neither a director nor a chief scientist
+    appointed, its organisation's org admins sign, so that a center is never blocked
+    by a vacancy. Directors and chief scientists never sign for the other side.
+    """
+    signers = [m.user for m in center_leaders(center, side).values() if m.user.is_active]
+    return signers or organisation_signatories(center.organisation_of(side))
+
+
+def center_parties(center: JointCenter) -> list[PartySpec]:
+    """The two parties of any dual sign-off of this center."""
+    from django.utils.translation import gettext as _
+
+    return [
+        PartySpec(organisation=center.enterprise, label=_("Enterprise side"),
+                  signatories=center_side_signatories(center, Side.ENTERPRISE)),
+        PartySpec(organisation=center.university, label=_("University side"),
+                  signatories=center_side_signatories(center, Side.UNIVERSITY)),
+    ]
+
+
+def center_side_for_organisation(center: JointCenter, organisation: Organisation) -> str | None:
+    """Which side of the center an organisation (or a school inside it) is on."""
+    ids = {organisation.pk, organisation.parent_id}
+    if center.enterprise_id in ids:
+        return Side.ENTERPRISE
+    if center.university_id in ids:
+        return Side.UNIVERSITY
+    return None
+
+
+def is_center_participant(user, center: JointCenter) -> bool:
+    return centers_of_user(user).filter(pk=center.pk).exists()

@@ -1,0 +1,220 @@
+from django.contrib.auth import get_user_model
+from rest_framework import serializers
+
+from platform_core.api.serializers import UserBriefSerializer
+from platform_core.models import Organisation
+
+from ..models import (
+    Bid, BidMember, BidScore, Call, Challenge, Evaluation, Milestone, Mode, PanelMember, Project, Topic, TrlRecord,
+    Undertaking,
+)
+
+User = get_user_model()
+
+
+class TopicSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Topic
+        fields = ["id", "title", "objectives", "deliverables", "status", "created_at"]
+        read_only_fields = ["id", "status", "created_at"]
+
+
+class PanelMemberSerializer(serializers.ModelSerializer):
+    user = UserBriefSerializer(read_only=True)
+    organisation_name = serializers.CharField(source="organisation.name_zh", read_only=True)
+
+    class Meta:
+        model = PanelMember
+        fields = ["id", "user", "organisation", "organisation_name"]
+
+
+class CriterionSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    weight = serializers.IntegerField()
+
+
+class CallSerializer(serializers.ModelSerializer):
+    panel = PanelMemberSerializer(many=True, read_only=True)
+    criteria = CriterionSerializer(many=True)
+
+    class Meta:
+        model = Call
+        fields = ["id", "criteria", "closes_on", "status", "opened_at", "panel"]
+
+
+class ChallengeSerializer(serializers.ModelSerializer):
+    """Output drops `confidential_detail` for anyone without access (not merely hidden)."""
+
+    poster_name = serializers.CharField(source="poster.name_zh", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    mode_display = serializers.CharField(source="get_mode_display", read_only=True)
+    topic = TopicSerializer(read_only=True)
+    call = CallSerializer(read_only=True)
+    project = serializers.PrimaryKeyRelatedField(read_only=True)
+    confidential_detail = serializers.CharField(required=False, allow_blank=True,
+                                                help_text="Only in the output for users with access.")
+
+    class Meta:
+        model = Challenge
+        fields = ["id", "poster", "poster_name", "mode", "mode_display", "center", "partner", "posted_by",
+                  "title_zh", "title_en", "summary_zh", "summary_en", "confidential_detail", "industry_node",
+                  "field", "current_trl", "target_trl", "budget_min", "budget_max", "subsidy", "terms", "deadline",
+                  "status", "status_display", "topic", "call", "project", "created_at", "updated_at"]
+        read_only_fields = ["posted_by", "status", "created_at", "updated_at"]
+
+    def to_representation(self, challenge):
+        data = super().to_representation(challenge)
+        user = self.context["request"].user
+        if not user.has_perm("projects.view_confidential", challenge):
+            data.pop("confidential_detail", None)
+        return data
+
+
+class ChallengeCreateSerializer(ChallengeSerializer):
+    mode = serializers.ChoiceField(choices=Mode.choices, required=False)
+
+
+class ChallengeUpdateSerializer(ChallengeSerializer):
+    class Meta(ChallengeSerializer.Meta):
+        read_only_fields = ChallengeSerializer.Meta.read_only_fields + ["poster", "mode"]
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class UndertakingInputSerializer(serializers.Serializer):
+    statement = serializers.CharField()
+
+
+class UndertakingSerializer(serializers.ModelSerializer):
+    user = UserBriefSerializer(read_only=True)
+
+    class Meta:
+        model = Undertaking
+        fields = ["id", "challenge", "user", "organisation", "statement", "status", "decided_by", "decided_at",
+                  "created_at"]
+        read_only_fields = fields
+
+
+class DecisionSerializer(serializers.Serializer):
+    accept = serializers.BooleanField()
+
+
+class CallOpenSerializer(serializers.Serializer):
+    closes_on = serializers.DateField()
+    criteria = CriterionSerializer(many=True)
+    panel = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), many=True)
+
+
+class BidMemberSerializer(serializers.ModelSerializer):
+    user_detail = UserBriefSerializer(source="user", read_only=True)
+
+    class Meta:
+        model = BidMember
+        fields = ["user", "user_detail", "role"]
+
+
+class BidScoreSerializer(serializers.ModelSerializer):
+    panelist = serializers.CharField(source="panelist.user", read_only=True)
+
+    class Meta:
+        model = BidScore
+        fields = ["id", "panelist", "scores", "total", "comment", "scored_at"]
+        read_only_fields = fields
+
+
+class BidSerializer(serializers.ModelSerializer):
+    lead = UserBriefSerializer(read_only=True)
+    members = BidMemberSerializer(many=True, required=False)
+    challenge = serializers.IntegerField(source="call.challenge_id", read_only=True)
+    organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
+    mean_score = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Bid
+        fields = ["id", "call", "challenge", "organisation", "lead", "team_name", "approach", "plan", "budget",
+                  "members", "status", "submitted_at", "mean_score"]
+        read_only_fields = ["call", "status", "submitted_at"]
+        validators = []
+
+    def get_mean_score(self, bid) -> float | None:
+        totals = [s.total for s in bid.scores.all()]
+        return float(sum(totals) / len(totals)) if totals else None
+
+
+class ScoreInputSerializer(serializers.Serializer):
+    scores = serializers.DictField(child=serializers.DecimalField(max_digits=5, decimal_places=2))
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class MilestoneSerializer(serializers.ModelSerializer):
+    is_overdue = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Milestone
+        fields = ["id", "title", "deliverables", "due_on", "tranche", "status", "report", "submitted_at",
+                  "accepted_at", "is_overdue"]
+        read_only_fields = ["status", "report", "submitted_at", "accepted_at"]
+
+
+class TrlRecordSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = TrlRecord
+        fields = ["id", "trl", "evidence", "recorded_by", "recorded_at"]
+        read_only_fields = ["recorded_by", "recorded_at"]
+
+
+class EvaluationSerializer(serializers.ModelSerializer):
+    overall = serializers.FloatField(read_only=True)
+
+    class Meta:
+        model = Evaluation
+        fields = ["id", "organisation", "evaluator", "technical_score", "application_score", "management_score",
+                  "overall", "comment", "created_at"]
+        read_only_fields = ["organisation", "evaluator", "created_at"]
+
+
+class ProjectSerializer(serializers.ModelSerializer):
+    milestones = MilestoneSerializer(many=True, read_only=True)
+    trl_records = TrlRecordSerializer(many=True, read_only=True)
+    evaluations = EvaluationSerializer(many=True, read_only=True)
+    lead = UserBriefSerializer(read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = Project
+        fields = ["id", "challenge", "bid", "title", "sponsor", "performer", "lead", "budget", "start_trl",
+                  "current_trl", "target_trl", "status", "status_display", "result_abstract", "started_on",
+                  "finished_on", "milestones", "trl_records", "evaluations", "created_at"]
+        read_only_fields = fields
+
+
+class BudgetChangeSerializer(serializers.Serializer):
+    new_budget = serializers.DecimalField(max_digits=16, decimal_places=2)
+    reason = serializers.CharField()
+
+
+class ResultSerializer(serializers.Serializer):
+    result_abstract = serializers.CharField()
+
+
+class ReportSerializer(serializers.Serializer):
+    report = serializers.CharField()
+
+
+class SignoffRefSerializer(serializers.Serializer):
+    signoff = serializers.IntegerField()
+
+
+class TransferResultSerializer(serializers.Serializer):
+    project_id = serializers.IntegerField()
+    challenge_id = serializers.IntegerField()
+    title = serializers.CharField()
+    abstract = serializers.CharField()
+    owners = serializers.ListField(child=serializers.IntegerField())
+    inventors = serializers.ListField(child=serializers.IntegerField())
+    field = serializers.IntegerField(allow_null=True)
+    industry_node = serializers.IntegerField(allow_null=True)
+    trl = serializers.IntegerField()
+    solved_on = serializers.DateField(allow_null=True)

@@ -1,0 +1,163 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from platform_core.models import Organisation
+
+from .models import Challenge, Mode
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ChallengeForm(forms.ModelForm):
+    """Shape of the input only; the rules are checked by projects.services."""
+
+    class Meta:
+        model = Challenge
+        fields = ["title_zh", "title_en", "summary_zh", "summary_en", "confidential_detail", "industry_node",
+                  "field", "current_trl", "target_trl", "budget_min", "budget_max", "subsidy", "terms",
+                  "deadline", "center", "partner"]
+        widgets = {"summary_zh": forms.Textarea(attrs={"rows": 4}), "summary_en": forms.Textarea(attrs={"rows": 3}),
+                   "confidential_detail": forms.Textarea(attrs={"rows": 4}),
+                   "terms": forms.Textarea(attrs={"rows": 3}), "deadline": DATE}
+
+    def __init__(self, *args, posters=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if posters is not None:
+            self.fields = {"poster": forms.ModelChoiceField(label=_("Posting organisation"), queryset=posters,
+                                                            initial=posters.first()),
+                           "mode": forms.ChoiceField(label=_("Mode"), choices=[("", _("By the poster's kind"))]
+                                                     + Mode.choices, required=False),
+                           **self.fields}
+        for name in ("current_trl", "target_trl"):
+            self.fields[name].widget.attrs.update({"min": 1, "max": 9})
+
+    def _post_clean(self):
+        """Model validation is the service's job (it gives the bilingual messages)."""
+
+
+class ChallengeFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[("", _("All statuses"))] + Challenge.Status.choices)
+    mode = forms.ChoiceField(label=_("Mode"), required=False, choices=[("", _("All modes"))] + Mode.choices)
+    node = forms.ModelChoiceField(label=_("Industry-chain node"), required=False,
+                                  queryset=Challenge._meta.get_field("industry_node").related_model.objects.all())
+    trl = forms.IntegerField(label=_("TRL"), required=False, min_value=1, max_value=9)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class UndertakingForm(forms.Form):
+    statement = forms.CharField(
+        label=_("Confidentiality undertaking"), widget=forms.Textarea(attrs={"rows": 3}),
+        initial=_("I undertake to keep the confidential detail of this challenge secret, to use it only to "
+                  "prepare a bid, and not to pass it to anyone outside my team."),
+    )
+
+
+class TopicForm(forms.Form):
+    title = forms.CharField(label=_("Topic title"), max_length=200)
+    objectives = forms.CharField(label=_("Objectives"), widget=forms.Textarea(attrs={"rows": 3}))
+    deliverables = forms.CharField(label=_("Expected deliverables"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CallForm(forms.Form):
+    closes_on = forms.DateField(label=_("Bids close on"), widget=DATE)
+    criteria = forms.CharField(
+        label=_("Scoring criteria"), widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One per line as “name: weight”; weights add up to 100."),
+        initial="技术路线可行性: 40\n团队实力与前期基础: 30\n经费与进度合理性: 30",
+    )
+    panel = forms.ModelMultipleChoiceField(label=_("Scoring panel (both sides)"), queryset=None,
+                                           widget=forms.SelectMultiple(attrs={"size": 8}))
+
+    def __init__(self, *args, panel_candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["panel"].queryset = panel_candidates
+
+    def clean_criteria(self):
+        criteria = []
+        for line in self.cleaned_data["criteria"].splitlines():
+            if not line.strip():
+                continue
+            name, sep, weight = line.replace("：", ":").rpartition(":")
+            if not sep:
+                raise ValidationError(_("Write each criterion as “name: weight”."))
+            criteria.append({"name": name.strip(), "weight": weight.strip()})
+        return criteria
+
+
+class BidForm(forms.Form):
+    organisation = forms.ModelChoiceField(label=_("Bidding organisation"), queryset=Organisation.objects.none())
+    team_name = forms.CharField(label=_("Team name"), max_length=200)
+    approach = forms.CharField(label=_("Technical approach"), widget=forms.Textarea(attrs={"rows": 4}))
+    plan = forms.CharField(label=_("Work plan"), widget=forms.Textarea(attrs={"rows": 4}))
+    budget = forms.DecimalField(label=_("Requested budget (CNY)"), max_digits=16, decimal_places=2)
+    members = forms.ModelMultipleChoiceField(label=_("Team members"), required=False, queryset=None,
+                                             widget=forms.SelectMultiple(attrs={"size": 6}))
+    students = forms.ModelMultipleChoiceField(label=_("Students"), required=False, queryset=None,
+                                              widget=forms.SelectMultiple(attrs={"size": 6}))
+
+    def __init__(self, *args, organisations, colleagues, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        self.fields["organisation"].initial = organisations.first()
+        self.fields["members"].queryset = colleagues
+        self.fields["students"].queryset = colleagues
+
+
+class ScoreForm(forms.Form):
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, criteria, initial_scores=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for index, criterion in enumerate(criteria):
+            self.fields[f"c{index}"] = forms.DecimalField(
+                label=f"{criterion['name']} ({criterion['weight']}%)", min_value=0, max_value=100,
+                initial=(initial_scores or {}).get(criterion["name"]))
+        self.fields["comment"] = self.fields.pop("comment")
+        self.criteria = criteria
+
+    def scores(self) -> dict:
+        return {c["name"]: self.cleaned_data[f"c{i}"] for i, c in enumerate(self.criteria)}
+
+
+class MilestoneForm(forms.Form):
+    title = forms.CharField(label=_("Milestone"), max_length=200)
+    deliverables = forms.CharField(label=_("Deliverables"), widget=forms.Textarea(attrs={"rows": 2}))
+    due_on = forms.DateField(label=_("Due on"), widget=DATE)
+    tranche = forms.DecimalField(label=_("Budget tranche (CNY)"), max_digits=16, decimal_places=2, initial=0)
+
+
+class ReportForm(forms.Form):
+    report = forms.CharField(label=_("Delivery report"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class TrlForm(forms.Form):
+    trl = forms.IntegerField(label=_("TRL reached"), widget=forms.NumberInput(attrs={"min": 1, "max": 9}))
+    evidence = forms.CharField(label=_("Evidence"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class BudgetChangeForm(forms.Form):
+    new_budget = forms.DecimalField(label=_("New budget (CNY)"), max_digits=16, decimal_places=2)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ResultForm(forms.Form):
+    result_abstract = forms.CharField(label=_("Result abstract"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class EvaluationForm(forms.Form):
+    technical_score = forms.IntegerField(label=_("Technical achievement (0–100)"))
+    application_score = forms.IntegerField(label=_("Application value (0–100)"))
+    management_score = forms.IntegerField(label=_("Project management (0–100)"))
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+def users_of(organisations):
+    return get_user_model().objects.filter(
+        memberships__organisation__in=organisations, memberships__is_active=True).distinct().order_by("username")

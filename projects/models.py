@@ -1,0 +1,441 @@
+"""企业出题 → 校企共同凝练课题 → 揭榜挂帅领题 → 师生共同答题 → 校企共同评价.
+
+Challenge (posted by an enterprise, university/institute or government agency) →
+Topic (refined jointly, dual sign-off) → Call (揭榜挂帅: bids, panel scores, award by
+dual sign-off) → Project (milestones accepted by dual sign-off, TRL progression) →
+joint Evaluation (both sides score; final decision by dual sign-off).
+The state machine lives in projects/services.py.
+"""
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from consortia.models import JointCenter
+from platform_core.models import IndustryNode, Organisation, TechField
+
+MONEY = {"max_digits": 16, "decimal_places": 2}
+
+
+def trl_range(field: str) -> Q:
+    return Q(**{f"{field}__gte": 1, f"{field}__lte": 9})
+
+
+class Mode(models.TextChoices):
+    """Seed 003: who sets the direction and posts the call."""
+
+    ENTERPRISE_LED = "enterprise_led", _("Enterprise-led")
+    UNIVERSITY_LED = "university_led", _("University-led")
+    GOVERNMENT_LED = "government_led", _("Government-led")
+
+
+class Challenge(models.Model):
+    """企业出题: a technical problem with a public summary and a confidential detail."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        REFINED = "refined", _("Topic refined")
+        OPEN = "open", _("Open for bids")
+        AWARDED = "awarded", _("Awarded")
+        IN_PROGRESS = "in_progress", _("In progress")
+        UNDER_EVALUATION = "under_evaluation", _("Under evaluation")
+        SOLVED = "solved", _("Solved")
+        CLOSED = "closed", _("Closed")
+
+    poster = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="challenges",
+                               verbose_name=_("posting organisation"))
+    mode = models.CharField(_("mode"), max_length=20, choices=Mode.choices, default=Mode.ENTERPRISE_LED)
+    center = models.ForeignKey(JointCenter, on_delete=models.SET_NULL, null=True, blank=True,
+                               related_name="challenges", verbose_name=_("joint center"))
+    partner = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="partner_challenges",
+        verbose_name=_("co-refining partner"),
+        help_text=_("The other side that refines the topic and co-signs; the center's other side by default."),
+    )
+    posted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="challenges",
+                                  verbose_name=_("posted by"))
+    title_zh = models.CharField(_("title (Chinese)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    summary_zh = models.TextField(_("public summary (Chinese)"))
+    summary_en = models.TextField(_("public summary (English)"), blank=True)
+    confidential_detail = models.TextField(
+        _("confidential detail"), blank=True,
+        help_text=_("Visible only to the posting side, its center partners and teams whose "
+                    "confidentiality undertaking was accepted."),
+    )
+    industry_node = models.ForeignKey(IndustryNode, on_delete=models.PROTECT, null=True, blank=True,
+                                      related_name="challenges", verbose_name=_("industry-chain node"))
+    field = models.ForeignKey(TechField, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="challenges", verbose_name=_("technology field"))
+    current_trl = models.PositiveSmallIntegerField(_("current TRL"), default=1)
+    target_trl = models.PositiveSmallIntegerField(_("target TRL"), default=4)
+    budget_min = models.DecimalField(_("budget from (CNY)"), default=0, **MONEY)
+    budget_max = models.DecimalField(_("budget up to (CNY)"), default=0, **MONEY)
+    subsidy = models.DecimalField(_("government subsidy (CNY)"), default=0, **MONEY,
+                                  help_text=_("Government-led calls: the subsidy the agency grants."))
+    terms = models.TextField(_("terms of the call"), blank=True)
+    deadline = models.DateField(_("deadline"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT,
+                              db_index=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("challenge")
+        verbose_name_plural = _("challenges")
+        constraints = [
+            models.CheckConstraint(condition=trl_range("current_trl"), name="challenge_current_trl_1_9"),
+            models.CheckConstraint(condition=trl_range("target_trl"), name="challenge_target_trl_1_9"),
+            models.CheckConstraint(condition=Q(target_trl__gte=F("current_trl")), name="challenge_target_trl_ge"),
+            models.CheckConstraint(condition=Q(budget_min__gte=0) & Q(subsidy__gte=0),
+                                   name="challenge_money_not_negative"),
+            models.CheckConstraint(condition=Q(budget_max__gte=F("budget_min")), name="challenge_budget_ordered"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def title(self) -> str:
+        from django.utils.translation import get_language
+
+        if (get_language() or "").startswith("en") and self.title_en:
+            return self.title_en
+        return self.title_zh
+
+    @property
+    def summary(self) -> str:
+        from django.utils.translation import get_language
+
+        if (get_language() or "").startswith("en") and self.summary_en:
+            return self.summary_en
+        return self.summary_zh
+
+
+class ChallengeAttachment(models.Model):
+    challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="attachments",
+                                  verbose_name=_("challenge"))
+    file = models.FileField(_("file"), upload_to="challenges/%Y/%m/")
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    is_confidential = models.BooleanField(_("confidential"), default=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("uploaded by"))
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.description or self.file.name
+
+
+class Undertaking(models.Model):
+    """保密承诺: a researcher's confidentiality undertaking, accepted or declined by the poster."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+
+    challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="undertakings",
+                                  verbose_name=_("challenge"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="undertakings",
+                             verbose_name=_("signed by"))
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("on behalf of"))
+    statement = models.TextField(_("undertaking"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("confidentiality undertaking")
+        verbose_name_plural = _("confidentiality undertakings")
+        constraints = [models.UniqueConstraint(fields=["challenge", "user"], name="undertaking_one_per_user")]
+
+    def __str__(self):
+        return f"{self.user} · {self.challenge}"
+
+
+class Topic(models.Model):
+    """校企共同凝练课题: the refined research topic, approved by dual sign-off."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PENDING = "pending", _("Awaiting signatures")
+        APPROVED = "approved", _("Approved")
+
+    challenge = models.OneToOneField(Challenge, on_delete=models.CASCADE, related_name="topic",
+                                     verbose_name=_("challenge"))
+    title = models.CharField(_("topic title"), max_length=200)
+    objectives = models.TextField(_("objectives"))
+    deliverables = models.TextField(_("expected deliverables"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("drafted by"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords(excluded_fields=["created_at"])
+
+    class Meta:
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+
+    def __str__(self):
+        return self.title
+
+
+class Call(models.Model):
+    """揭榜挂帅: the open call on a refined topic."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed, under review")
+        AWARDED = "awarded", _("Awarded")
+
+    challenge = models.OneToOneField(Challenge, on_delete=models.CASCADE, related_name="call",
+                                     verbose_name=_("challenge"))
+    criteria = models.JSONField(_("scoring criteria"), default=list,
+                                help_text=_("List of {name, weight}; weights add up to 100."))
+    closes_on = models.DateField(_("bids close on"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
+    history = HistoricalRecords(excluded_fields=["opened_at"])
+
+    class Meta:
+        verbose_name = _("call for bids")
+        verbose_name_plural = _("calls for bids")
+
+    def __str__(self):
+        return str(self.challenge)
+
+
+class PanelMember(models.Model):
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="panel", verbose_name=_("call"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="panel_seats",
+                             verbose_name=_("panel member"))
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("side"))
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("panel member")
+        verbose_name_plural = _("panel members")
+        constraints = [models.UniqueConstraint(fields=["call", "user"], name="panel_member_unique")]
+
+    def __str__(self):
+        return f"{self.user} ({self.organisation})"
+
+
+class Bid(models.Model):
+    """揭榜: a team's bid, led by its lead PI (帅)."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        PROPOSED = "proposed", _("Proposed for award")
+        AWARDED = "awarded", _("Awarded")
+        NOT_SELECTED = "not_selected", _("Not selected")
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="bids", verbose_name=_("call"))
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="bids",
+                                     verbose_name=_("bidding organisation"))
+    lead = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bids_led",
+                             verbose_name=_("lead PI (帅)"))
+    team_name = models.CharField(_("team name"), max_length=200)
+    approach = models.TextField(_("technical approach"))
+    plan = models.TextField(_("work plan"))
+    budget = models.DecimalField(_("requested budget (CNY)"), **MONEY)
+    status = models.CharField(_("status"), max_length=15, choices=Status.choices, default=Status.SUBMITTED)
+    submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+    history = HistoricalRecords(excluded_fields=["submitted_at"])
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        verbose_name = _("bid")
+        verbose_name_plural = _("bids")
+        constraints = [
+            # A team (identified by its lead PI) bids once per call.
+            models.UniqueConstraint(fields=["call", "lead"], name="bid_one_per_team"),
+            models.CheckConstraint(condition=Q(budget__gte=0), name="bid_budget_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.team_name} · {self.call}"
+
+
+class BidMember(models.Model):
+    class Role(models.TextChoices):
+        MEMBER = "member", _("Team member")
+        STUDENT = "student", _("Student")
+        ENTERPRISE_MENTOR = "mentor", _("Enterprise mentor")
+
+    bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="members", verbose_name=_("bid"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bid_memberships",
+                             verbose_name=_("person"))
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+
+    class Meta:
+        ordering = ["role", "id"]
+        verbose_name = _("team member")
+        verbose_name_plural = _("team members")
+        constraints = [models.UniqueConstraint(fields=["bid", "user"], name="bid_member_unique")]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_role_display()}"
+
+
+class BidScore(models.Model):
+    bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="scores", verbose_name=_("bid"))
+    panelist = models.ForeignKey(PanelMember, on_delete=models.CASCADE, related_name="scores",
+                                 verbose_name=_("panel member"))
+    scores = models.JSONField(_("scores by criterion"), default=dict)
+    total = models.DecimalField(_("weighted total"), max_digits=5, decimal_places=2)
+    comment = models.TextField(_("comment"), blank=True)
+    scored_at = models.DateTimeField(_("scored at"), auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("bid score")
+        verbose_name_plural = _("bid scores")
+        constraints = [
+            models.UniqueConstraint(fields=["bid", "panelist"], name="bid_score_one_per_panelist"),
+            models.CheckConstraint(condition=Q(total__gte=0) & Q(total__lte=100), name="bid_score_total_0_100"),
+        ]
+
+
+class Project(models.Model):
+    """师生共同答题: the awarded team's project."""
+
+    class Status(models.TextChoices):
+        PLANNING = "planning", _("Planning milestones")
+        IN_PROGRESS = "in_progress", _("In progress")
+        UNDER_EVALUATION = "under_evaluation", _("Under evaluation")
+        SOLVED = "solved", _("Solved")
+        CLOSED = "closed", _("Closed")
+
+    challenge = models.OneToOneField(Challenge, on_delete=models.PROTECT, related_name="project",
+                                     verbose_name=_("challenge"))
+    bid = models.OneToOneField(Bid, on_delete=models.PROTECT, related_name="project", verbose_name=_("winning bid"))
+    title = models.CharField(_("title"), max_length=200)
+    sponsor = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="sponsored_projects",
+                                verbose_name=_("sponsor"))
+    performer = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="performed_projects",
+                                  verbose_name=_("performing organisation"))
+    lead = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="projects_led",
+                             verbose_name=_("lead PI (帅)"))
+    budget = models.DecimalField(_("budget (CNY)"), **MONEY)
+    start_trl = models.PositiveSmallIntegerField(_("starting TRL"))
+    current_trl = models.PositiveSmallIntegerField(_("current TRL"))
+    target_trl = models.PositiveSmallIntegerField(_("target TRL"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNING,
+                              db_index=True)
+    result_abstract = models.TextField(_("result abstract"), blank=True)
+    started_on = models.DateField(_("started on"), null=True, blank=True)
+    finished_on = models.DateField(_("finished on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords(excluded_fields=["created_at"])
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        constraints = [
+            models.CheckConstraint(condition=trl_range("start_trl") & trl_range("current_trl")
+                                   & trl_range("target_trl"), name="project_trl_1_9"),
+            models.CheckConstraint(condition=Q(budget__gte=0), name="project_budget_not_negative"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Milestone(models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        SUBMITTED = "submitted", _("Submitted for acceptance")
+        ACCEPTED = "accepted", _("Accepted")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones",
+                                verbose_name=_("project"))
+    title = models.CharField(_("title"), max_length=200)
+    deliverables = models.TextField(_("deliverables"))
+    due_on = models.DateField(_("due on"))
+    tranche = models.DecimalField(_("budget tranche (CNY)"), default=0, **MONEY)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PLANNED)
+    report = models.TextField(_("delivery report"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    reminded_on = models.DateField(_("last reminder sent on"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        constraints = [models.CheckConstraint(condition=Q(tranche__gte=0), name="milestone_tranche_not_negative")]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_overdue(self) -> bool:
+        from django.utils import timezone
+
+        return self.status != self.Status.ACCEPTED and self.due_on < timezone.localdate()
+
+
+class TrlRecord(models.Model):
+    """TRL progression with evidence (1–3 research, 4–6 the valley of death, 7–9 industrialisation)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="trl_records",
+                                verbose_name=_("project"))
+    trl = models.PositiveSmallIntegerField(_("TRL"))
+    evidence = models.TextField(_("evidence"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("recorded by"))
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+        verbose_name = _("TRL record")
+        verbose_name_plural = _("TRL records")
+        constraints = [models.CheckConstraint(condition=trl_range("trl"), name="trl_record_1_9")]
+
+
+class Evaluation(models.Model):
+    """校企共同评价: one evaluation per side, then a dual sign-off on the result."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="evaluations",
+                                verbose_name=_("project"))
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("side"))
+    evaluator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("evaluator"))
+    technical_score = models.PositiveSmallIntegerField(_("technical achievement (0–100)"))
+    application_score = models.PositiveSmallIntegerField(_("application value (0–100)"))
+    management_score = models.PositiveSmallIntegerField(_("project management (0–100)"))
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(_("evaluated at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "organisation"], name="evaluation_one_per_side"),
+            models.CheckConstraint(condition=Q(technical_score__lte=100) & Q(application_score__lte=100)
+                                   & Q(management_score__lte=100), name="evaluation_scores_0_100"),
+        ]
+
+    @property
+    def overall(self) -> float:
+        return round((self.technical_score + self.application_score + self.management_score) / 3, 1)

@@ -1,0 +1,236 @@
+"""Reads of the challenge → project chain, the parties that sign, and the hand-over to transfer."""
+from django.db.models import Avg, Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from consortia.selectors import center_side_for_organisation, center_side_signatories, organisation_signatories
+from platform_core.models import Membership
+from platform_core.permissions import is_platform_admin
+from platform_core.signoff import PartySpec
+
+from .models import Bid, Call, Challenge, Milestone, Project, Undertaking
+from .permissions import MANAGING_ROLES
+
+
+def _managed_org_ids(user):
+    return Membership.objects.active().filter(user=user, role__in=MANAGING_ROLES).values("organisation_id")
+
+
+def _side_filter(user):
+    """Q over challenges where the user is on the poster or partner side."""
+    managed = _managed_org_ids(user)
+    return (Q(posted_by=user) | Q(poster_id__in=managed) | Q(poster__parent_id__in=managed)
+            | Q(partner_id__in=managed) | Q(center__members__user=user))
+
+
+def challenges_visible_to(user):
+    """Published challenges are public to signed-in users; drafts only to the two sides."""
+    if not user.is_authenticated:
+        return Challenge.objects.none()
+    qs = Challenge.objects.select_related("poster", "partner", "center", "industry_node", "field", "posted_by")
+    if is_platform_admin(user):
+        return qs
+    ids = Challenge.objects.filter(~Q(status=Challenge.Status.DRAFT) | _side_filter(user)).values("pk")
+    return qs.filter(pk__in=ids)
+
+
+def challenge_list(user, *, query: str = "", status: str = "", mode: str = "", node=None, field=None,
+                   trl: int | None = None, poster=None):
+    challenges = challenges_visible_to(user)
+    if query:
+        challenges = challenges.filter(Q(title_zh__icontains=query) | Q(title_en__icontains=query)
+                                       | Q(summary_zh__icontains=query) | Q(summary_en__icontains=query)
+                                       | Q(poster__name_zh__icontains=query))
+    if status:
+        challenges = challenges.filter(status=status)
+    if mode:
+        challenges = challenges.filter(mode=mode)
+    if node:
+        challenges = challenges.filter(industry_node=node)
+    if field:
+        challenges = challenges.filter(field=field)
+    if trl:
+        challenges = challenges.filter(current_trl__lte=trl, target_trl__gte=trl)
+    if poster:
+        challenges = challenges.filter(poster=poster)
+    return challenges
+
+
+def challenges_posted_by_side(user):
+    if not user.is_authenticated:
+        return Challenge.objects.none()
+    managed = _managed_org_ids(user)
+    return Challenge.objects.filter(Q(posted_by=user) | Q(poster_id__in=managed)).select_related("poster")
+
+
+def open_challenges_for(user):
+    return challenges_visible_to(user).filter(status=Challenge.Status.OPEN, call__closes_on__gte=timezone.localdate())
+
+
+def bids_visible_to(user):
+    if not user.is_authenticated:
+        return Bid.objects.none()
+    qs = Bid.objects.select_related("call__challenge__poster", "organisation", "lead")
+    if is_platform_admin(user):
+        return qs
+    reviewer_challenges = Challenge.objects.filter(_side_filter(user)).values("pk")
+    return qs.filter(Q(lead=user) | Q(members__user=user) | Q(call__challenge__in=reviewer_challenges)
+                     | Q(call__panel__user=user)).distinct()
+
+
+def bids_to_review(user):
+    """Bids on challenges the user manages, or sits on the panel of, while the call is not yet awarded."""
+    managed = Challenge.objects.filter(_side_filter(user)).values("pk")
+    return (Bid.objects.filter(Q(call__challenge__in=managed) | Q(call__panel__user=user))
+            .filter(call__status__in=[Call.Status.OPEN, Call.Status.CLOSED], status=Bid.Status.SUBMITTED)
+            .select_related("call__challenge", "organisation", "lead").distinct())
+
+
+def my_bids(user):
+    return Bid.objects.filter(Q(lead=user) | Q(members__user=user)).select_related(
+        "call__challenge", "organisation").distinct()
+
+
+def projects_visible_to(user):
+    if not user.is_authenticated:
+        return Project.objects.none()
+    qs = Project.objects.select_related("challenge", "sponsor", "performer", "lead")
+    if is_platform_admin(user):
+        return qs
+    managed = _managed_org_ids(user)
+    side_challenges = Challenge.objects.filter(_side_filter(user)).values("pk")
+    return qs.filter(Q(lead=user) | Q(bid__members__user=user) | Q(performer_id__in=managed)
+                     | Q(challenge__in=side_challenges)).distinct()
+
+
+def my_projects(user):
+    return Project.objects.filter(Q(lead=user) | Q(bid__members__user=user)).select_related(
+        "challenge", "sponsor", "performer").distinct()
+
+
+def milestones_due(user, within_days: int = 30):
+    horizon = timezone.localdate() + timezone.timedelta(days=within_days)
+    return (Milestone.objects.filter(project__in=projects_visible_to(user).values("pk"), due_on__lte=horizon)
+            .exclude(status=Milestone.Status.ACCEPTED).select_related("project").order_by("due_on"))
+
+
+def undertakings_visible_to(user):
+    """The user's own undertakings and those on challenges of their posting side."""
+    if not user.is_authenticated:
+        return Undertaking.objects.none()
+    return Undertaking.objects.filter(
+        Q(user=user) | Q(challenge__in=challenges_posted_by_side(user).values("pk"))).select_related("user")
+
+
+def undertakings_to_decide(user):
+    managed = _managed_org_ids(user)
+    return Undertaking.objects.filter(Q(challenge__posted_by=user) | Q(challenge__poster_id__in=managed),
+                                      status=Undertaking.Status.REQUESTED).select_related("challenge", "user")
+
+
+def ranked_bids(call: Call):
+    """Bids with their panel's mean weighted score, best first."""
+    return (call.bids.exclude(status=Bid.Status.WITHDRAWN).annotate(mean_score=Avg("scores__total"),
+                                                                    score_count=Count("scores"))
+            .select_related("organisation", "lead").order_by("-mean_score", "submitted_at"))
+
+
+def challenge_funnel():
+    """Counts by status: the challenge → bid → project → solved funnel reporting uses."""
+    return dict(Challenge.objects.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+
+
+# Who signs
+
+
+def side_party(challenge: Challenge, organisation, label: str) -> PartySpec:
+    """One side of a dual sign-off on this challenge's chain.
+
+    Inside a joint center, that side's director and chief scientist sign (see
+    consortia.selectors.center_side_signatories). Outside a center, the organisation's
+    org admins sign; for the posting side, the person who posted the challenge also may.
+    """
+    center = challenge.center
+    side = center_side_for_organisation(center, organisation) if center else None
+    if side:
+        signatories = center_side_signatories(center, side)
+    else:
+        signatories = organisation_signatories(organisation)
+        if organisation.pk == challenge.poster_id and challenge.posted_by.is_active:
+            signatories = [challenge.posted_by, *[u for u in signatories if u.pk != challenge.posted_by_id]]
+    return PartySpec(organisation=organisation, label=label, signatories=signatories)
+
+
+def refinement_parties(challenge: Challenge) -> list[PartySpec]:
+    """Topic approval and award: the poster and the co-refining partner."""
+    return [side_party(challenge, challenge.poster, _("Posting side")),
+            side_party(challenge, challenge.partner, _("Partner side"))]
+
+
+def delivery_parties(project: Project) -> list[PartySpec]:
+    """Milestone acceptance, budget change and final evaluation: sponsor and performing team's organisation."""
+    challenge = project.challenge
+    return [side_party(challenge, project.sponsor, _("Sponsor side")),
+            side_party(challenge, project.performer, _("Performing side"))]
+
+
+def can_sign_for(user, party: PartySpec) -> bool:
+    return any(u.pk == user.pk for u in party.signatories)
+
+
+def evaluation_side_of(user, project: Project):
+    """The organisation the user may evaluate for (sponsor or performer), or None."""
+    for party in delivery_parties(project):
+        if can_sign_for(user, party):
+            return party.organisation
+    return None
+
+
+def challenge_has_pending_signoff(challenge: Challenge) -> bool:
+    from platform_core.models import SignoffRequest
+    from django.contrib.contenttypes.models import ContentType
+
+    targets = [(challenge, "projects.topic_approval"), (getattr(challenge, "call", None), "projects.bid_award")]
+    for target, kind in targets:
+        if target is not None and SignoffRequest.objects.filter(
+            kind=kind, status="pending", target_type=ContentType.objects.get_for_model(target),
+            target_id=str(target.pk),
+        ).exists():
+            return True
+    return False
+
+
+# Hand-over to the achievement pool (used by the transfer app; no import of transfer here).
+
+
+def project_result_for_transfer(project: Project) -> dict:
+    """What the transfer app needs to put a solved project's result into the achievement pool.
+
+    Returns a plain dict (no model instances of this app leak out):
+    ``title``, ``abstract``, ``owners`` (organisation ids: sponsor and performer),
+    ``inventors`` (user ids: lead PI first, then team members), ``field`` (TechField id or None),
+    ``industry_node`` (IndustryNode id or None), ``trl`` (current TRL), ``project_id``,
+    ``challenge_id``, ``solved_on``. Raises ValueError if the project is not solved.
+    """
+    if project.status != Project.Status.SOLVED:
+        raise ValueError("Only a solved project can hand its result to the achievement pool.")
+    challenge = project.challenge
+    team = [m.user_id for m in project.bid.members.all() if m.user_id != project.lead_id]
+    return {
+        "project_id": project.pk,
+        "challenge_id": challenge.pk,
+        "title": project.title,
+        "abstract": project.result_abstract or challenge.summary_zh,
+        "owners": [project.sponsor_id, project.performer_id],
+        "inventors": [project.lead_id, *team],
+        "field": challenge.field_id,
+        "industry_node": challenge.industry_node_id,
+        "trl": project.current_trl,
+        "solved_on": project.finished_on,
+    }
+
+
+def solved_projects_for_transfer():
+    """Solved projects, newest first: the transfer app iterates these and calls project_result_for_transfer."""
+    return Project.objects.filter(status=Project.Status.SOLVED).select_related("challenge", "bid").order_by(
+        "-finished_on", "-pk")

@@ -1,0 +1,809 @@
+"""Writes of the challenge → project chain (企业出题 → 共同凝练 → 揭榜挂帅 → 共同答题 → 共同评价).
+
+Challenge states and the only legal transitions
+-----------------------------------------------
+
+    draft ──publish──▶ published ──topic approved (dual sign-off)──▶ refined ──open call──▶ open
+    open ──award approved (dual sign-off)──▶ awarded ──project started──▶ in_progress
+    in_progress ──result submitted for evaluation──▶ under_evaluation
+    under_evaluation ──final evaluation approved (dual sign-off)──▶ solved
+    under_evaluation ──final evaluation rejected──▶ in_progress
+    draft | published | refined | open | awarded | in_progress | under_evaluation ──close (reason)──▶ closed
+
+``solved`` and ``closed`` are final. A rejected topic sign-off leaves the challenge
+``published`` (the topic goes back to draft); a rejected award leaves it ``open``
+(the bid goes back to submitted). Any other move is refused with a message and
+changes nothing. ``CHALLENGE_TRANSITIONS`` below is the table the code enforces.
+
+Dual sign-off decisions (registered in ProjectsConfig.ready, run by platform_core.signoff):
+``projects.topic_approval`` (poster + partner), ``projects.bid_award`` (poster + partner),
+``projects.milestone_acceptance``, ``projects.budget_change``, ``projects.final_evaluation``
+(sponsor + performing organisation). Inside a joint center each side signs through its
+director or chief scientist (consortia.selectors.center_side_signatories).
+
+Modes (seed 003) share this one path: enterprise-led (an enterprise posts; university
+and institute teams bid), university-led (a university or institute sets the direction;
+enterprises join by bidding), government-led (an agency posts the call with terms and a
+subsidy; enterprises, universities and institutes bid).
+"""
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from platform_core.audit import audit_log
+from platform_core.models import Membership, Organisation, Role, SignoffRequest
+from platform_core.notifications import notify
+from platform_core.permissions import require
+from platform_core.signoff import signoff_open
+
+from . import selectors
+from .models import (
+    Bid, BidMember, BidScore, Call, Challenge, Evaluation, Milestone, Mode, PanelMember, Project, Topic,
+    TrlRecord, Undertaking,
+)
+
+S = Challenge.Status
+CHALLENGE_TRANSITIONS: dict[str, set[str]] = {
+    S.DRAFT: {S.PUBLISHED, S.CLOSED},
+    S.PUBLISHED: {S.REFINED, S.CLOSED},
+    S.REFINED: {S.OPEN, S.CLOSED},
+    S.OPEN: {S.AWARDED, S.CLOSED},
+    S.AWARDED: {S.IN_PROGRESS, S.CLOSED},
+    S.IN_PROGRESS: {S.UNDER_EVALUATION, S.CLOSED},
+    S.UNDER_EVALUATION: {S.SOLVED, S.IN_PROGRESS, S.CLOSED},
+    S.SOLVED: set(),
+    S.CLOSED: set(),
+}
+
+POSTER_KINDS_BY_MODE = {
+    Mode.ENTERPRISE_LED: {Organisation.Kind.ENTERPRISE},
+    Mode.UNIVERSITY_LED: {Organisation.Kind.UNIVERSITY, Organisation.Kind.RESEARCH_INSTITUTE},
+    Mode.GOVERNMENT_LED: {Organisation.Kind.GOVERNMENT},
+}
+BIDDER_KINDS_BY_MODE = {
+    Mode.ENTERPRISE_LED: {Organisation.Kind.UNIVERSITY, Organisation.Kind.RESEARCH_INSTITUTE},
+    Mode.UNIVERSITY_LED: {Organisation.Kind.ENTERPRISE},
+    Mode.GOVERNMENT_LED: {Organisation.Kind.ENTERPRISE, Organisation.Kind.UNIVERSITY,
+                          Organisation.Kind.RESEARCH_INSTITUTE},
+}
+BIDDER_ROLES = (Role.RESEARCHER, Role.RD_MANAGER)
+CHALLENGE_FIELDS = {"title_zh", "title_en", "summary_zh", "summary_en", "confidential_detail", "industry_node",
+                    "field", "current_trl", "target_trl", "budget_min", "budget_max", "subsidy", "terms",
+                    "deadline", "center", "partner"}
+
+
+def _url(name, pk) -> str:
+    return reverse(f"projects:{name}", args=[pk])
+
+
+def _move(challenge: Challenge, to: str, *, actor, **data) -> None:
+    """The one place a challenge changes state."""
+    if to not in CHALLENGE_TRANSITIONS[challenge.status]:
+        raise ValidationError(
+            _("A challenge cannot go from “%(from)s” to “%(to)s”.")
+            % {"from": challenge.get_status_display(), "to": S(to).label}
+        )
+    previous = challenge.status
+    challenge.status = to
+    challenge.save(update_fields=["status", "updated_at"])
+    audit_log(actor=actor, action=f"challenge.{to}", target=challenge, previous=previous, **data)
+
+
+def _lock(challenge: Challenge) -> Challenge:
+    return Challenge.objects.select_for_update().get(pk=challenge.pk)
+
+
+def _money(value, field: str) -> Decimal:
+    try:
+        amount = Decimal(str(value if value not in (None, "") else 0))
+    except InvalidOperation:
+        raise ValidationError({field: _("Enter an amount in CNY.")})
+    if amount < 0:
+        raise ValidationError({field: _("An amount cannot be negative.")})
+    return amount
+
+
+def _check_trl(value, field: str) -> int:
+    try:
+        trl = int(value)
+    except (TypeError, ValueError):
+        raise ValidationError({field: _("TRL must be a whole number from 1 to 9.")})
+    if not 1 <= trl <= 9:
+        raise ValidationError({field: _("TRL must be between 1 and 9.")})
+    return trl
+
+
+def _validate_challenge(data: dict, *, poster: Organisation, mode: str) -> None:
+    errors = {}
+    if not (data.get("title_zh") or "").strip():
+        errors["title_zh"] = _("Please give a Chinese title.")
+    if not (data.get("summary_zh") or "").strip():
+        errors["summary_zh"] = _("Please give a public summary in Chinese.")
+    if mode not in POSTER_KINDS_BY_MODE:
+        errors["mode"] = _("Unknown mode.")
+    elif poster.kind not in POSTER_KINDS_BY_MODE[mode]:
+        errors["mode"] = _("A %(kind)s cannot post a %(mode)s challenge.") % {
+            "kind": poster.get_kind_display(), "mode": Mode(mode).label}
+    try:
+        current = _check_trl(data.get("current_trl"), "current_trl")
+        target = _check_trl(data.get("target_trl"), "target_trl")
+        if target < current:
+            errors["target_trl"] = _("The target TRL cannot be below the current TRL.")
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    try:
+        low = _money(data.get("budget_min"), "budget_min")
+        high = _money(data.get("budget_max"), "budget_max")
+        subsidy = _money(data.get("subsidy"), "subsidy")
+        if high < low:
+            errors["budget_max"] = _("The upper budget cannot be below the lower budget.")
+        if subsidy and mode != Mode.GOVERNMENT_LED:
+            errors["subsidy"] = _("Only a government-led call carries a government subsidy.")
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    deadline = data.get("deadline")
+    if deadline is None:
+        errors["deadline"] = _("Please set a deadline.")
+    elif deadline < timezone.localdate():
+        errors["deadline"] = _("The deadline cannot be in the past.")
+    center, partner = data.get("center"), data.get("partner")
+    if center is not None and poster.pk not in {center.enterprise_id, center.university_id}:
+        errors["center"] = _("The posting organisation is not a side of this center.")
+    if partner is not None and partner.pk == poster.pk:
+        errors["partner"] = _("The partner must be another organisation.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _default_partner(center, poster):
+    if center is None:
+        return None
+    return center.university if center.enterprise_id == poster.pk else center.enterprise
+
+
+@transaction.atomic
+def challenge_create(*, actor, poster: Organisation, mode: str | None = None, **data) -> Challenge:
+    """企业出题: a draft challenge posted for `poster` (mode defaults from the poster's kind)."""
+    from .permissions import manages
+
+    if not manages(actor, poster):
+        raise PermissionDenied(_("You can only post challenges for an organisation you manage."))
+    unknown = set(data) - CHALLENGE_FIELDS
+    if unknown:
+        raise ValueError(f"Unknown challenge fields: {unknown}")
+    mode = mode or next((m for m, kinds in POSTER_KINDS_BY_MODE.items() if poster.kind in kinds),
+                        Mode.ENTERPRISE_LED)
+    data.setdefault("current_trl", 1)
+    data.setdefault("target_trl", 4)
+    _validate_challenge(data, poster=poster, mode=mode)
+    data["partner"] = data.get("partner") or _default_partner(data.get("center"), poster)
+    challenge = Challenge.objects.create(poster=poster, mode=mode, posted_by=actor, **data)
+    audit_log(actor=actor, action="challenge.create", target=challenge)
+    return challenge
+
+
+@transaction.atomic
+def challenge_update(*, actor, challenge: Challenge, **data) -> Challenge:
+    challenge = _lock(challenge)
+    require(actor, "projects.change_challenge", challenge)
+    if challenge.status not in {S.DRAFT, S.PUBLISHED}:
+        raise ValidationError(_("A challenge can only be edited before its topic is refined."))
+    unknown = set(data) - CHALLENGE_FIELDS
+    if unknown:
+        raise ValueError(f"Unknown challenge fields: {unknown}")
+    merged = {f: data.get(f, getattr(challenge, f)) for f in CHALLENGE_FIELDS}
+    _validate_challenge(merged, poster=challenge.poster, mode=challenge.mode)
+    for key, value in data.items():
+        setattr(challenge, key, value)
+    if challenge.partner is None:
+        challenge.partner = _default_partner(challenge.center, challenge.poster)
+    challenge.save()
+    audit_log(actor=actor, action="challenge.update", target=challenge, fields=sorted(data))
+    return challenge
+
+
+@transaction.atomic
+def challenge_publish(*, actor, challenge: Challenge) -> Challenge:
+    challenge = _lock(challenge)
+    require(actor, "projects.change_challenge", challenge)
+    if challenge.deadline < timezone.localdate():
+        raise ValidationError({"deadline": _("The deadline cannot be in the past.")})
+    _move(challenge, S.PUBLISHED, actor=actor)
+    if challenge.partner:
+        notify(recipients=selectors.side_party(challenge, challenge.partner, "").signatories,
+               event="projects.challenge_published",
+               title=_("New challenge to refine: %(title)s") % {"title": challenge.title_zh},
+               body=challenge.summary_zh, url=_url("challenge-detail", challenge.pk))
+    return challenge
+
+
+@transaction.atomic
+def challenge_close(*, actor, challenge: Challenge, reason: str) -> Challenge:
+    challenge = _lock(challenge)
+    require(actor, "projects.change_challenge", challenge)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Please give a reason for closing.")})
+    if selectors.challenge_has_pending_signoff(challenge):
+        raise ValidationError(_("A decision on this challenge is awaiting signatures; it must be decided first."))
+    _move(challenge, S.CLOSED, actor=actor, reason=reason.strip())
+    if hasattr(challenge, "project") and challenge.project.status not in {Project.Status.SOLVED}:
+        challenge.project.status = Project.Status.CLOSED
+        challenge.project.save(update_fields=["status"])
+    return challenge
+
+
+# Confidentiality undertakings
+
+
+@transaction.atomic
+def undertaking_request(*, actor, challenge: Challenge, statement: str) -> Undertaking:
+    require(actor, "projects.view_challenge", challenge)
+    if challenge.status in {S.DRAFT, S.SOLVED, S.CLOSED}:
+        raise ValidationError(_("This challenge does not take confidentiality undertakings now."))
+    if not (statement or "").strip():
+        raise ValidationError({"statement": _("Please write your undertaking.")})
+    if actor.has_perm("projects.view_confidential", challenge):
+        raise ValidationError(_("You can already read the confidential detail."))
+    if challenge.undertakings.filter(user=actor).exists():
+        raise ValidationError(_("You have already submitted an undertaking for this challenge."))
+    organisation = Organisation.objects.filter(
+        memberships__user=actor, memberships__is_active=True, parent__isnull=True).first()
+    if organisation is None:
+        raise ValidationError(_("You must belong to an organisation to sign an undertaking."))
+    undertaking = Undertaking.objects.create(challenge=challenge, user=actor, organisation=organisation,
+                                             statement=statement.strip())
+    audit_log(actor=actor, action="undertaking.request", target=challenge, user=str(actor))
+    notify(recipients=selectors.side_party(challenge, challenge.poster, "").signatories,
+           event="projects.undertaking_requested",
+           title=_("Confidentiality undertaking to review: %(title)s") % {"title": challenge.title_zh},
+           url=_url("challenge-detail", challenge.pk))
+    return undertaking
+
+
+@transaction.atomic
+def undertaking_decide(*, actor, undertaking: Undertaking, accept: bool) -> Undertaking:
+    undertaking = Undertaking.objects.select_for_update().select_related("challenge").get(pk=undertaking.pk)
+    require(actor, "projects.change_challenge", undertaking.challenge,
+            _("Only the posting side decides on confidentiality undertakings."))
+    if undertaking.status != Undertaking.Status.REQUESTED:
+        raise ValidationError(_("This undertaking has already been decided."))
+    undertaking.status = Undertaking.Status.ACCEPTED if accept else Undertaking.Status.DECLINED
+    undertaking.decided_by = actor
+    undertaking.decided_at = timezone.now()
+    undertaking.save()
+    audit_log(actor=actor, action=f"undertaking.{undertaking.status}", target=undertaking.challenge,
+              user=str(undertaking.user))
+    notify(recipients=[undertaking.user], event="projects.undertaking_decided",
+           title=_("Your confidentiality undertaking was %(status)s") % {"status": undertaking.get_status_display()},
+           url=_url("challenge-detail", undertaking.challenge_id))
+    return undertaking
+
+
+# Topic (校企共同凝练课题)
+
+
+@transaction.atomic
+def topic_save(*, actor, challenge: Challenge, title: str, objectives: str, deliverables: str) -> Topic:
+    challenge = _lock(challenge)
+    require(actor, "projects.refine_challenge", challenge, _("Only the two sides refine the topic."))
+    if challenge.status != S.PUBLISHED:
+        raise ValidationError(_("A topic is refined from a published challenge."))
+    errors = {k: _("This field is required.") for k, v in
+              {"title": title, "objectives": objectives, "deliverables": deliverables}.items() if not (v or "").strip()}
+    if errors:
+        raise ValidationError(errors)
+    topic = Topic.objects.filter(challenge=challenge).first()
+    if topic and topic.status == Topic.Status.PENDING:
+        raise ValidationError(_("The topic is awaiting signatures and cannot be edited."))
+    if topic is None:
+        topic = Topic(challenge=challenge, created_by=actor)
+    topic.title, topic.objectives, topic.deliverables = title.strip(), objectives.strip(), deliverables.strip()
+    topic.save()
+    audit_log(actor=actor, action="topic.save", target=challenge)
+    return topic
+
+
+@transaction.atomic
+def topic_submit(*, actor, challenge: Challenge) -> SignoffRequest:
+    """Send the refined topic to both sides for dual sign-off."""
+    challenge = _lock(challenge)
+    require(actor, "projects.refine_challenge", challenge, _("Only the two sides refine the topic."))
+    if challenge.status != S.PUBLISHED:
+        raise ValidationError(_("A topic is refined from a published challenge."))
+    topic = Topic.objects.filter(challenge=challenge).first()
+    if topic is None:
+        raise ValidationError(_("Write the topic before sending it for signatures."))
+    if topic.status != Topic.Status.DRAFT:
+        raise ValidationError(_("The topic is already awaiting signatures."))
+    if challenge.partner is None:
+        raise ValidationError(_("Choose a co-refining partner for this challenge first."))
+    request = signoff_open(
+        actor=actor, target=challenge, kind="projects.topic_approval",
+        title=_("Topic approval: %(title)s") % {"title": topic.title}, parties=selectors.refinement_parties(challenge),
+        summary=topic.objectives, url=_url("challenge-detail", challenge.pk),
+    )
+    topic.status = Topic.Status.PENDING
+    topic.save(update_fields=["status"])
+    return request
+
+
+def topic_approved(request: SignoffRequest) -> None:
+    challenge = _lock(request.target)
+    Topic.objects.filter(challenge=challenge).update(status=Topic.Status.APPROVED)
+    _move(challenge, S.REFINED, actor=None, signoff=request.pk)
+
+
+def topic_sent_back(request: SignoffRequest) -> None:
+    Topic.objects.filter(challenge_id=request.target_id).update(status=Topic.Status.DRAFT)
+
+
+# Call for bids (揭榜挂帅)
+
+
+def _validate_criteria(criteria) -> list[dict]:
+    if not isinstance(criteria, list) or not criteria:
+        raise ValidationError({"criteria": _("State at least one scoring criterion.")})
+    cleaned = []
+    for item in criteria:
+        name = str((item or {}).get("name", "")).strip() if isinstance(item, dict) else ""
+        try:
+            weight = int(item.get("weight")) if isinstance(item, dict) else 0
+        except (TypeError, ValueError):
+            weight = 0
+        if not name or weight <= 0:
+            raise ValidationError({"criteria": _("Every criterion needs a name and a positive weight.")})
+        cleaned.append({"name": name, "weight": weight})
+    if sum(c["weight"] for c in cleaned) != 100:
+        raise ValidationError({"criteria": _("The criteria weights must add up to 100.")})
+    if len({c["name"] for c in cleaned}) != len(cleaned):
+        raise ValidationError({"criteria": _("Criterion names must be different.")})
+    return cleaned
+
+
+@transaction.atomic
+def call_open(*, actor, challenge: Challenge, closes_on: date, criteria: list, panel: list) -> Call:
+    """Open the call on a refined topic; `panel` lists users, with members from both sides."""
+    challenge = _lock(challenge)
+    require(actor, "projects.change_challenge", challenge)
+    if challenge.status != S.REFINED:
+        raise ValidationError(_("A call opens once the topic has been refined and approved."))
+    if closes_on is None or closes_on < timezone.localdate():
+        raise ValidationError({"closes_on": _("The closing date cannot be in the past.")})
+    criteria = _validate_criteria(criteria)
+    sides = {}
+    for user in panel:
+        for party in selectors.refinement_parties(challenge):
+            if selectors.can_sign_for(user, party) or _belongs(user, party.organisation):
+                sides.setdefault(user.pk, party.organisation)
+                break
+        else:
+            raise ValidationError({"panel": _("%(user)s belongs to neither side of this challenge.") % {"user": user}})
+    if len(set(o.pk for o in sides.values())) < 2:
+        raise ValidationError({"panel": _("The scoring panel needs members from both sides.")})
+    call = Call.objects.create(challenge=challenge, closes_on=closes_on, criteria=criteria)
+    for user in panel:
+        PanelMember.objects.get_or_create(call=call, user=user, defaults={"organisation": sides[user.pk]})
+    _move(challenge, S.OPEN, actor=actor, closes_on=str(closes_on))
+    notify(recipients=panel, event="projects.call_opened",
+           title=_("You sit on the scoring panel of: %(title)s") % {"title": challenge.title_zh},
+           url=_url("challenge-detail", challenge.pk))
+    return call
+
+
+def _belongs(user, organisation) -> bool:
+    memberships = Membership.objects.active().filter(user=user)
+    return (memberships.filter(organisation=organisation).exists()
+            or memberships.filter(organisation__parent=organisation).exists())
+
+
+def _lock_call(call: Call) -> Call:
+    return Call.objects.select_for_update().select_related("challenge").get(pk=call.pk)
+
+
+@transaction.atomic
+def call_close(*, actor, call: Call) -> Call:
+    call = _lock_call(call)
+    require(actor, "projects.change_challenge", call.challenge)
+    if call.status != Call.Status.OPEN:
+        raise ValidationError(_("This call is not open."))
+    call.status = Call.Status.CLOSED
+    call.save(update_fields=["status"])
+    audit_log(actor=actor, action="call.close", target=call.challenge)
+    return call
+
+
+@transaction.atomic
+def bid_submit(*, actor, call: Call, organisation: Organisation, team_name: str, approach: str, plan: str,
+               budget, members=()) -> Bid:
+    """揭榜: the actor bids as lead PI (帅) for `organisation`; `members` is [(user, role)]."""
+    call = _lock_call(call)
+    challenge = call.challenge
+    if not actor.has_perm("projects.view_challenge", challenge):
+        raise PermissionDenied(_("You cannot see this challenge."))
+    if call.status != Call.Status.OPEN or challenge.status != S.OPEN or call.closes_on < timezone.localdate():
+        raise ValidationError(_("This call is closed; bids are no longer accepted."))
+    if organisation.kind not in BIDDER_KINDS_BY_MODE[challenge.mode]:
+        raise ValidationError({"organisation": _("A %(kind)s cannot bid on a %(mode)s call.") % {
+            "kind": organisation.get_kind_display(), "mode": Mode(challenge.mode).label}})
+    if organisation.pk in {challenge.poster_id, challenge.poster.parent_id}:
+        raise ValidationError({"organisation": _("The posting organisation cannot bid on its own call.")})
+    if not (Membership.objects.active().filter(user=actor, organisation=organisation, role__in=BIDDER_ROLES).exists()
+            or Membership.objects.active().filter(user=actor, organisation__parent=organisation,
+                                                  role__in=BIDDER_ROLES).exists()):
+        raise PermissionDenied(_("You can only lead a bid for an organisation where you are a researcher "
+                                 "or R&D manager."))
+    if call.bids.filter(lead=actor).exclude(status=Bid.Status.WITHDRAWN).exists():
+        raise ValidationError(_("Your team has already bid on this call."))
+    errors = {k: _("This field is required.") for k, v in
+              {"team_name": team_name, "approach": approach, "plan": plan}.items() if not (v or "").strip()}
+    if errors:
+        raise ValidationError(errors)
+    amount = _money(budget, "budget")
+    if challenge.budget_max and amount > challenge.budget_max:
+        raise ValidationError({"budget": _("The requested budget exceeds the challenge's budget ceiling "
+                                           "(%(max)s CNY).") % {"max": challenge.budget_max}})
+    Bid.objects.filter(call=call, lead=actor, status=Bid.Status.WITHDRAWN).delete()
+    bid = Bid.objects.create(call=call, organisation=organisation, lead=actor, team_name=team_name.strip(),
+                             approach=approach.strip(), plan=plan.strip(), budget=amount)
+    for user, role in members:
+        if user.pk == actor.pk:
+            continue
+        if role not in BidMember.Role.values:
+            raise ValidationError({"members": _("Unknown team role.")})
+        BidMember.objects.get_or_create(bid=bid, user=user, defaults={"role": role})
+    audit_log(actor=actor, action="bid.submit", target=challenge, bid=bid.pk, team=bid.team_name)
+    reviewers = selectors.side_party(challenge, challenge.poster, "").signatories + [p.user for p in call.panel.all()]
+    notify(recipients=reviewers, event="projects.new_bid",
+           title=_("New bid on %(title)s from %(team)s") % {"title": challenge.title_zh, "team": bid.team_name},
+           url=_url("bid-detail", bid.pk))
+    return bid
+
+
+@transaction.atomic
+def bid_withdraw(*, actor, bid: Bid) -> Bid:
+    bid = Bid.objects.select_for_update().get(pk=bid.pk)
+    if bid.lead_id != actor.pk:
+        raise PermissionDenied(_("Only the lead PI can withdraw the bid."))
+    if bid.status != Bid.Status.SUBMITTED:
+        raise ValidationError(_("Only a submitted bid can be withdrawn."))
+    bid.status = Bid.Status.WITHDRAWN
+    bid.save(update_fields=["status"])
+    audit_log(actor=actor, action="bid.withdraw", target=bid.call.challenge, bid=bid.pk)
+    return bid
+
+
+@transaction.atomic
+def bid_score(*, actor, bid: Bid, scores: dict, comment: str = "") -> BidScore:
+    """A panel member scores a bid 0–100 on every stated criterion; the weighted total is stored."""
+    bid = Bid.objects.select_related("call").get(pk=bid.pk)
+    call = bid.call
+    require(actor, "projects.score_call", call, _("Only members of the scoring panel score bids."))
+    if call.status == Call.Status.AWARDED or bid.status not in {Bid.Status.SUBMITTED, Bid.Status.PROPOSED}:
+        raise ValidationError(_("This bid can no longer be scored."))
+    cleaned = {}
+    for criterion in call.criteria:
+        raw = (scores or {}).get(criterion["name"])
+        try:
+            value = Decimal(str(raw))
+        except (InvalidOperation, TypeError):
+            raise ValidationError({"scores": _("Score “%(name)s” from 0 to 100.") % {"name": criterion["name"]}})
+        if not 0 <= value <= 100:
+            raise ValidationError({"scores": _("Score “%(name)s” from 0 to 100.") % {"name": criterion["name"]}})
+        cleaned[criterion["name"]] = float(value)
+    total = sum(Decimal(str(cleaned[c["name"]])) * c["weight"] for c in call.criteria) / 100
+    panelist = call.panel.get(user=actor)
+    score, _created = BidScore.objects.update_or_create(
+        bid=bid, panelist=panelist, defaults={"scores": cleaned, "total": total.quantize(Decimal("0.01")),
+                                              "comment": comment.strip()})
+    audit_log(actor=actor, action="bid.score", target=call.challenge, bid=bid.pk, total=str(score.total))
+    return score
+
+
+@transaction.atomic
+def award_propose(*, actor, bid: Bid) -> SignoffRequest:
+    """Propose the award to a bid; it takes effect by dual sign-off (poster + partner)."""
+    bid = Bid.objects.select_for_update().select_related("call__challenge").get(pk=bid.pk)
+    call = _lock_call(bid.call)
+    challenge = call.challenge
+    require(actor, "projects.change_challenge", challenge, _("Only the posting side proposes the award."))
+    if challenge.status != S.OPEN:
+        raise ValidationError(_("Only a call that is open for bids can be awarded."))
+    if bid.status != Bid.Status.SUBMITTED:
+        raise ValidationError(_("Only a submitted bid can be proposed for award."))
+    if call.status == Call.Status.OPEN:
+        call.status = Call.Status.CLOSED  # proposing an award ends the bidding
+        call.save(update_fields=["status"])
+    request = signoff_open(
+        actor=actor, target=call, kind="projects.bid_award",
+        title=_("Award: %(title)s → %(team)s") % {"title": challenge.title_zh, "team": bid.team_name},
+        parties=selectors.refinement_parties(challenge), payload={"bid": bid.pk},
+        summary=_("Lead PI %(lead)s, %(org)s, budget %(budget)s CNY.") % {
+            "lead": bid.lead, "org": bid.organisation, "budget": bid.budget},
+        url=_url("bid-detail", bid.pk),
+    )
+    bid.status = Bid.Status.PROPOSED
+    bid.save(update_fields=["status"])
+    audit_log(actor=actor, action="bid.propose_award", target=challenge, bid=bid.pk)
+    return request
+
+
+def bid_awarded(request: SignoffRequest) -> None:
+    call = Call.objects.select_for_update().get(pk=request.target_id)
+    challenge = _lock(call.challenge)
+    bid = Bid.objects.select_for_update().get(pk=request.payload["bid"], call=call)
+    bid.status = Bid.Status.AWARDED
+    bid.save(update_fields=["status"])
+    call.status = Call.Status.AWARDED
+    call.save(update_fields=["status"])
+    losers = list(call.bids.filter(status=Bid.Status.SUBMITTED).select_related("lead"))
+    call.bids.filter(status=Bid.Status.SUBMITTED).update(status=Bid.Status.NOT_SELECTED)
+    project = Project.objects.create(
+        challenge=challenge, bid=bid, title=challenge.topic.title if hasattr(challenge, "topic") else challenge.title_zh,
+        sponsor=challenge.poster, performer=bid.organisation, lead=bid.lead, budget=bid.budget,
+        start_trl=challenge.current_trl, current_trl=challenge.current_trl, target_trl=challenge.target_trl,
+    )
+    _move(challenge, S.AWARDED, actor=None, bid=bid.pk, project=project.pk)
+    team = [bid.lead, *[m.user for m in bid.members.all()]]
+    notify(recipients=team, event="projects.bid_awarded",
+           title=_("Your bid was awarded: %(title)s") % {"title": challenge.title_zh},
+           body=_("Plan the milestones of the project and start it."), url=_url("project-detail", project.pk))
+    for loser in losers:
+        notify(recipients=[loser.lead, *[m.user for m in loser.members.all()]], event="projects.bid_not_selected",
+               title=_("Your bid was not selected: %(title)s") % {"title": challenge.title_zh},
+               body=_("Thank you for bidding. The call was awarded to another team."),
+               url=_url("bid-detail", loser.pk))
+
+
+def award_sent_back(request: SignoffRequest) -> None:
+    Bid.objects.filter(pk=request.payload["bid"], status=Bid.Status.PROPOSED).update(status=Bid.Status.SUBMITTED)
+
+
+# Project (师生共同答题)
+
+
+def _lock_project(project: Project) -> Project:
+    return Project.objects.select_for_update().select_related("challenge", "bid").get(pk=project.pk)
+
+
+@transaction.atomic
+def milestone_add(*, actor, project: Project, title: str, deliverables: str, due_on: date, tranche=0) -> Milestone:
+    project = _lock_project(project)
+    require(actor, "projects.plan_project", project, _("Only the lead PI or the sponsor plans milestones."))
+    if project.status not in {Project.Status.PLANNING, Project.Status.IN_PROGRESS}:
+        raise ValidationError(_("Milestones can only be added while the project is being planned or run."))
+    errors = {k: _("This field is required.") for k, v in
+              {"title": title, "deliverables": deliverables}.items() if not (v or "").strip()}
+    if due_on is None:
+        errors["due_on"] = _("Please set a due date.")
+    elif due_on < timezone.localdate():
+        errors["due_on"] = _("The due date cannot be in the past.")
+    if errors:
+        raise ValidationError(errors)
+    amount = _money(tranche, "tranche")
+    planned = project.milestones.aggregate(total=Sum("tranche"))["total"] or Decimal(0)
+    if planned + amount > project.budget:
+        raise ValidationError({"tranche": _("The tranches would add up to more than the project budget "
+                                            "(%(budget)s CNY).") % {"budget": project.budget}})
+    milestone = Milestone.objects.create(project=project, title=title.strip(), deliverables=deliverables.strip(),
+                                         due_on=due_on, tranche=amount)
+    audit_log(actor=actor, action="milestone.add", target=project, milestone=milestone.pk)
+    return milestone
+
+
+@transaction.atomic
+def project_start(*, actor, project: Project) -> Project:
+    project = _lock_project(project)
+    require(actor, "projects.plan_project", project, _("Only the lead PI or the sponsor starts the project."))
+    if project.status != Project.Status.PLANNING:
+        raise ValidationError(_("The project has already started."))
+    if not project.milestones.exists():
+        raise ValidationError(_("Plan at least one milestone before starting."))
+    project.status = Project.Status.IN_PROGRESS
+    project.started_on = timezone.localdate()
+    project.save(update_fields=["status", "started_on"])
+    _move(_lock(project.challenge), S.IN_PROGRESS, actor=actor, project=project.pk)
+    return project
+
+
+@transaction.atomic
+def milestone_submit(*, actor, milestone: Milestone, report: str) -> SignoffRequest:
+    """The lead PI reports a milestone delivered; acceptance is a dual sign-off."""
+    milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
+    project = _lock_project(milestone.project)
+    require(actor, "projects.run_project", project, _("Only the lead PI submits milestones."))
+    if project.status != Project.Status.IN_PROGRESS:
+        raise ValidationError(_("Milestones are submitted while the project is in progress."))
+    if milestone.status != Milestone.Status.PLANNED:
+        raise ValidationError(_("This milestone has already been submitted."))
+    if not (report or "").strip():
+        raise ValidationError({"report": _("Describe what was delivered.")})
+    milestone.status = Milestone.Status.SUBMITTED
+    milestone.report = report.strip()
+    milestone.submitted_at = timezone.now()
+    milestone.save(update_fields=["status", "report", "submitted_at"])
+    audit_log(actor=actor, action="milestone.submit", target=project, milestone=milestone.pk)
+    return signoff_open(
+        actor=actor, target=milestone, kind="projects.milestone_acceptance",
+        title=_("Milestone acceptance: %(m)s (%(p)s)") % {"m": milestone.title, "p": project.title},
+        parties=selectors.delivery_parties(project), summary=milestone.report,
+        payload={"tranche": str(milestone.tranche)}, url=_url("project-detail", project.pk),
+    )
+
+
+def milestone_accepted(request: SignoffRequest) -> None:
+    milestone = Milestone.objects.select_for_update().get(pk=request.target_id)
+    milestone.status = Milestone.Status.ACCEPTED
+    milestone.accepted_at = timezone.now()
+    milestone.save(update_fields=["status", "accepted_at"])
+    audit_log(actor=None, action="milestone.accepted", target=milestone.project, milestone=milestone.pk,
+              tranche=str(milestone.tranche))
+
+
+def milestone_sent_back(request: SignoffRequest) -> None:
+    Milestone.objects.filter(pk=request.target_id, status=Milestone.Status.SUBMITTED).update(
+        status=Milestone.Status.PLANNED)
+
+
+@transaction.atomic
+def trl_record(*, actor, project: Project, trl, evidence: str) -> TrlRecord:
+    """Record TRL progress with evidence (1–3 research, 4–6 valley of death, 7–9 industrialisation)."""
+    project = _lock_project(project)
+    require(actor, "projects.run_project", project, _("Only the lead PI records TRL progress."))
+    if project.status not in {Project.Status.IN_PROGRESS, Project.Status.UNDER_EVALUATION}:
+        raise ValidationError(_("TRL progress is recorded while the project runs."))
+    level = _check_trl(trl, "trl")
+    if level < project.current_trl:
+        raise ValidationError({"trl": _("TRL cannot go back below the current level (%(trl)s).")
+                               % {"trl": project.current_trl}})
+    if not (evidence or "").strip():
+        raise ValidationError({"evidence": _("Give the evidence for this TRL.")})
+    record = TrlRecord.objects.create(project=project, trl=level, evidence=evidence.strip(), recorded_by=actor)
+    project.current_trl = level
+    project.save(update_fields=["current_trl"])
+    audit_log(actor=actor, action="project.trl", target=project, trl=level)
+    return record
+
+
+@transaction.atomic
+def budget_change_request(*, actor, project: Project, new_budget, reason: str) -> SignoffRequest:
+    project = _lock_project(project)
+    require(actor, "projects.plan_project", project, _("Only the lead PI or the sponsor asks for a budget change."))
+    if project.status not in {Project.Status.PLANNING, Project.Status.IN_PROGRESS}:
+        raise ValidationError(_("The budget can only change while the project is being planned or run."))
+    amount = _money(new_budget, "new_budget")
+    planned = project.milestones.aggregate(total=Sum("tranche"))["total"] or Decimal(0)
+    if amount < planned:
+        raise ValidationError({"new_budget": _("The budget cannot be below the milestone tranches already "
+                                               "planned (%(total)s CNY).") % {"total": planned}})
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Please give a reason.")})
+    return signoff_open(
+        actor=actor, target=project, kind="projects.budget_change",
+        title=_("Budget change: %(p)s, %(old)s → %(new)s CNY") % {"p": project.title, "old": project.budget,
+                                                                  "new": amount},
+        parties=selectors.delivery_parties(project), summary=reason.strip(), payload={"budget": str(amount)},
+        url=_url("project-detail", project.pk),
+    )
+
+
+def budget_changed(request: SignoffRequest) -> None:
+    project = Project.objects.select_for_update().get(pk=request.target_id)
+    old = project.budget
+    project.budget = Decimal(request.payload["budget"])
+    project.save(update_fields=["budget"])
+    audit_log(actor=None, action="project.budget", target=project, old=str(old), new=str(project.budget))
+
+
+@transaction.atomic
+def project_submit_for_evaluation(*, actor, project: Project, result_abstract: str) -> Project:
+    project = _lock_project(project)
+    require(actor, "projects.run_project", project, _("Only the lead PI submits the result."))
+    if project.status != Project.Status.IN_PROGRESS:
+        raise ValidationError(_("Only a project in progress can be submitted for evaluation."))
+    if project.milestones.exclude(status=Milestone.Status.ACCEPTED).exists():
+        raise ValidationError(_("Every milestone must be accepted before the final evaluation."))
+    if not (result_abstract or "").strip():
+        raise ValidationError({"result_abstract": _("Summarise the result.")})
+    project.status = Project.Status.UNDER_EVALUATION
+    project.result_abstract = result_abstract.strip()
+    project.save(update_fields=["status", "result_abstract"])
+    _move(_lock(project.challenge), S.UNDER_EVALUATION, actor=actor, project=project.pk)
+    people = [u for party in selectors.delivery_parties(project) for u in party.signatories]
+    notify(recipients=people, event="projects.evaluation_requested",
+           title=_("Please evaluate: %(p)s") % {"p": project.title}, url=_url("project-detail", project.pk))
+    return project
+
+
+@transaction.atomic
+def evaluation_submit(*, actor, project: Project, technical_score: int, application_score: int,
+                      management_score: int, comment: str = "") -> Evaluation:
+    """校企共同评价: each side scores once; when both have, the result goes to dual sign-off."""
+    project = _lock_project(project)
+    if not actor.has_perm("projects.view_project", project):
+        raise PermissionDenied(_("You cannot see this project."))
+    if project.status != Project.Status.UNDER_EVALUATION:
+        raise ValidationError(_("The project is not under evaluation."))
+    side = selectors.evaluation_side_of(actor, project)
+    if side is None:
+        raise PermissionDenied(_("Only an authorised signatory of the sponsor or the performing side evaluates."))
+    if project.evaluations.filter(organisation=side).exists():
+        raise ValidationError(_("Your side has already evaluated this project."))
+    scores = {}
+    for name, value in {"technical_score": technical_score, "application_score": application_score,
+                        "management_score": management_score}.items():
+        try:
+            scores[name] = int(value)
+        except (TypeError, ValueError):
+            raise ValidationError({name: _("Score from 0 to 100.")})
+        if not 0 <= scores[name] <= 100:
+            raise ValidationError({name: _("Score from 0 to 100.")})
+    evaluation = Evaluation.objects.create(project=project, organisation=side, evaluator=actor,
+                                           comment=(comment or "").strip(), **scores)
+    audit_log(actor=actor, action="evaluation.submit", target=project, side=str(side), **scores)
+    if project.evaluations.count() == 2:
+        summary = "; ".join(f"{e.organisation}: {e.overall}" for e in project.evaluations.select_related(
+            "organisation"))
+        signoff_open(actor=actor, target=project, kind="projects.final_evaluation",
+                     title=_("Final evaluation: %(p)s") % {"p": project.title},
+                     parties=selectors.delivery_parties(project), summary=summary,
+                     url=_url("project-detail", project.pk))
+    return evaluation
+
+
+def evaluation_approved(request: SignoffRequest) -> None:
+    project = Project.objects.select_for_update().get(pk=request.target_id)
+    project.status = Project.Status.SOLVED
+    project.finished_on = timezone.localdate()
+    project.save(update_fields=["status", "finished_on"])
+    _move(_lock(project.challenge), S.SOLVED, actor=None, project=project.pk)
+
+
+def evaluation_sent_back(request: SignoffRequest) -> None:
+    """Rejected: the team keeps working; both sides evaluate again next time (scores stay in the audit trail)."""
+    project = Project.objects.select_for_update().get(pk=request.target_id)
+    project.status = Project.Status.IN_PROGRESS
+    project.save(update_fields=["status"])
+    project.evaluations.all().delete()
+    _move(_lock(project.challenge), S.IN_PROGRESS, actor=None, project=project.pk, evaluation="rejected")
+
+
+# Scheduled
+
+
+def milestones_remind(*, today: date | None = None, days_ahead: int = 3) -> int:
+    """Remind the team and sponsor of milestones due in `days_ahead` days, and daily of overdue ones.
+
+    Idempotent per day: a milestone reminded today is skipped.
+    """
+    today = today or timezone.localdate()
+    due_soon = today + timezone.timedelta(days=days_ahead)
+    candidates = (Milestone.objects.filter(project__status=Project.Status.IN_PROGRESS,
+                                           status=Milestone.Status.PLANNED)
+                  .exclude(reminded_on=today).filter(due_on__lte=due_soon).values_list("pk", flat=True))
+    sent = 0
+    for pk in candidates:
+        with transaction.atomic():
+            milestone = Milestone.objects.select_for_update().select_related("project__challenge").get(pk=pk)
+            if milestone.reminded_on == today:
+                continue
+            overdue = milestone.due_on < today
+            if not overdue and milestone.due_on != due_soon:
+                continue
+            project = milestone.project
+            recipients = [project.lead, *selectors.side_party(project.challenge, project.sponsor, "").signatories]
+            title = (_("Milestone overdue: %(m)s (due %(d)s)") if overdue
+                     else _("Milestone due soon: %(m)s (due %(d)s)")) % {"m": milestone.title, "d": milestone.due_on}
+            notify(recipients=recipients, event="projects.milestone_due", title=title,
+                   body=project.title, url=_url("project-detail", project.pk))
+            milestone.reminded_on = today
+            milestone.save(update_fields=["reminded_on"])
+            if overdue:
+                audit_log(actor=None, action="milestone.overdue", target=project, milestone=milestone.pk)
+            sent += 1
+    return sent

@@ -1,0 +1,465 @@
+"""Pages of the challenge → project chain. Every write goes through projects.services."""
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from consortia.selectors import centers_directed_by, centers_of_user
+from platform_core.audit import audit_trail
+from platform_core.models import Membership, Organisation
+from platform_core.pages import add_service_errors, flash_service_error, paginate
+from platform_core.signoff import signoffs_awaiting, signoffs_for
+
+from . import forms, selectors, services
+from .models import Bid, BidMember, Challenge, Milestone, Project, Undertaking
+from .permissions import MANAGING_ROLES
+from .services import BIDDER_KINDS_BY_MODE, BIDDER_ROLES
+
+
+def _challenge(request, pk) -> Challenge:
+    return get_object_or_404(selectors.challenges_visible_to(request.user), pk=pk)
+
+
+def _bid(request, pk) -> Bid:
+    return get_object_or_404(selectors.bids_visible_to(request.user), pk=pk)
+
+
+def _project(request, pk) -> Project:
+    return get_object_or_404(selectors.projects_visible_to(request.user), pk=pk)
+
+
+def service_action(redirect_to):
+    """POST-only page action: run the view's service call, flash its outcome, go back."""
+    def decorator(view):
+        @login_required
+        @require_POST
+        @wraps(view)
+        def wrapper(request, pk):
+            target = redirect_to(request, pk)
+            try:
+                message = view(request, pk)
+            except ValidationError as exc:
+                flash_service_error(request, exc)
+            else:
+                if message:
+                    messages.success(request, message)
+            return redirect(target)
+        return wrapper
+    return decorator
+
+
+def _to_challenge(request, pk):
+    return "projects:challenge-detail", pk
+
+
+def _redirect_target(name):
+    def target(request, pk):
+        from django.urls import reverse
+
+        return reverse(name, args=[pk])
+    return target
+
+
+# Lists and workbench
+
+
+@login_required
+def challenge_list(request):
+    form = forms.ChallengeFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    challenges = selectors.challenge_list(
+        request.user, query=filters.get("q", ""), status=filters.get("status", ""), mode=filters.get("mode", ""),
+        node=filters.get("node"), trl=filters.get("trl"))
+    can_post = Membership.objects.active().filter(user=request.user, role__in=MANAGING_ROLES).exists()
+    return render(request, "projects/challenge_list.html", {
+        "form": form, "page": paginate(request, challenges), "total": challenges.count(), "can_post": can_post,
+    })
+
+
+@login_required
+def workbench(request):
+    """One page per person: what the enterprise manager, the researcher and the center director need today."""
+    user = request.user
+    return render(request, "projects/workbench.html", {
+        "awaiting": signoffs_awaiting(user).select_related("created_by")[:20],
+        "my_challenges": selectors.challenges_posted_by_side(user)[:20],
+        "bids_to_review": selectors.bids_to_review(user)[:20],
+        "undertakings": selectors.undertakings_to_decide(user)[:20],
+        "open_challenges": selectors.open_challenges_for(user)[:10],
+        "my_bids": selectors.my_bids(user)[:20],
+        "my_projects": selectors.my_projects(user)[:20],
+        "milestones_due": selectors.milestones_due(user)[:20],
+        "centers": centers_directed_by(user) or centers_of_user(user),
+    })
+
+
+@login_required
+def project_list(request):
+    projects = selectors.projects_visible_to(request.user)
+    query, status = request.GET.get("q", "").strip(), request.GET.get("status", "")
+    if query:
+        projects = projects.filter(Q(title__icontains=query) | Q(challenge__title_zh__icontains=query)
+                                   | Q(performer__name_zh__icontains=query))
+    if status:
+        projects = projects.filter(status=status)
+    return render(request, "projects/project_list.html", {
+        "page": paginate(request, projects), "total": projects.count(), "statuses": Project.Status.choices,
+        "query": query, "status": status,
+    })
+
+
+# Challenge
+
+
+def _posters(user):
+    return Organisation.objects.filter(
+        memberships__user=user, memberships__is_active=True, memberships__role__in=MANAGING_ROLES,
+        kind__in=[Organisation.Kind.ENTERPRISE, Organisation.Kind.UNIVERSITY, Organisation.Kind.RESEARCH_INSTITUTE,
+                  Organisation.Kind.GOVERNMENT],
+    ).distinct()
+
+
+@login_required
+def challenge_create(request):
+    posters = _posters(request.user)
+    if not posters.exists():
+        raise PermissionDenied
+    form = forms.ChallengeForm(request.POST or None, posters=posters)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        poster, mode = data.pop("poster"), data.pop("mode") or None
+        try:
+            challenge = services.challenge_create(actor=request.user, poster=poster, mode=mode, **data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Challenge saved as a draft."))
+            return redirect("projects:challenge-detail", pk=challenge.pk)
+    return render(request, "projects/challenge_form.html", {"form": form})
+
+
+@login_required
+def challenge_edit(request, pk):
+    challenge = _challenge(request, pk)
+    if not request.user.has_perm("projects.change_challenge", challenge):
+        raise PermissionDenied
+    form = forms.ChallengeForm(request.POST or None, instance=challenge)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.challenge_update(actor=request.user, challenge=Challenge.objects.get(pk=pk), **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Challenge saved."))
+            return redirect("projects:challenge-detail", pk=pk)
+    return render(request, "projects/challenge_form.html", {"form": form, "challenge": challenge})
+
+
+@login_required
+def challenge_detail(request, pk):
+    challenge = _challenge(request, pk)
+    user = request.user
+    can_change = user.has_perm("projects.change_challenge", challenge)
+    call = getattr(challenge, "call", None) if hasattr(challenge, "call") else None
+    my_bid = call.bids.filter(lead=user).exclude(status=Bid.Status.WITHDRAWN).first() if call else None
+    can_see_bids = can_change or user.has_perm("projects.refine_challenge", challenge) or (
+        call is not None and call.panel.filter(user=user).exists())
+    return render(request, "projects/challenge_detail.html", {
+        "challenge": challenge,
+        "show_confidential": user.has_perm("projects.view_confidential", challenge),
+        "can_change": can_change,
+        "can_refine": user.has_perm("projects.refine_challenge", challenge),
+        "topic": getattr(challenge, "topic", None) if hasattr(challenge, "topic") else None,
+        "call": call,
+        "bids": selectors.ranked_bids(call) if call and can_see_bids else None,
+        "my_bid": my_bid,
+        "can_bid": (call is not None and challenge.status == Challenge.Status.OPEN and my_bid is None
+                    and _bidding_organisations(user, challenge).exists()),
+        "project": getattr(challenge, "project", None) if hasattr(challenge, "project") else None,
+        "my_undertaking": challenge.undertakings.filter(user=user).first(),
+        "undertakings": challenge.undertakings.select_related("user", "organisation") if can_change else None,
+        "undertaking_form": forms.UndertakingForm(),
+        "close_form": forms.ReasonForm(),
+        "signoffs": signoffs_for(challenge),
+        "audit": audit_trail(challenge)[:30] if can_change or user.is_staff else None,
+        "attachments": challenge.attachments.all(),
+    })
+
+
+@service_action(_redirect_target("projects:challenge-detail"))
+def challenge_publish(request, pk):
+    services.challenge_publish(actor=request.user, challenge=_challenge(request, pk))
+    return _("Challenge published.")
+
+
+@service_action(_redirect_target("projects:challenge-detail"))
+def challenge_close(request, pk):
+    services.challenge_close(actor=request.user, challenge=_challenge(request, pk),
+                             reason=request.POST.get("reason", ""))
+    return _("Challenge closed.")
+
+
+@service_action(_redirect_target("projects:challenge-detail"))
+def undertaking_request(request, pk):
+    services.undertaking_request(actor=request.user, challenge=_challenge(request, pk),
+                                 statement=request.POST.get("statement", ""))
+    return _("Your undertaking was sent to the posting side.")
+
+
+@login_required
+@require_POST
+def undertaking_decide(request, pk):
+    undertaking = get_object_or_404(Undertaking.objects.filter(
+        challenge__in=selectors.challenges_visible_to(request.user)), pk=pk)
+    try:
+        services.undertaking_decide(actor=request.user, undertaking=undertaking,
+                                    accept=request.POST.get("decision") == "accept")
+    except ValidationError as exc:
+        flash_service_error(request, exc)
+    return redirect("projects:challenge-detail", pk=undertaking.challenge_id)
+
+
+@login_required
+def topic_edit(request, pk):
+    challenge = _challenge(request, pk)
+    if not request.user.has_perm("projects.refine_challenge", challenge):
+        raise PermissionDenied
+    topic = getattr(challenge, "topic", None) if hasattr(challenge, "topic") else None
+    initial = {"title": topic.title, "objectives": topic.objectives, "deliverables": topic.deliverables} if topic \
+        else {"title": challenge.title_zh}
+    form = forms.TopicForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.topic_save(actor=request.user, challenge=challenge, **form.cleaned_data)
+            if "submit" in request.POST:
+                services.topic_submit(actor=request.user, challenge=challenge)
+                messages.success(request, _("The topic was sent to both sides for signatures."))
+            else:
+                messages.success(request, _("Topic saved."))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return redirect("projects:challenge-detail", pk=pk)
+    return render(request, "projects/simple_form.html", {
+        "form": form, "challenge": challenge, "title": _("Refine the topic"),
+        "buttons": [("save", _("Save draft"), "outline-primary"), ("submit", _("Save and send for signatures"),
+                                                                    "primary")],
+    })
+
+
+@login_required
+def call_open(request, pk):
+    challenge = _challenge(request, pk)
+    if not request.user.has_perm("projects.change_challenge", challenge):
+        raise PermissionDenied
+    sides = [challenge.poster] + ([challenge.partner] if challenge.partner else [])
+    candidates = forms.users_of(Organisation.objects.filter(Q(pk__in=[o.pk for o in sides])
+                                                            | Q(parent__in=[o.pk for o in sides])))
+    form = forms.CallForm(request.POST or None, panel_candidates=candidates)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.call_open(actor=request.user, challenge=challenge, closes_on=form.cleaned_data["closes_on"],
+                               criteria=form.cleaned_data["criteria"], panel=list(form.cleaned_data["panel"]))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The call is open for bids."))
+            return redirect("projects:challenge-detail", pk=pk)
+    return render(request, "projects/simple_form.html", {
+        "form": form, "challenge": challenge, "title": _("Open the call for bids (揭榜挂帅)"),
+        "buttons": [("open", _("Open the call"), "primary")],
+    })
+
+
+@service_action(_redirect_target("projects:challenge-detail"))
+def call_close(request, pk):
+    challenge = _challenge(request, pk)
+    if not hasattr(challenge, "call"):
+        raise ValidationError(_("This challenge has no call."))
+    services.call_close(actor=request.user, call=challenge.call)
+    return _("Bidding closed; the panel can finish scoring.")
+
+
+# Bids
+
+
+def _bidding_organisations(user, challenge):
+    memberships = Membership.objects.active().filter(user=user, role__in=BIDDER_ROLES)
+    return Organisation.objects.filter(
+        Q(pk__in=memberships.values("organisation_id")) | Q(pk__in=memberships.values("organisation__parent_id")),
+        kind__in=BIDDER_KINDS_BY_MODE[challenge.mode], parent__isnull=True,
+    ).exclude(pk=challenge.poster_id).distinct()
+
+
+@login_required
+def bid_create(request, pk):
+    challenge = _challenge(request, pk)
+    if not hasattr(challenge, "call"):
+        raise ValidationError(_("This challenge has no call."))
+    organisations = _bidding_organisations(request.user, challenge)
+    colleagues = forms.users_of(Organisation.objects.filter(Q(pk__in=organisations) | Q(parent__in=organisations))
+                                ).exclude(pk=request.user.pk)
+    form = forms.BidForm(request.POST or None, organisations=organisations, colleagues=colleagues)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        members = [(u, BidMember.Role.MEMBER) for u in data["members"]] + [
+            (u, BidMember.Role.STUDENT) for u in data["students"] if u not in data["members"]]
+        try:
+            bid = services.bid_submit(actor=request.user, call=challenge.call, organisation=data["organisation"],
+                                      team_name=data["team_name"], approach=data["approach"], plan=data["plan"],
+                                      budget=data["budget"], members=members)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Your bid was submitted."))
+            return redirect("projects:bid-detail", pk=bid.pk)
+    return render(request, "projects/simple_form.html", {
+        "form": form, "challenge": challenge, "title": _("Bid (揭榜)"),
+        "buttons": [("bid", _("Submit the bid"), "primary")],
+    })
+
+
+@login_required
+def bid_detail(request, pk):
+    bid = _bid(request, pk)
+    call, user = bid.call, request.user
+    challenge = call.challenge
+    panelist = call.panel.filter(user=user).first()
+    existing = bid.scores.filter(panelist=panelist).first() if panelist else None
+    score_form = forms.ScoreForm(request.POST or None, criteria=call.criteria,
+                                 initial_scores=existing.scores if existing else None,
+                                 initial={"comment": existing.comment} if existing else None)
+    if request.method == "POST":
+        if not panelist:
+            raise PermissionDenied
+        if score_form.is_valid():
+            try:
+                services.bid_score(actor=user, bid=bid, scores=score_form.scores(),
+                                   comment=score_form.cleaned_data["comment"])
+            except ValidationError as exc:
+                add_service_errors(score_form, exc)
+            else:
+                messages.success(request, _("Your scores were saved."))
+                return redirect("projects:bid-detail", pk=pk)
+    reviewer = user.has_perm("projects.change_challenge", challenge) or user.has_perm(
+        "projects.refine_challenge", challenge)
+    return render(request, "projects/bid_detail.html", {
+        "bid": bid, "challenge": challenge, "call": call,
+        "score_form": score_form if panelist and bid.status in {Bid.Status.SUBMITTED, Bid.Status.PROPOSED} else None,
+        "scores": bid.scores.select_related("panelist__user") if reviewer or panelist else None,
+        "can_award": user.has_perm("projects.change_challenge", challenge) and bid.status == Bid.Status.SUBMITTED
+        and challenge.status == Challenge.Status.OPEN,
+        "can_withdraw": bid.lead_id == user.pk and bid.status == Bid.Status.SUBMITTED,
+        "signoffs": signoffs_for(call),
+    })
+
+
+@service_action(_redirect_target("projects:bid-detail"))
+def bid_withdraw(request, pk):
+    services.bid_withdraw(actor=request.user, bid=_bid(request, pk))
+    return _("Bid withdrawn.")
+
+
+@service_action(_redirect_target("projects:bid-detail"))
+def award_propose(request, pk):
+    services.award_propose(actor=request.user, bid=_bid(request, pk))
+    return _("The award was sent to both sides for signatures.")
+
+
+# Projects
+
+
+@login_required
+def project_detail(request, pk):
+    project = _project(request, pk)
+    user = request.user
+    plan = user.has_perm("projects.plan_project", project)
+    run = user.has_perm("projects.run_project", project)
+    evaluation_side = selectors.evaluation_side_of(user, project)
+    return render(request, "projects/project_detail.html", {
+        "project": project, "challenge": project.challenge, "bid": project.bid,
+        "milestones": project.milestones.all(), "trl_records": project.trl_records.select_related("recorded_by"),
+        "evaluations": project.evaluations.select_related("organisation", "evaluator"),
+        "can_plan": plan, "can_run": run,
+        "milestone_form": forms.MilestoneForm() if plan and project.status in {
+            Project.Status.PLANNING, Project.Status.IN_PROGRESS} else None,
+        "report_form": forms.ReportForm(), "trl_form": forms.TrlForm(initial={"trl": project.current_trl}),
+        "budget_form": forms.BudgetChangeForm(initial={"new_budget": project.budget}),
+        "result_form": forms.ResultForm(initial={"result_abstract": project.result_abstract}),
+        "evaluation_form": forms.EvaluationForm() if evaluation_side and project.status == Project.Status.UNDER_EVALUATION
+        and not project.evaluations.filter(organisation=evaluation_side).exists() else None,
+        "evaluation_side": evaluation_side,
+        "signoffs": list(signoffs_for(project)) + [s for m in project.milestones.all() for s in signoffs_for(m)],
+        "audit": audit_trail(project)[:30],
+    })
+
+
+def _form_action(form_class, call):
+    """POST handler for a small form on the project page: validate, call the service, go back."""
+    @login_required
+    @require_POST
+    def view(request, pk):
+        form = form_class(request.POST)
+        target_pk = pk
+        try:
+            if not form.is_valid():
+                raise ValidationError([f"{form.fields[f].label}: {' '.join(e)}" if f in form.fields else " ".join(e)
+                                       for f, e in form.errors.items()])
+            target_pk, message = call(request, pk, form.cleaned_data)
+        except ValidationError as exc:
+            flash_service_error(request, exc)
+        else:
+            messages.success(request, message)
+        return redirect("projects:project-detail", pk=target_pk)
+    return view
+
+
+def _milestone_add(request, pk, data):
+    services.milestone_add(actor=request.user, project=_project(request, pk), **data)
+    return pk, _("Milestone added.")
+
+
+def _milestone_submit(request, pk, data):
+    milestone = get_object_or_404(Milestone.objects.filter(
+        project__in=selectors.projects_visible_to(request.user)), pk=pk)
+    services.milestone_submit(actor=request.user, milestone=milestone, report=data["report"])
+    return milestone.project_id, _("Milestone submitted; both sides are asked to sign its acceptance.")
+
+
+def _trl_record(request, pk, data):
+    services.trl_record(actor=request.user, project=_project(request, pk), **data)
+    return pk, _("TRL recorded.")
+
+
+def _budget_change(request, pk, data):
+    services.budget_change_request(actor=request.user, project=_project(request, pk), **data)
+    return pk, _("The budget change was sent to both sides for signatures.")
+
+
+def _submit_result(request, pk, data):
+    services.project_submit_for_evaluation(actor=request.user, project=_project(request, pk), **data)
+    return pk, _("Result submitted; both sides now evaluate.")
+
+
+def _evaluate(request, pk, data):
+    services.evaluation_submit(actor=request.user, project=_project(request, pk), **data)
+    return pk, _("Your evaluation was saved.")
+
+
+milestone_add = _form_action(forms.MilestoneForm, _milestone_add)
+milestone_submit = _form_action(forms.ReportForm, _milestone_submit)
+trl_record = _form_action(forms.TrlForm, _trl_record)
+budget_change = _form_action(forms.BudgetChangeForm, _budget_change)
+project_submit = _form_action(forms.ResultForm, _submit_result)
+evaluation_submit = _form_action(forms.EvaluationForm, _evaluate)
+
+
+@service_action(_redirect_target("projects:project-detail"))
+def project_start(request, pk):
+    services.project_start(actor=request.user, project=_project(request, pk))
+    return _("Project started.")
