@@ -5,3 +5,29 @@ from django.utils.translation import gettext_lazy as _
 class TransferConfig(AppConfig):
     name = "transfer"
     verbose_name = _("Technology transfer and incubation")
+
+    def ready(self):
+        from platform_core.navigation import register_nav
+        from platform_core.notifications import register_event
+
+        from . import permissions  # noqa: F401  (registers the rules)
+
+        register_nav(_("Achievement supermarket"), "transfer:supermarket", icon="shop", order=40)
+        register_nav(_("Transfer workbench"), "transfer:workbench", icon="briefcase", order=41,
+                     visible=lambda user: user.has_perm("transfer.use_workbench"))
+        register_nav(_("Pushed to us"), "transfer:enterprise-pushes", icon="inbox", order=42,
+                     visible=_is_enterprise_member)
+        register_nav(_("Incubators"), "transfer:incubator-list", icon="rocket-takeoff", order=43)
+
+        register_event("transfer.achievement_added", _("Achievement handed to the pool"))
+        register_event("transfer.achievement_assigned", _("Achievement added to my portfolio"))
+        register_event("transfer.push_received", _("Technology pushed to my enterprise"))
+        register_event("transfer.push_answered", _("Enterprise answered a push"))
+        register_event("transfer.deal_recorded", _("Technology deal recorded"))
+        register_event("transfer.fee_due", _("Patent annual fee due"))
+
+
+def _is_enterprise_member(user) -> bool:
+    from platform_core.models import Membership, Organisation
+
+    return Membership.objects.active().filter(user=user, organisation__kind=Organisation.Kind.ENTERPRISE).exists()

@@ -183,6 +183,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "projects.remind_milestones",
         "schedule": crontab(hour=7, minute=30),
     },
+    "transfer-patent-fee-reminders": {
+        "task": "transfer.send_fee_reminders",
+        "schedule": crontab(hour=7, minute=40),
+        "kwargs": {"days_ahead": 30},
+    },
 }
 
 # Apps contribute demo data in this order (each module exposes `load(context)`).

@@ -1,0 +1,393 @@
+"""Technology transfer (一孵化): the achievement and patent pool, pushes, deals and the incubator.
+
+State changes happen only in `services.py`; the tables below hold the data and the
+constraints the database itself enforces.
+"""
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from platform_core.models import IndustryNode, Organisation, TechField
+
+from .patent_numbers import validate_application_number, validate_ipc_codes
+
+TRL_VALIDATORS = [MinValueValidator(1), MaxValueValidator(9)]
+MONEY = {"max_digits": 16, "decimal_places": 2}
+PERCENT = {"max_digits": 5, "decimal_places": 2}
+
+
+class Achievement(models.Model):
+    """科技成果: a research result in the university's pool."""
+
+    class Status(models.TextChoices):
+        STOCK = "stock", _("Stock")
+        SCREENED = "screened", _("Screened: easy to transfer")
+        PUSHED = "pushed", _("Pushed to enterprises")
+        NEGOTIATING = "negotiating", _("Negotiating")
+        TRANSFERRED = "transferred", _("Transferred")
+        LICENSED = "licensed", _("Licensed")
+        SPUN_OFF = "spun_off", _("Spun off")
+
+    class Source(models.TextChoices):
+        MANUAL = "manual", _("Entered by hand")
+        IMPORT = "import", _("Bulk import")
+        PROJECT = "project", _("Result of a project")
+
+    title = models.CharField(_("title"), max_length=200)
+    external_ref = models.CharField(
+        _("reference number"), max_length=60, blank=True,
+        help_text=_("The owner's own number for the achievement (成果编号); used to match re-imports."),
+    )
+    owner = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="owned_achievements",
+        verbose_name=_("first owner"), help_text=_("The first rights holder (第一权利人), usually the university."),
+    )
+    co_owners = models.ManyToManyField(
+        Organisation, blank=True, related_name="co_owned_achievements", verbose_name=_("co-owners")
+    )
+    school = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="school_achievements",
+        verbose_name=_("school or college"), help_text=_("The unit whose technology brokers look after it."),
+    )
+    inventors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="invented_achievements", verbose_name=_("inventors")
+    )
+    inventor_names = models.CharField(
+        _("inventor names"), max_length=300, blank=True,
+        help_text=_("Inventors without an account, separated by 、 or commas."),
+    )
+    field = models.ForeignKey(
+        TechField, on_delete=models.PROTECT, null=True, blank=True, related_name="achievements",
+        verbose_name=_("technology field"),
+    )
+    industry_node = models.ForeignKey(
+        IndustryNode, on_delete=models.PROTECT, related_name="achievements", verbose_name=_("industry-chain node")
+    )
+    trl = models.PositiveSmallIntegerField(_("TRL"), validators=TRL_VALIDATORS)
+    abstract = models.TextField(_("abstract"))
+    confidential_detail = models.TextField(
+        _("confidential technical detail"), blank=True,
+        help_text=_("Visible only to the owner's technology-transfer staff, its brokers, the inventors and "
+                    "enterprises that have expressed interest in a push."),
+    )
+    keywords = models.JSONField(_("keywords"), default=list, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.STOCK,
+                              db_index=True)
+    screening_reason = models.TextField(_("screening reason"), blank=True)
+    screened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("screened by"),
+    )
+    screened_at = models.DateTimeField(_("screened at"), null=True, blank=True)
+    broker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="brokered_achievements", verbose_name=_("technology broker"),
+    )
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.MANUAL)
+    source_label = models.CharField(_("source detail"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("achievement")
+        verbose_name_plural = _("achievements")
+        constraints = [
+            models.CheckConstraint(condition=Q(trl__gte=1, trl__lte=9), name="achievement_trl_1_9"),
+            models.UniqueConstraint(fields=["owner", "title"], name="achievement_unique_owner_title"),
+            models.UniqueConstraint(fields=["owner", "external_ref"], condition=~Q(external_ref=""),
+                                    name="achievement_unique_owner_ref"),
+            models.CheckConstraint(
+                condition=Q(status="stock") | ~Q(screening_reason=""), name="achievement_screened_has_reason"
+            ),
+        ]
+        indexes = [models.Index(fields=["owner", "status"]), models.Index(fields=["school", "status"])]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def owners(self) -> list[Organisation]:
+        return [self.owner, *self.co_owners.all()]
+
+    @property
+    def inventor_name_list(self) -> list[str]:
+        names = [str(u) for u in self.inventors.all()]
+        extra = self.inventor_names.replace("，", "、").replace(",", "、").split("、")
+        return names + [n.strip() for n in extra if n.strip() and n.strip() not in names]
+
+
+class Patent(models.Model):
+    class Type(models.TextChoices):
+        INVENTION = "invention", _("Invention")
+        UTILITY_MODEL = "utility_model", _("Utility model")
+        DESIGN = "design", _("Design")
+
+    class LegalStatus(models.TextChoices):
+        PENDING = "pending", _("Under examination")
+        GRANTED = "granted", _("Granted, in force")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        LAPSED = "lapsed", _("Lapsed (fees not paid)")
+        EXPIRED = "expired", _("Expired")
+
+    application_number = models.CharField(
+        _("application number"), max_length=20, unique=True, validators=[validate_application_number],
+        help_text=_("e.g. 201910123456.X: 12 digits and the check digit."),
+    )
+    publication_number = models.CharField(_("publication number"), max_length=20, blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    patent_type = models.CharField(_("patent type"), max_length=15, choices=Type.choices)
+    legal_status = models.CharField(_("legal status"), max_length=10, choices=LegalStatus.choices,
+                                    default=LegalStatus.PENDING)
+    owner = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="patents", verbose_name=_("patentee")
+    )
+    filing_date = models.DateField(_("filing date"))
+    grant_date = models.DateField(_("grant date"), null=True, blank=True)
+    ipc_codes = models.JSONField(_("IPC codes"), default=list, blank=True, validators=[validate_ipc_codes])
+    next_fee_due = models.DateField(_("next annual fee due"), null=True, blank=True, db_index=True)
+    fee_reminder_sent_for = models.DateField(
+        _("reminder sent for due date"), null=True, blank=True,
+        help_text=_("The due date of the last reminder, so that each deadline is announced once."),
+    )
+    achievements = models.ManyToManyField(
+        Achievement, blank=True, related_name="patents", verbose_name=_("achievements")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+    class Meta:
+        ordering = ["-filing_date", "-id"]
+        verbose_name = _("patent")
+        verbose_name_plural = _("patents")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(grant_date__isnull=True) | Q(grant_date__gte=F("filing_date")),
+                name="patent_granted_after_filing",
+            ),
+            models.UniqueConstraint(fields=["publication_number"], condition=~Q(publication_number=""),
+                                    name="patent_unique_publication_number"),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.application_number})"
+
+
+class Push(models.Model):
+    """An achievement recommended to one enterprise, and how far the enterprise took it."""
+
+    class Status(models.TextChoices):
+        PUSHED = "pushed", _("Pushed")
+        VIEWED = "viewed", _("Viewed")
+        INTERESTED = "interested", _("Interested")
+        NEGOTIATING = "negotiating", _("Negotiating")
+        DEAL = "deal", _("Deal")
+        DECLINED = "declined", _("Declined")
+
+    class Source(models.TextChoices):
+        MANUAL = "manual", _("By a broker")
+        MATCHING = "matching", _("By the matching engine")
+
+    achievement = models.ForeignKey(Achievement, on_delete=models.CASCADE, related_name="pushes",
+                                    verbose_name=_("achievement"))
+    enterprise = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="received_pushes",
+                                   verbose_name=_("enterprise"))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PUSHED,
+                              db_index=True)
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.MANUAL)
+    note = models.TextField(_("note to the enterprise"), blank=True)
+    response_note = models.TextField(_("enterprise's reply"), blank=True)
+    pushed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                  related_name="+", verbose_name=_("pushed by"))
+    created_at = models.DateTimeField(_("pushed at"), auto_now_add=True, db_index=True)
+    viewed_at = models.DateTimeField(_("viewed at"), null=True, blank=True)
+    responded_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["created_at"])
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("push")
+        verbose_name_plural = _("pushes")
+        constraints = [
+            # One live push per achievement and enterprise; after a decline it may be pushed again.
+            models.UniqueConstraint(fields=["achievement", "enterprise"], condition=~Q(status="declined"),
+                                    name="push_one_live_per_enterprise"),
+        ]
+
+    def __str__(self):
+        return f"{self.achievement} → {self.enterprise}"
+
+
+class Deal(models.Model):
+    class Kind(models.TextChoices):
+        ASSIGNMENT = "assignment", _("Assignment (转让)")
+        LICENCE = "licence", _("Licence (许可)")
+        EQUITY = "equity", _("Equity contribution (作价入股)")
+        SPIN_OFF = "spin_off", _("Spin-off company (赋权成立公司)")
+
+    class Exclusivity(models.TextChoices):
+        EXCLUSIVE = "exclusive", _("Exclusive")
+        NON_EXCLUSIVE = "non_exclusive", _("Non-exclusive")
+
+    achievement = models.ForeignKey(Achievement, on_delete=models.PROTECT, related_name="deals",
+                                    verbose_name=_("achievement"))
+    push = models.OneToOneField(Push, on_delete=models.PROTECT, null=True, blank=True, related_name="deal",
+                                verbose_name=_("push"))
+    kind = models.CharField(_("deal type"), max_length=12, choices=Kind.choices)
+    counterparty = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="technology_deals",
+        verbose_name=_("counterparty"), help_text=_("The enterprise taking the technology; empty for a new spin-off."),
+    )
+    exclusivity = models.CharField(_("exclusivity"), max_length=14, choices=Exclusivity.choices, blank=True)
+    territory = models.CharField(_("territory"), max_length=200, blank=True)
+    term_start = models.DateField(_("term from"), null=True, blank=True)
+    term_end = models.DateField(_("term until"), null=True, blank=True)
+    price = models.DecimalField(_("price (CNY)"), **MONEY, default=0)
+    royalty_rate = models.DecimalField(_("royalty rate (%)"), **PERCENT, default=0)
+    equity_percent = models.DecimalField(_("equity share (%)"), **PERCENT, null=True, blank=True)
+    signed_on = models.DateField(_("signed on"))
+    note = models.TextField(_("note"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                   related_name="+", verbose_name=_("recorded by"))
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    history = HistoricalRecords(excluded_fields=["created_at"])
+
+    class Meta:
+        ordering = ["-signed_on", "-id"]
+        verbose_name = _("deal")
+        verbose_name_plural = _("deals")
+        constraints = [
+            models.CheckConstraint(condition=Q(price__gte=0), name="deal_price_not_negative"),
+            models.CheckConstraint(condition=Q(royalty_rate__gte=0, royalty_rate__lte=100),
+                                   name="deal_royalty_0_100"),
+            models.CheckConstraint(
+                condition=Q(equity_percent__isnull=True) | Q(equity_percent__gt=0, equity_percent__lte=100),
+                name="deal_equity_0_100",
+            ),
+            models.CheckConstraint(condition=~Q(kind="licence") | ~Q(exclusivity=""),
+                                   name="deal_licence_has_exclusivity"),
+            models.CheckConstraint(
+                condition=Q(term_start__isnull=True) | Q(term_end__isnull=True) | Q(term_end__gte=F("term_start")),
+                name="deal_term_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.achievement}"
+
+
+class RevenueShare(models.Model):
+    """Who receives what part of a deal's income (inventors, school, university); the shares sum to 100%."""
+
+    deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="revenue_shares", verbose_name=_("deal"))
+    beneficiary_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                         blank=True, related_name="+", verbose_name=_("person"))
+    beneficiary_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True,
+                                                 related_name="+", verbose_name=_("organisation"))
+    beneficiary_name = models.CharField(_("name"), max_length=100, blank=True)
+    percent = models.DecimalField(_("share (%)"), **PERCENT)
+
+    class Meta:
+        ordering = ["-percent", "id"]
+        verbose_name = _("revenue share")
+        verbose_name_plural = _("revenue shares")
+        constraints = [
+            models.CheckConstraint(condition=Q(percent__gt=0, percent__lte=100), name="revenue_share_0_100"),
+            models.CheckConstraint(
+                condition=Q(beneficiary_user__isnull=False) | Q(beneficiary_organisation__isnull=False)
+                | ~Q(beneficiary_name=""),
+                name="revenue_share_has_beneficiary",
+            ),
+        ]
+
+    def __str__(self):
+        who = self.beneficiary_user or self.beneficiary_organisation or self.beneficiary_name
+        return f"{who}: {self.percent}%"
+
+
+class Incubator(models.Model):
+    """An incubator hosted by a (large) enterprise, often run with a university."""
+
+    name = models.CharField(_("name"), max_length=200)
+    host = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="hosted_incubators",
+                             verbose_name=_("host enterprise"))
+    partner_university = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="partner_incubators",
+        verbose_name=_("partner university"),
+    )
+    industry_nodes = models.ManyToManyField(IndustryNode, blank=True, related_name="incubators",
+                                            verbose_name=_("industry-chain focus"))
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    established_on = models.DateField(_("established on"), null=True, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords(excluded_fields=["created_at"])
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("incubator")
+        verbose_name_plural = _("incubators")
+        constraints = [models.UniqueConstraint(fields=["host", "name"], name="incubator_unique_name_per_host")]
+
+    def __str__(self):
+        return self.name
+
+
+class IncubatedCompany(models.Model):
+    class Stage(models.TextChoices):
+        SEED = "seed", _("Seed")
+        STARTUP = "startup", _("Start-up")
+        GROWTH = "growth", _("Growth")
+        GRADUATED = "graduated", _("Graduated")
+        EXITED = "exited", _("Left without graduating")
+
+    incubator = models.ForeignKey(Incubator, on_delete=models.PROTECT, related_name="companies",
+                                  verbose_name=_("incubator"))
+    name = models.CharField(_("company name"), max_length=200)
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="incubation",
+        verbose_name=_("organisation record"),
+    )
+    founders = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="founded_companies",
+                                      verbose_name=_("founders"))
+    founder_names = models.CharField(_("founder names"), max_length=300, blank=True)
+    achievements = models.ManyToManyField(Achievement, blank=True, related_name="companies",
+                                          verbose_name=_("achievements built on"))
+    industry_node = models.ForeignKey(IndustryNode, on_delete=models.PROTECT, related_name="incubated_companies",
+                                      verbose_name=_("industry-chain node"))
+    stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices, default=Stage.SEED)
+    admitted_on = models.DateField(_("admitted on"))
+    graduated_on = models.DateField(_("graduated on"), null=True, blank=True)
+    spin_off_deal = models.OneToOneField(Deal, on_delete=models.PROTECT, null=True, blank=True,
+                                         related_name="company", verbose_name=_("spin-off deal"))
+    description = models.TextField(_("description"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords(excluded_fields=["created_at"])
+
+    class Meta:
+        ordering = ["-admitted_on", "name"]
+        verbose_name = _("incubated company")
+        verbose_name_plural = _("incubated companies")
+        constraints = [
+            models.UniqueConstraint(fields=["incubator", "name"], name="incubated_company_unique_name"),
+            models.CheckConstraint(
+                condition=Q(graduated_on__isnull=True) | Q(graduated_on__gte=F("admitted_on")),
+                name="incubated_company_graduates_after_admission",
+            ),
+            models.CheckConstraint(
+                condition=~Q(stage="graduated") | Q(graduated_on__isnull=False),
+                name="incubated_company_graduated_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,175 @@
+"""Who may see and do what in technology transfer.
+
+The owner side of an achievement or patent is its owner organisation, the school it
+belongs to, and their parent university: technology-transfer staff and brokers there
+manage it. Enterprises see what was pushed to them; the confidential technical detail
+opens to an enterprise only once it has expressed interest. The selectors in
+`selectors.py` express the same rules as querysets.
+"""
+import rules
+
+from platform_core.models import Membership, Organisation, Role
+from platform_core.permissions import is_platform_admin, is_program_officer, member_organisation_ids
+
+TRANSFER_ROLES = (Role.TTO_STAFF, Role.BROKER)
+ENTERPRISE_DECISION_ROLES = (Role.RD_MANAGER, Role.ORG_ADMIN)
+INCUBATOR_HOST_ROLES = (Role.ORG_ADMIN, Role.RD_MANAGER)
+
+
+def owner_side_ids(*organisations) -> set[int]:
+    """The given organisations and their parents (a school's university)."""
+    ids = set()
+    for organisation in organisations:
+        if organisation is not None:
+            ids.add(organisation.pk)
+            if organisation.parent_id:
+                ids.add(organisation.parent_id)
+    return ids
+
+
+def transfer_organisation_ids(user) -> set[int]:
+    """Organisations where `user` is TTO staff or broker, with their schools (a university's TTO manages all)."""
+    ids = member_organisation_ids(user, *TRANSFER_ROLES)
+    if ids:
+        ids |= set(Organisation.objects.filter(parent_id__in=ids).values_list("pk", flat=True))
+    return ids
+
+
+def _holds_transfer_role(user, organisation_ids: set[int]) -> bool:
+    return user.is_authenticated and Membership.objects.active().filter(
+        user=user, organisation_id__in=organisation_ids, role__in=TRANSFER_ROLES
+    ).exists()
+
+
+@rules.predicate
+def manages_achievement(user, achievement):
+    return achievement is not None and _holds_transfer_role(user, owner_side_ids(achievement.owner, achievement.school))
+
+
+@rules.predicate
+def is_inventor(user, achievement):
+    return achievement is not None and user.is_authenticated and achievement.inventors.filter(pk=user.pk).exists()
+
+
+@rules.predicate
+def is_owner_member(user, achievement):
+    if achievement is None or not user.is_authenticated:
+        return False
+    ids = owner_side_ids(achievement.owner, achievement.school) | set(achievement.co_owners.values_list("pk", flat=True))
+    return bool(member_organisation_ids(user) & ids)
+
+
+@rules.predicate
+def is_public_achievement(user, achievement):
+    return achievement is not None and achievement.status in PUBLIC_STATUSES
+
+
+@rules.predicate
+def enterprise_received_push(user, achievement):
+    return achievement is not None and achievement.pushes.filter(
+        enterprise_id__in=member_organisation_ids(user)
+    ).exists()
+
+
+@rules.predicate
+def enterprise_interested(user, achievement):
+    return achievement is not None and achievement.pushes.filter(
+        enterprise_id__in=member_organisation_ids(user), status__in=INTERESTED_OR_LATER
+    ).exists()
+
+
+@rules.predicate
+def manages_push(user, push):
+    return push is not None and manages_achievement(user, push.achievement)
+
+
+@rules.predicate
+def is_push_enterprise_member(user, push):
+    return push is not None and push.enterprise_id in member_organisation_ids(user)
+
+
+@rules.predicate
+def decides_for_push_enterprise(user, push):
+    return push is not None and push.enterprise_id in member_organisation_ids(user, *ENTERPRISE_DECISION_ROLES)
+
+
+@rules.predicate
+def manages_deal(user, deal):
+    return deal is not None and manages_achievement(user, deal.achievement)
+
+
+@rules.predicate
+def is_deal_party(user, deal):
+    if deal is None or not user.is_authenticated:
+        return False
+    return (deal.counterparty_id in member_organisation_ids(user)) or is_inventor(user, deal.achievement)
+
+
+@rules.predicate
+def manages_patent(user, patent):
+    return patent is not None and _holds_transfer_role(user, owner_side_ids(patent.owner))
+
+
+@rules.predicate
+def manages_incubator(user, incubator):
+    if incubator is None or not user.is_authenticated:
+        return False
+    if incubator.host_id in member_organisation_ids(user, *INCUBATOR_HOST_ROLES):
+        return True
+    return incubator.partner_university_id in member_organisation_ids(user, *TRANSFER_ROLES)
+
+
+@rules.predicate
+def manages_company(user, company):
+    return company is not None and manages_incubator(user, company.incubator)
+
+
+@rules.predicate
+def works_in_transfer(user):
+    return bool(member_organisation_ids(user, *TRANSFER_ROLES))
+
+
+@rules.predicate
+def administers_an_enterprise(user):
+    return Membership.objects.active().filter(
+        user=user, role=Role.ORG_ADMIN, organisation__kind=Organisation.Kind.ENTERPRISE
+    ).exists()
+
+
+PUBLIC_STATUSES = ("screened", "pushed", "negotiating")
+INTERESTED_OR_LATER = ("interested", "negotiating", "deal")
+
+manage_achievement = is_platform_admin | manages_achievement
+
+rules.add_perm("transfer.view_achievement",
+               is_platform_admin | is_program_officer | is_public_achievement | manages_achievement
+               | is_inventor | is_owner_member | enterprise_received_push)
+rules.add_perm("transfer.view_confidential_achievement",
+               is_platform_admin | manages_achievement | is_inventor | enterprise_interested)
+rules.add_perm("transfer.change_achievement", manage_achievement)
+rules.add_perm("transfer.screen_achievement", manage_achievement)
+rules.add_perm("transfer.push_achievement", manage_achievement)
+rules.add_perm("transfer.add_deal", manage_achievement)
+rules.add_perm("transfer.use_workbench", is_platform_admin | works_in_transfer)
+rules.add_perm("transfer.import_pool", is_platform_admin | works_in_transfer)
+
+rules.add_perm("transfer.view_push", is_platform_admin | manages_push | is_push_enterprise_member)
+rules.add_perm("transfer.answer_push", decides_for_push_enterprise)
+rules.add_perm("transfer.mark_push_viewed", is_push_enterprise_member)
+rules.add_perm("transfer.negotiate_push", is_platform_admin | manages_push)
+
+rules.add_perm("transfer.view_deal", is_platform_admin | is_program_officer | manages_deal | is_deal_party)
+
+rules.add_perm("transfer.view_patent", rules.is_authenticated)
+rules.add_perm("transfer.change_patent", is_platform_admin | manages_patent)
+
+rules.add_perm("transfer.view_incubator", rules.is_authenticated)
+rules.add_perm("transfer.add_incubator", is_platform_admin | administers_an_enterprise)
+rules.add_perm("transfer.change_incubator", is_platform_admin | manages_incubator)
+rules.add_perm("transfer.view_incubatedcompany", rules.is_authenticated)
+rules.add_perm("transfer.change_incubatedcompany", is_platform_admin | manages_company)
+
+
+def can_manage_organisation_pool(user, organisation) -> bool:
+    """May `user` add achievements or patents owned by `organisation`?"""
+    return is_platform_admin(user) or _holds_transfer_role(user, owner_side_ids(organisation))

@@ -1,0 +1,214 @@
+"""Reads of technology transfer: rows a user may see, work queues and dashboard counts.
+
+The `*_visible_to` selectors are the queryset form of the rules in `permissions.py`.
+"""
+import datetime
+
+from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
+
+from platform_core.permissions import is_platform_admin, is_program_officer, member_organisation_ids
+
+from .models import Achievement, Deal, IncubatedCompany, Incubator, Patent, Push
+from .permissions import (
+    ENTERPRISE_DECISION_ROLES, INTERESTED_OR_LATER, PUBLIC_STATUSES, transfer_organisation_ids,
+)
+
+FEE_WINDOW_DAYS = 90
+
+
+def _managed_achievement_filter(user) -> Q:
+    ids = transfer_organisation_ids(user)
+    return Q(owner_id__in=ids) | Q(school_id__in=ids)
+
+
+def achievements_managed_by(user) -> QuerySet[Achievement]:
+    if is_platform_admin(user):
+        return Achievement.objects.all()
+    return Achievement.objects.filter(_managed_achievement_filter(user))
+
+
+def achievements_visible_to(user) -> QuerySet[Achievement]:
+    qs = Achievement.objects.select_related("owner", "school", "industry_node__chain", "field", "broker")
+    if is_platform_admin(user) or is_program_officer(user):
+        return qs
+    visible = Q(status__in=PUBLIC_STATUSES)
+    if user.is_authenticated:
+        member_ids = member_organisation_ids(user)
+        visible |= (
+            _managed_achievement_filter(user)
+            | Q(inventors=user)
+            | Q(owner_id__in=member_ids) | Q(school_id__in=member_ids) | Q(co_owners__in=member_ids)
+            | Q(pushes__enterprise_id__in=member_ids)
+        )
+    # The joins above can repeat a row; filter by id to keep the queryset distinct and countable.
+    return qs.filter(pk__in=Achievement.objects.filter(visible).values("pk"))
+
+
+def supermarket_achievements(*, query: str = "", chain=None, node=None, field=None, min_trl=None) -> QuerySet:
+    """技术成果超市: screened achievements open to everyone (confidential detail is never shown here)."""
+    qs = Achievement.objects.filter(status__in=PUBLIC_STATUSES).select_related(
+        "owner", "school", "industry_node__chain", "field"
+    ).order_by("-screened_at", "-id")
+    if query:
+        qs = qs.filter(Q(title__icontains=query) | Q(abstract__icontains=query) | Q(keywords__icontains=query))
+    if chain:
+        qs = qs.filter(industry_node__chain=chain)
+    if node:
+        qs = qs.filter(industry_node=node)
+    if field:
+        qs = qs.filter(Q(field=field) | Q(field__parent=field))
+    if min_trl:
+        qs = qs.filter(trl__gte=min_trl)
+    return qs
+
+
+def screening_queue(user) -> QuerySet[Achievement]:
+    """Stock achievements the user may screen, oldest first."""
+    return achievements_managed_by(user).filter(status=Achievement.Status.STOCK).select_related(
+        "owner", "school", "industry_node__chain"
+    ).order_by("created_at", "id")
+
+
+def broker_portfolio(user) -> QuerySet[Achievement]:
+    return Achievement.objects.filter(broker=user).select_related("owner", "school", "industry_node__chain")
+
+
+def pushes_visible_to(user) -> QuerySet[Push]:
+    qs = Push.objects.select_related("achievement__owner", "enterprise", "pushed_by")
+    if is_platform_admin(user):
+        return qs
+    return qs.filter(
+        Q(achievement__in=achievements_managed_by(user)) | Q(enterprise_id__in=member_organisation_ids(user))
+    )
+
+
+def pushes_received_by(user) -> QuerySet[Push]:
+    """Pushes to the enterprises the user belongs to."""
+    return Push.objects.filter(enterprise_id__in=member_organisation_ids(user)).select_related(
+        "achievement__owner", "achievement__industry_node__chain", "enterprise"
+    )
+
+
+def pushes_awaiting_follow_up(user) -> QuerySet[Push]:
+    """Live pushes of the user's achievements that need a broker's next step."""
+    return Push.objects.filter(
+        achievement__in=achievements_managed_by(user),
+        status__in=[Push.Status.PUSHED, Push.Status.VIEWED, Push.Status.INTERESTED, Push.Status.NEGOTIATING],
+    ).select_related("achievement", "enterprise").order_by("created_at")
+
+
+def push_funnel(pushes: QuerySet[Push]) -> dict[str, int]:
+    """How many pushes reached each stage (a push at 'deal' also counts as viewed, interested, negotiating)."""
+    by_status = dict(pushes.values_list("status").annotate(n=Count("id")).order_by())
+    reached = {
+        "pushed": sum(by_status.values()),
+        "viewed": 0, "interested": 0, "negotiating": 0,
+        "deal": by_status.get("deal", 0), "declined": by_status.get("declined", 0),
+    }
+    later = ["viewed", "interested", "negotiating", "deal"]
+    for index, stage in enumerate(later[:-1]):
+        reached[stage] = sum(by_status.get(s, 0) for s in later[index:])
+    return reached
+
+
+def user_can_decide_for(user, push: Push) -> bool:
+    return push.enterprise_id in member_organisation_ids(user, *ENTERPRISE_DECISION_ROLES)
+
+
+def deals_visible_to(user) -> QuerySet[Deal]:
+    qs = Deal.objects.select_related("achievement", "counterparty", "push").prefetch_related(
+        "revenue_shares__beneficiary_user", "revenue_shares__beneficiary_organisation"
+    )
+    if is_platform_admin(user) or is_program_officer(user):
+        return qs
+    return qs.filter(
+        Q(achievement__in=achievements_managed_by(user))
+        | Q(counterparty_id__in=member_organisation_ids(user))
+        | Q(achievement__inventors=user)
+    ).distinct()
+
+
+def patents_visible_to(user) -> QuerySet[Patent]:
+    """Patents are published records: every signed-in user reads them."""
+    return Patent.objects.select_related("owner")
+
+
+def patents_managed_by(user) -> QuerySet[Patent]:
+    if is_platform_admin(user):
+        return Patent.objects.all()
+    return Patent.objects.filter(owner_id__in=transfer_organisation_ids(user))
+
+
+def fee_deadlines(user, *, days: int = FEE_WINDOW_DAYS, today: datetime.date | None = None) -> QuerySet[Patent]:
+    today = today or timezone.localdate()
+    return patents_managed_by(user).filter(
+        legal_status=Patent.LegalStatus.GRANTED, next_fee_due__isnull=False,
+        next_fee_due__lte=today + datetime.timedelta(days=days),
+    ).select_related("owner").order_by("next_fee_due")
+
+
+def patents_with_fee_due(*, today: datetime.date, days_ahead: int) -> QuerySet[Patent]:
+    """Granted patents whose next annual fee falls due within `days_ahead` and was not yet announced."""
+    return Patent.objects.filter(
+        legal_status=Patent.LegalStatus.GRANTED, next_fee_due__gte=today,
+        next_fee_due__lte=today + datetime.timedelta(days=days_ahead),
+    ).exclude(fee_reminder_sent_for=F("next_fee_due"))
+
+
+def incubators_visible_to(user) -> QuerySet[Incubator]:
+    return Incubator.objects.select_related("host", "partner_university").annotate(
+        company_count=Count("companies", distinct=True)
+    )
+
+
+def companies_visible_to(user) -> QuerySet[IncubatedCompany]:
+    return IncubatedCompany.objects.select_related("incubator__host", "industry_node__chain", "organisation")
+
+
+# Dashboard counts (for the reporting app). Each takes an optional queryset scope so
+# reports can narrow by organisation, chain or date range before counting.
+
+def count_stock_achievements(achievements: QuerySet | None = None) -> int:
+    """Achievements still in stock, not yet screened."""
+    qs = Achievement.objects.all() if achievements is None else achievements
+    return qs.filter(status=Achievement.Status.STOCK).count()
+
+
+def count_screened_achievements(achievements: QuerySet | None = None) -> int:
+    """Achievements sifted out as easy to transfer (everything that left the stock)."""
+    qs = Achievement.objects.all() if achievements is None else achievements
+    return qs.exclude(status=Achievement.Status.STOCK).count()
+
+
+def count_pushed_achievements(achievements: QuerySet | None = None) -> int:
+    """Distinct achievements pushed to at least one enterprise."""
+    qs = Achievement.objects.all() if achievements is None else achievements
+    return qs.filter(pushes__isnull=False).distinct().count()
+
+
+def count_deals_by_kind(deals: QuerySet | None = None) -> dict[str, int]:
+    qs = Deal.objects.all() if deals is None else deals
+    counts = dict(qs.values_list("kind").annotate(n=Count("id")).order_by())
+    return {kind: counts.get(kind, 0) for kind in Deal.Kind.values}
+
+
+def count_patents_transferred_or_licensed(deals: QuerySet | None = None) -> int:
+    """Distinct patents attached to an achievement that was assigned or licensed (专利转让许可数)."""
+    qs = Deal.objects.all() if deals is None else deals
+    deal_achievements = qs.filter(kind__in=[Deal.Kind.ASSIGNMENT, Deal.Kind.LICENCE]).values("achievement_id")
+    return Patent.objects.filter(achievements__in=deal_achievements).distinct().count()
+
+
+def count_incubated_companies(companies: QuerySet | None = None) -> int:
+    qs = IncubatedCompany.objects.all() if companies is None else companies
+    return qs.count()
+
+
+def pool_summary(achievements: QuerySet | None = None) -> dict[str, int]:
+    """Stock vs screened, as on the pool page (the seed's 1,400 of 30,000)."""
+    qs = Achievement.objects.all() if achievements is None else achievements
+    by_status = dict(qs.values_list("status").annotate(n=Count("id")).order_by())
+    total = sum(by_status.values())
+    stock = by_status.get(Achievement.Status.STOCK, 0)
+    return {"total": total, "stock": stock, "screened": total - stock, "by_status": by_status}

@@ -1,0 +1,841 @@
+"""Writes of technology transfer: the pool, screening, pushes, deals, patents and the incubator.
+
+Every function checks the actor's permission, enforces the legal state moves and writes
+the audit trail inside one transaction; bad input raises ValidationError and changes nothing.
+"""
+import datetime
+from collections.abc import Iterable, Sequence
+from decimal import Decimal, InvalidOperation
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from platform_core.audit import audit_log
+from platform_core.models import Membership, Organisation, Role
+from platform_core.notifications import notify
+from platform_core.permissions import has_role, is_platform_admin, require
+
+from .models import Achievement, Deal, IncubatedCompany, Incubator, Patent, Push, RevenueShare
+from .patent_numbers import (
+    application_patent_type, normalise_application_number, normalise_ipc_code, normalise_publication_number,
+    publication_patent_type,
+)
+from .permissions import ENTERPRISE_DECISION_ROLES, TRANSFER_ROLES, can_manage_organisation_pool, owner_side_ids
+
+S = Achievement.Status
+P = Push.Status
+
+# Legal moves of an achievement. A spin-off (赋权成立公司) may follow screening directly, without an
+# enterprise push; other deals come out of a negotiation. A non-exclusive licence leaves it 'licensed' and open to more
+# non-exclusive licences; assignment and spin-off are final.
+ACHIEVEMENT_TRANSITIONS: dict[str, set[str]] = {
+    S.STOCK: {S.SCREENED},
+    S.SCREENED: {S.STOCK, S.PUSHED, S.SPUN_OFF},
+    S.PUSHED: {S.NEGOTIATING, S.SPUN_OFF},
+    S.NEGOTIATING: {S.PUSHED, S.TRANSFERRED, S.LICENSED, S.SPUN_OFF},
+    S.LICENSED: set(),
+    S.TRANSFERRED: set(),
+    S.SPUN_OFF: set(),
+}
+PUSH_TRANSITIONS: dict[str, set[str]] = {
+    P.PUSHED: {P.VIEWED, P.INTERESTED, P.DECLINED},
+    P.VIEWED: {P.INTERESTED, P.DECLINED},
+    P.INTERESTED: {P.NEGOTIATING, P.DECLINED},
+    P.NEGOTIATING: {P.DEAL, P.DECLINED},
+    P.DEAL: set(),
+    P.DECLINED: set(),
+}
+LIVE_PUSH_STATUSES = (P.PUSHED, P.VIEWED, P.INTERESTED, P.NEGOTIATING)
+PUSHABLE_STATUSES = (S.SCREENED, S.PUSHED, S.NEGOTIATING, S.LICENSED)
+DEAL_OUTCOME = {
+    Deal.Kind.ASSIGNMENT: S.TRANSFERRED, Deal.Kind.LICENCE: S.LICENSED,
+    Deal.Kind.EQUITY: S.SPUN_OFF, Deal.Kind.SPIN_OFF: S.SPUN_OFF,
+}
+ACHIEVEMENT_EDITABLE = {
+    "title", "abstract", "confidential_detail", "keywords", "field", "industry_node", "trl", "school",
+    "inventor_names", "external_ref",
+}
+
+
+# ---------------------------------------------------------------- helpers
+
+def _move_achievement(achievement: Achievement, to: str) -> None:
+    if to not in ACHIEVEMENT_TRANSITIONS[achievement.status]:
+        raise ValidationError(
+            _("An achievement cannot move from “%(from)s” to “%(to)s”.")
+            % {"from": achievement.get_status_display(), "to": S(to).label},
+            code="illegal_transition",
+        )
+    achievement.status = to
+
+
+def _move_push(push: Push, to: str) -> None:
+    if to not in PUSH_TRANSITIONS[push.status]:
+        raise ValidationError(
+            _("A push cannot move from “%(from)s” to “%(to)s”.")
+            % {"from": push.get_status_display(), "to": P(to).label},
+            code="illegal_transition",
+        )
+    push.status = to
+
+
+def parse_decimal(value, *, label: str, minimum: Decimal | None = Decimal("0"),
+                  maximum: Decimal | None = None) -> Decimal:
+    """A Decimal from user input; refuses floats' binary noise, text, NaN and out-of-range numbers."""
+    if isinstance(value, float):
+        value = repr(value)
+    try:
+        number = Decimal(str(value).strip().replace(",", "").replace("，", ""))
+    except (InvalidOperation, ValueError):
+        raise ValidationError(_("%(label)s must be a number, not “%(value)s”.") % {"label": label, "value": value},
+                              code="not_a_number")
+    if not number.is_finite():
+        raise ValidationError(_("%(label)s must be a number, not “%(value)s”.") % {"label": label, "value": value},
+                              code="not_a_number")
+    if minimum is not None and number < minimum:
+        raise ValidationError(_("%(label)s cannot be less than %(min)s.") % {"label": label, "min": minimum},
+                              code="too_small")
+    if maximum is not None and number > maximum:
+        raise ValidationError(_("%(label)s cannot be more than %(max)s.") % {"label": label, "max": maximum},
+                              code="too_large")
+    return number.quantize(Decimal("0.01"))
+
+
+def clean_keywords(keywords) -> list[str]:
+    if isinstance(keywords, str):
+        keywords = keywords.replace("；", ";").replace("，", ";").replace(",", ";").replace("、", ";").split(";")
+    seen, result = set(), []
+    for word in keywords or ():
+        word = str(word).strip()
+        if word and word not in seen:
+            seen.add(word)
+            result.append(word[:40])
+    return result
+
+
+def _validate_trl(trl) -> int:
+    try:
+        value = int(trl)
+    except (TypeError, ValueError):
+        value = 0
+    if not 1 <= value <= 9:
+        raise ValidationError({"trl": _("TRL must be a whole number from 1 to 9.")})
+    return value
+
+
+def _check_unique_achievement(owner, title, external_ref, exclude_pk=None) -> None:
+    others = Achievement.objects.filter(owner=owner).exclude(pk=exclude_pk)
+    if others.filter(title=title).exists():
+        raise ValidationError({"title": _("%(owner)s already has an achievement titled “%(title)s”.")
+                               % {"owner": owner, "title": title}})
+    if external_ref and others.filter(external_ref=external_ref).exists():
+        raise ValidationError({"external_ref": _("%(owner)s already has an achievement numbered %(ref)s.")
+                               % {"owner": owner, "ref": external_ref}})
+
+
+def _transfer_staff(*organisations) -> list:
+    User = get_user_model()
+    return list(User.objects.filter(
+        memberships__organisation_id__in=owner_side_ids(*organisations), memberships__role__in=TRANSFER_ROLES,
+        memberships__is_active=True,
+    ).distinct())
+
+
+def _enterprise_deciders(enterprise) -> list:
+    User = get_user_model()
+    return list(User.objects.filter(
+        memberships__organisation=enterprise, memberships__role__in=ENTERPRISE_DECISION_ROLES,
+        memberships__is_active=True,
+    ).distinct())
+
+
+def _split_inventors(inventors: Iterable) -> tuple[list, str]:
+    """Users and free-text names (the projects app hands over both)."""
+    User = get_user_model()
+    users, names = [], []
+    for inventor in inventors or ():
+        if isinstance(inventor, User):
+            users.append(inventor)
+        elif str(inventor).strip():
+            names.append(str(inventor).strip())
+    return users, "、".join(names)
+
+
+# ---------------------------------------------------------------- achievements
+
+@transaction.atomic
+def achievement_create(*, actor, title: str, owner: Organisation, abstract: str, industry_node, trl,
+                       school: Organisation | None = None, co_owners: Sequence[Organisation] = (),
+                       inventors: Sequence = (), inventor_names: str = "", field=None, keywords=(),
+                       confidential_detail: str = "", external_ref: str = "", broker=None,
+                       source: str = Achievement.Source.MANUAL, source_label: str = "") -> Achievement:
+    if not can_manage_organisation_pool(actor, owner):
+        raise PermissionDenied(_("Only technology-transfer staff and brokers of %(org)s can add its achievements.")
+                               % {"org": owner})
+    title = (title or "").strip()
+    if school is not None and school.parent_id != owner.pk and school.pk != owner.pk:
+        raise ValidationError({"school": _("%(school)s is not a unit of %(owner)s.")
+                               % {"school": school, "owner": owner}})
+    _check_unique_achievement(owner, title, external_ref)
+    achievement = Achievement(
+        title=title, owner=owner, school=school, abstract=abstract, industry_node=industry_node,
+        trl=_validate_trl(trl), field=field, keywords=clean_keywords(keywords), inventor_names=inventor_names,
+        confidential_detail=confidential_detail, external_ref=(external_ref or "").strip(), source=source,
+        source_label=source_label, created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    achievement.full_clean(validate_unique=False, validate_constraints=False)
+    achievement.save()
+    achievement.co_owners.set([o for o in co_owners if o.pk != owner.pk])
+    achievement.inventors.set(inventors)
+    if broker is not None:
+        _assign_broker(achievement, broker)
+    audit_log(actor=actor, action="achievement.create", target=achievement, source=source)
+    return achievement
+
+
+@transaction.atomic
+def achievement_create_from_source(*, actor, title: str, abstract: str, owners: Sequence[Organisation],
+                                   inventors: Sequence, field, industry_node, trl, keywords,
+                                   source_label: str) -> Achievement:
+    """Receive a result from another module (a solved project) into the pool as stock.
+
+    `owners`: the first is the rights holder; if it is a school, its university becomes the
+    owner and the school keeps it. `inventors`: users and/or names. The actor must be
+    transfer staff of the owner, or an inventor who is a member of it.
+    """
+    if not owners:
+        raise ValidationError({"owners": _("An achievement needs at least one owner.")})
+    first = owners[0]
+    owner, school = (first.parent, first) if first.parent_id and first.parent.kind == first.kind else (first, None)
+    users, names = _split_inventors(inventors)
+    inventor_member = any(u.pk == getattr(actor, "pk", None) for u in users) and has_role(actor, first)
+    if not (can_manage_organisation_pool(actor, owner) or inventor_member):
+        raise PermissionDenied(_("Only the owner's technology-transfer staff or an inventor can hand a result "
+                                 "to the pool."))
+    title = (title or "").strip()
+    _check_unique_achievement(owner, title, "")
+    achievement = Achievement(
+        title=title, owner=owner, school=school, abstract=abstract, industry_node=industry_node,
+        trl=_validate_trl(trl), field=field, keywords=clean_keywords(keywords), inventor_names=names,
+        source=Achievement.Source.PROJECT, source_label=source_label[:200], created_by=actor,
+    )
+    achievement.full_clean(validate_unique=False, validate_constraints=False)
+    achievement.save()
+    achievement.co_owners.set([o for o in owners[1:] if o.pk not in {owner.pk, getattr(school, "pk", None)}])
+    achievement.inventors.set(users)
+    audit_log(actor=actor, action="achievement.create", target=achievement, source="project", label=source_label)
+    notify(recipients=_transfer_staff(owner, school), event="transfer.achievement_added",
+           title=_("New achievement in the pool: %(title)s") % {"title": title},
+           body=source_label, url=f"/transfer/achievements/{achievement.pk}/")
+    return achievement
+
+
+@transaction.atomic
+def achievement_update(*, actor, achievement: Achievement, inventors=None, co_owners=None, **data) -> Achievement:
+    require(actor, "transfer.change_achievement", achievement)
+    unknown = set(data) - ACHIEVEMENT_EDITABLE
+    if unknown:
+        raise ValueError(f"Unknown or read-only achievement fields: {sorted(unknown)}")
+    if "trl" in data:
+        data["trl"] = _validate_trl(data["trl"])
+    if "keywords" in data:
+        data["keywords"] = clean_keywords(data["keywords"])
+    if "title" in data or "external_ref" in data:
+        _check_unique_achievement(achievement.owner, data.get("title", achievement.title),
+                                  data.get("external_ref", achievement.external_ref), exclude_pk=achievement.pk)
+    changed = sorted(k for k, v in data.items() if getattr(achievement, k) != v)
+    for name, value in data.items():
+        setattr(achievement, name, value)
+    achievement.full_clean(validate_unique=False, validate_constraints=False)
+    achievement.save()
+    if inventors is not None:
+        achievement.inventors.set(inventors)
+    if co_owners is not None:
+        achievement.co_owners.set([o for o in co_owners if o.pk != achievement.owner_id])
+    audit_log(actor=actor, action="achievement.update", target=achievement, fields=changed)
+    return achievement
+
+
+def _lock(model, pk):
+    return model.objects.select_for_update().get(pk=pk)
+
+
+@transaction.atomic
+def achievement_screen(*, actor, achievement: Achievement, reason: str) -> Achievement:
+    """A broker sifts a stock achievement out as easy to transfer, saying why."""
+    require(actor, "transfer.screen_achievement", achievement)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why this achievement is easy to transfer.")})
+    achievement = _lock(Achievement, achievement.pk)
+    _move_achievement(achievement, S.SCREENED)
+    achievement.screening_reason = reason
+    achievement.screened_by = actor
+    achievement.screened_at = timezone.now()
+    if achievement.broker_id is None and has_role(actor, achievement.school or achievement.owner, Role.BROKER):
+        achievement.broker = actor
+    achievement.save()
+    audit_log(actor=actor, action="achievement.screen", target=achievement, reason=reason)
+    return achievement
+
+
+@transaction.atomic
+def achievement_return_to_stock(*, actor, achievement: Achievement, reason: str) -> Achievement:
+    """Undo a screening (before any push)."""
+    require(actor, "transfer.screen_achievement", achievement)
+    achievement = _lock(Achievement, achievement.pk)
+    _move_achievement(achievement, S.STOCK)
+    achievement.screening_reason = ""
+    achievement.screened_by = None
+    achievement.screened_at = None
+    achievement.save()
+    audit_log(actor=actor, action="achievement.unscreen", target=achievement, reason=reason)
+    return achievement
+
+
+def _assign_broker(achievement: Achievement, broker) -> None:
+    units = owner_side_ids(achievement.owner, achievement.school)
+    if not Membership.objects.active().filter(user=broker, organisation_id__in=units, role=Role.BROKER).exists():
+        raise ValidationError({"broker": _("%(user)s is not a technology broker of %(org)s.")
+                               % {"user": broker, "org": achievement.school or achievement.owner}})
+    achievement.broker = broker
+    achievement.save(update_fields=["broker", "updated_at"])
+
+
+@transaction.atomic
+def achievement_assign_broker(*, actor, achievement: Achievement, broker) -> Achievement:
+    require(actor, "transfer.change_achievement", achievement)
+    _assign_broker(achievement, broker)
+    audit_log(actor=actor, action="achievement.assign_broker", target=achievement, broker=broker.username)
+    notify(recipients=[broker], event="transfer.achievement_assigned",
+           title=_("An achievement was added to your portfolio: %(title)s") % {"title": achievement.title},
+           url=f"/transfer/achievements/{achievement.pk}/")
+    return achievement
+
+
+# ---------------------------------------------------------------- pushes
+
+@transaction.atomic
+def push_create(*, actor, achievement: Achievement, enterprise: Organisation, note: str = "",
+                source: str = Push.Source.MANUAL) -> Push:
+    """Recommend an achievement to an enterprise.
+
+    Brokers push by hand; the matching engine calls this with source="matching" and, when
+    no person triggered it, actor=None (a system push needs no permission).
+    """
+    if source not in Push.Source.values:
+        raise ValidationError({"source": _("Unknown push source %(source)s.") % {"source": source}})
+    if actor is not None or source != Push.Source.MATCHING:
+        require(actor, "transfer.push_achievement", achievement,
+                _("Only technology-transfer staff and brokers of the owner can push this achievement."))
+    if enterprise.kind != Organisation.Kind.ENTERPRISE:
+        raise ValidationError({"enterprise": _("%(org)s is not an enterprise.") % {"org": enterprise}})
+    achievement = _lock(Achievement, achievement.pk)
+    if achievement.status not in PUSHABLE_STATUSES:
+        raise ValidationError(
+            _("Only screened achievements can be pushed; this one is “%(status)s”.")
+            % {"status": achievement.get_status_display()}, code="illegal_transition")
+    if achievement.status == S.LICENSED and achievement.deals.filter(exclusivity=Deal.Exclusivity.EXCLUSIVE).exists():
+        raise ValidationError(_("This achievement is under an exclusive licence and cannot be pushed again."))
+    if Push.objects.filter(achievement=achievement, enterprise=enterprise, status__in=LIVE_PUSH_STATUSES + (P.DEAL,)).exists():
+        raise ValidationError(_("This achievement was already pushed to %(org)s.") % {"org": enterprise},
+                              code="duplicate_push")
+    if achievement.status == S.SCREENED:
+        _move_achievement(achievement, S.PUSHED)
+        achievement.save(update_fields=["status", "updated_at"])
+    try:
+        with transaction.atomic():
+            push = Push.objects.create(achievement=achievement, enterprise=enterprise, note=note, source=source,
+                                       pushed_by=actor)
+    except IntegrityError:
+        raise ValidationError(_("This achievement was already pushed to %(org)s.") % {"org": enterprise},
+                              code="duplicate_push")
+    audit_log(actor=actor, action="push.create", target=push, source=source)
+    notify(recipients=_enterprise_deciders(enterprise), event="transfer.push_received",
+           title=_("A technology was recommended to you: %(title)s") % {"title": achievement.title},
+           body=note, url=f"/transfer/pushes/{push.pk}/")
+    return push
+
+
+@transaction.atomic
+def push_mark_viewed(*, actor, push: Push) -> Push:
+    """An enterprise member opened the push; later stages keep their status."""
+    require(actor, "transfer.mark_push_viewed", push)
+    push = _lock(Push, push.pk)
+    if push.viewed_at is None:
+        push.viewed_at = timezone.now()
+        if push.status == P.PUSHED:
+            _move_push(push, P.VIEWED)
+        push.save(update_fields=["viewed_at", "status"])
+        audit_log(actor=actor, action="push.view", target=push)
+    return push
+
+
+def _notify_push_side(push: Push, title: str, body: str = "") -> None:
+    recipients = [u for u in (push.pushed_by, push.achievement.broker) if u is not None]
+    recipients = recipients or _transfer_staff(push.achievement.owner, push.achievement.school)
+    notify(recipients=recipients, event="transfer.push_answered", title=title, body=body,
+           url=f"/transfer/pushes/{push.pk}/")
+
+
+@transaction.atomic
+def push_express_interest(*, actor, push: Push, note: str = "") -> Push:
+    require(actor, "transfer.answer_push", push,
+            _("Only R&D managers or administrators of %(org)s can answer this push.") % {"org": push.enterprise})
+    push = _lock(Push, push.pk)
+    _move_push(push, P.INTERESTED)
+    push.viewed_at = push.viewed_at or timezone.now()
+    push.responded_at = timezone.now()
+    push.response_note = note
+    push.save()
+    audit_log(actor=actor, action="push.interest", target=push)
+    _notify_push_side(push, _("%(org)s is interested in %(title)s")
+                      % {"org": push.enterprise, "title": push.achievement.title}, note)
+    return push
+
+
+@transaction.atomic
+def push_decline(*, actor, push: Push, reason: str = "") -> Push:
+    """The enterprise says no, or the broker side ends a push that goes nowhere."""
+    enterprise_side = actor.has_perm("transfer.answer_push", push)
+    if not enterprise_side:
+        require(actor, "transfer.negotiate_push", push)
+    push = _lock(Push, push.pk)
+    was_negotiating = push.status == P.NEGOTIATING
+    _move_push(push, P.DECLINED)
+    push.responded_at = timezone.now()
+    push.response_note = reason
+    push.save()
+    achievement = _lock(Achievement, push.achievement_id)
+    if was_negotiating and achievement.status == S.NEGOTIATING and not achievement.pushes.filter(
+            status=P.NEGOTIATING).exists():
+        _move_achievement(achievement, S.PUSHED)
+        achievement.save(update_fields=["status", "updated_at"])
+    audit_log(actor=actor, action="push.decline", target=push, reason=reason,
+              by="enterprise" if enterprise_side else "owner")
+    if enterprise_side:
+        _notify_push_side(push, _("%(org)s declined %(title)s")
+                          % {"org": push.enterprise, "title": push.achievement.title}, reason)
+    return push
+
+
+@transaction.atomic
+def push_start_negotiation(*, actor, push: Push) -> Push:
+    require(actor, "transfer.negotiate_push", push)
+    push = _lock(Push, push.pk)
+    _move_push(push, P.NEGOTIATING)
+    push.save(update_fields=["status"])
+    achievement = _lock(Achievement, push.achievement_id)
+    if achievement.status == S.PUSHED:
+        _move_achievement(achievement, S.NEGOTIATING)
+        achievement.save(update_fields=["status", "updated_at"])
+    audit_log(actor=actor, action="push.negotiate", target=push)
+    notify(recipients=_enterprise_deciders(push.enterprise), event="transfer.push_received",
+           title=_("Negotiation opened on %(title)s") % {"title": achievement.title},
+           url=f"/transfer/pushes/{push.pk}/")
+    return push
+
+
+# ---------------------------------------------------------------- deals
+
+def _clean_shares(shares: Sequence[dict]) -> list[RevenueShare]:
+    """Revenue shares as unsaved rows; they must name one beneficiary each and add up to exactly 100%."""
+    if not shares:
+        raise ValidationError({"shares": _("Give the revenue split (inventors, school, university).")})
+    rows, total = [], Decimal("0")
+    for index, share in enumerate(shares, start=1):
+        user, organisation = share.get("user"), share.get("organisation")
+        name = (share.get("name") or "").strip()
+        if sum(bool(x) for x in (user, organisation, name)) != 1:
+            raise ValidationError({"shares": _("Share %(n)s must name exactly one person, organisation or name.")
+                                   % {"n": index}})
+        percent = parse_decimal(share.get("percent"), label=_("Share %(n)s") % {"n": index},
+                                minimum=Decimal("0.01"), maximum=Decimal("100"))
+        total += percent
+        rows.append(RevenueShare(beneficiary_user=user, beneficiary_organisation=organisation,
+                                 beneficiary_name=name[:100], percent=percent))
+    if total != Decimal("100"):
+        raise ValidationError({"shares": _("The revenue shares add up to %(total)s%%; they must add up to "
+                                           "exactly 100%%.") % {"total": total}}, code="shares_total")
+    return rows
+
+
+def _deal_terms(kind, exclusivity, equity_percent, counterparty, term_start, term_end) -> None:
+    if kind not in Deal.Kind.values:
+        raise ValidationError({"kind": _("Unknown deal type %(kind)s.") % {"kind": kind}})
+    if kind == Deal.Kind.LICENCE and exclusivity not in Deal.Exclusivity.values:
+        raise ValidationError({"exclusivity": _("A licence must be exclusive or non-exclusive.")})
+    if kind != Deal.Kind.LICENCE and exclusivity:
+        raise ValidationError({"exclusivity": _("Only a licence has an exclusivity.")})
+    if kind == Deal.Kind.EQUITY and equity_percent is None:
+        raise ValidationError({"equity_percent": _("An equity contribution needs the equity share.")})
+    if kind != Deal.Kind.SPIN_OFF and counterparty is None:
+        raise ValidationError({"counterparty": _("Name the enterprise taking the technology.")})
+    if term_start and term_end and term_end < term_start:
+        raise ValidationError({"term_end": _("The term cannot end before it starts.")})
+
+
+@transaction.atomic
+def deal_create(*, actor, achievement: Achievement, kind: str, signed_on: datetime.date, shares: Sequence[dict],
+                push: Push | None = None, counterparty: Organisation | None = None, exclusivity: str = "",
+                territory: str = "", term_start=None, term_end=None, price=0, royalty_rate=0,
+                equity_percent=None, note: str = "", company: dict | None = None) -> Deal:
+    """Record a concluded deal: it closes the push, moves the achievement and splits the revenue.
+
+    `shares`: [{"user"|"organisation"|"name": …, "percent": "40.00"}, …] adding up to 100.
+    `company` (spin-off only): {"incubator", "name", "founders", "founder_names", "stage"} admits
+    the new company to an incubator.
+    """
+    require(actor, "transfer.add_deal", achievement,
+            _("Only technology-transfer staff and brokers of the owner can record a deal."))
+    achievement = _lock(Achievement, achievement.pk)
+    if push is not None:
+        push = _lock(Push, push.pk)
+        if push.achievement_id != achievement.pk:
+            raise ValidationError({"push": _("The push is for another achievement.")})
+        counterparty = counterparty or push.enterprise
+        if counterparty.pk != push.enterprise_id:
+            raise ValidationError({"counterparty": _("The counterparty must be the enterprise of the push.")})
+    price = parse_decimal(price, label=_("Price"))
+    royalty_rate = parse_decimal(royalty_rate or 0, label=_("Royalty rate"), maximum=Decimal("100"))
+    if equity_percent not in (None, ""):
+        equity_percent = parse_decimal(equity_percent, label=_("Equity share"), minimum=Decimal("0.01"),
+                                       maximum=Decimal("100"))
+    else:
+        equity_percent = None
+    _deal_terms(kind, exclusivity, equity_percent, counterparty, term_start, term_end)
+    share_rows = _clean_shares(shares)
+    if company is not None and kind != Deal.Kind.SPIN_OFF:
+        raise ValidationError({"company": _("Only a spin-off deal creates a company.")})
+
+    outcome = DEAL_OUTCOME[kind]
+    if achievement.status == S.LICENSED:
+        # More non-exclusive licences may follow a non-exclusive one; nothing else may.
+        exclusive_before = achievement.deals.exclude(exclusivity=Deal.Exclusivity.NON_EXCLUSIVE).exists()
+        if kind != Deal.Kind.LICENCE or exclusivity != Deal.Exclusivity.NON_EXCLUSIVE or exclusive_before:
+            raise ValidationError(_("This achievement is licensed; only further non-exclusive licences are "
+                                    "possible."), code="illegal_transition")
+    else:
+        if achievement.status in (S.SCREENED, S.PUSHED) and kind != Deal.Kind.SPIN_OFF:
+            raise ValidationError(_("Open a negotiation on a push before recording this deal."),
+                                  code="illegal_transition")
+        _move_achievement(achievement, outcome)
+    if push is not None:
+        _move_push(push, P.DEAL)
+        push.save(update_fields=["status"])
+    achievement.save(update_fields=["status", "updated_at"])
+
+    deal = Deal(achievement=achievement, push=push, kind=kind, counterparty=counterparty, exclusivity=exclusivity,
+                territory=territory, term_start=term_start, term_end=term_end, price=price,
+                royalty_rate=royalty_rate, equity_percent=equity_percent, signed_on=signed_on, note=note,
+                created_by=actor)
+    deal.full_clean(validate_constraints=False)
+    deal.save()
+    for row in share_rows:
+        row.deal = deal
+    RevenueShare.objects.bulk_create(share_rows)
+    if outcome != S.LICENSED or exclusivity == Deal.Exclusivity.EXCLUSIVE:
+        _close_other_pushes(achievement, deal)
+    if company is not None:
+        _admit_company(actor=actor, spin_off_deal=deal, achievements=[achievement],
+                       **{"industry_node": achievement.industry_node, **company})
+    audit_log(actor=actor, action="deal.create", target=deal, kind=kind, price=str(price),
+              shares=[str(r) for r in share_rows])
+    recipients = [*achievement.inventors.all(), *(_enterprise_deciders(counterparty) if counterparty else [])]
+    notify(recipients=recipients, event="transfer.deal_recorded",
+           title=_("Deal recorded: %(deal)s") % {"deal": deal}, url=f"/transfer/deals/{deal.pk}/")
+    return deal
+
+
+def _close_other_pushes(achievement: Achievement, deal: Deal) -> None:
+    """Once the technology is gone (assigned, spun off, exclusively licensed), other live pushes end."""
+    for other in achievement.pushes.select_for_update().filter(status__in=LIVE_PUSH_STATUSES):
+        other.status = P.DECLINED
+        other.response_note = _("Closed: the technology was taken in another deal.")
+        other.save(update_fields=["status", "response_note"])
+
+
+# ---------------------------------------------------------------- patents
+
+def clean_patent_numbers(application_number: str, publication_number: str, patent_type: str) -> tuple[str, str]:
+    """Normalise both numbers and check they agree with the patent type."""
+    errors = {}
+    application = publication = ""
+    try:
+        application = normalise_application_number(application_number)
+    except ValidationError as exc:
+        errors["application_number"] = exc.messages
+    try:
+        publication = normalise_publication_number(publication_number)
+    except ValidationError as exc:
+        errors["publication_number"] = exc.messages
+    if patent_type not in Patent.Type.values:
+        errors["patent_type"] = [_("Unknown patent type %(type)s.") % {"type": patent_type}]
+    if errors:
+        raise ValidationError(errors)
+    if application_patent_type(application) != patent_type:
+        errors["patent_type"] = [_("Application number %(number)s is for a %(numbered)s, not a %(type)s.") % {
+            "number": application, "numbered": Patent.Type(application_patent_type(application)).label,
+            "type": Patent.Type(patent_type).label}]
+    if publication and publication_patent_type(publication) != patent_type:
+        errors["publication_number"] = [_("Publication number %(number)s does not belong to a %(type)s.")
+                                        % {"number": publication, "type": Patent.Type(patent_type).label}]
+    if errors:
+        raise ValidationError(errors)
+    return application, publication
+
+
+def clean_ipc_codes(codes) -> list[str]:
+    if isinstance(codes, str):
+        codes = codes.replace("；", ";").replace(",", ";").replace("，", ";").split(";")
+    result = []
+    for code in codes or ():
+        if str(code).strip():
+            normalised = normalise_ipc_code(str(code))
+            if normalised not in result:
+                result.append(normalised)
+    return result
+
+
+def first_fee_due(filing_date: datetime.date, grant_date: datetime.date | None,
+                  today: datetime.date | None = None) -> datetime.date | None:
+    """Annual fees fall due on the filing anniversary; the first one to pay is the next anniversary after grant."""
+    if grant_date is None:
+        return None
+    start = max(grant_date, today or grant_date)
+    year = start.year
+    while True:
+        try:
+            due = filing_date.replace(year=year)
+        except ValueError:  # 29 February
+            due = datetime.date(year, 2, 28)
+        if due >= start:
+            return due
+        year += 1
+
+
+PATENT_FIELDS = {"title", "legal_status", "filing_date", "grant_date", "next_fee_due", "owner"}
+
+
+@transaction.atomic
+def patent_create(*, actor, application_number: str, title: str, patent_type: str, owner: Organisation,
+                  filing_date: datetime.date, publication_number: str = "", legal_status: str = "pending",
+                  grant_date=None, ipc_codes=(), next_fee_due=None, achievements: Sequence[Achievement] = ()) -> Patent:
+    if not can_manage_organisation_pool(actor, owner):
+        raise PermissionDenied(_("Only technology-transfer staff and brokers of %(org)s can add its patents.")
+                               % {"org": owner})
+    application, publication = clean_patent_numbers(application_number, publication_number, patent_type)
+    if Patent.objects.filter(application_number=application).exists():
+        raise ValidationError({"application_number": _("Patent %(number)s is already in the pool.")
+                               % {"number": application}}, code="duplicate_patent")
+    if publication and Patent.objects.filter(publication_number=publication).exists():
+        raise ValidationError({"publication_number": _("Publication number %(number)s is already in the pool.")
+                               % {"number": publication}}, code="duplicate_patent")
+    try:
+        ipc = clean_ipc_codes(ipc_codes)
+    except ValidationError as exc:
+        raise ValidationError({"ipc_codes": exc.messages})
+    patent = Patent(application_number=application, publication_number=publication, title=title.strip(),
+                    patent_type=patent_type, owner=owner, filing_date=filing_date, legal_status=legal_status,
+                    grant_date=grant_date, ipc_codes=ipc,
+                    next_fee_due=next_fee_due or first_fee_due(filing_date, grant_date, timezone.localdate()))
+    _validate_patent_dates(patent)
+    patent.full_clean(validate_unique=False, validate_constraints=False)
+    patent.save()
+    _link_achievements(actor, patent, achievements)
+    audit_log(actor=actor, action="patent.create", target=patent)
+    return patent
+
+
+def _validate_patent_dates(patent: Patent) -> None:
+    if patent.grant_date and patent.grant_date < patent.filing_date:
+        raise ValidationError({"grant_date": _("A patent cannot be granted before it was filed.")})
+    if patent.legal_status == Patent.LegalStatus.GRANTED and not patent.grant_date:
+        raise ValidationError({"grant_date": _("A granted patent needs its grant date.")})
+
+
+def _link_achievements(actor, patent: Patent, achievements: Sequence[Achievement]) -> None:
+    for achievement in achievements:
+        require(actor, "transfer.change_achievement", achievement,
+                _("You cannot link patents to %(title)s.") % {"title": achievement.title})
+    patent.achievements.set(achievements)
+
+
+@transaction.atomic
+def patent_update(*, actor, patent: Patent, ipc_codes=None, achievements=None, **data) -> Patent:
+    require(actor, "transfer.change_patent", patent)
+    unknown = set(data) - PATENT_FIELDS
+    if unknown:
+        raise ValueError(f"Unknown or read-only patent fields: {sorted(unknown)}")
+    if "owner" in data and not can_manage_organisation_pool(actor, data["owner"]):
+        raise PermissionDenied(_("You cannot move the patent to %(org)s.") % {"org": data["owner"]})
+    patent = _lock(Patent, patent.pk)
+    for name, value in data.items():
+        setattr(patent, name, value)
+    if ipc_codes is not None:
+        try:
+            patent.ipc_codes = clean_ipc_codes(ipc_codes)
+        except ValidationError as exc:
+            raise ValidationError({"ipc_codes": exc.messages})
+    if patent.grant_date and not patent.next_fee_due and "next_fee_due" not in data:
+        patent.next_fee_due = first_fee_due(patent.filing_date, patent.grant_date, timezone.localdate())
+    _validate_patent_dates(patent)
+    patent.full_clean(validate_unique=False, validate_constraints=False)
+    patent.save()
+    if achievements is not None:
+        _link_achievements(actor, patent, achievements)
+    audit_log(actor=actor, action="patent.update", target=patent, fields=sorted(data))
+    return patent
+
+
+@transaction.atomic
+def patent_record_fee_paid(*, actor, patent: Patent) -> Patent:
+    """The annual fee was paid: the next one is due a year later."""
+    require(actor, "transfer.change_patent", patent)
+    patent = _lock(Patent, patent.pk)
+    if patent.next_fee_due is None:
+        raise ValidationError(_("No annual fee is due on this patent."))
+    paid = patent.next_fee_due
+    try:
+        patent.next_fee_due = paid.replace(year=paid.year + 1)
+    except ValueError:
+        patent.next_fee_due = datetime.date(paid.year + 1, 2, 28)
+    patent.save(update_fields=["next_fee_due", "updated_at"])
+    audit_log(actor=actor, action="patent.fee_paid", target=patent, due=str(paid))
+    return patent
+
+
+def patent_fee_reminder_recipients(patent: Patent) -> list:
+    brokers = [a.broker for a in patent.achievements.select_related("broker") if a.broker_id]
+    return [*_transfer_staff(patent.owner), *brokers]
+
+
+@transaction.atomic
+def patent_send_fee_reminder(*, patent_id: int, today: datetime.date) -> bool:
+    """Tell the owner's transfer staff and the brokers that an annual fee falls due; once per due date."""
+    patent = Patent.objects.select_for_update().select_related("owner").filter(pk=patent_id).first()
+    if patent is None or patent.next_fee_due is None or patent.fee_reminder_sent_for == patent.next_fee_due:
+        return False
+    days = (patent.next_fee_due - today).days
+    notify(recipients=patent_fee_reminder_recipients(patent), event="transfer.fee_due",
+           title=_("Annual fee of patent %(number)s due on %(date)s (in %(days)s days)")
+           % {"number": patent.application_number, "date": patent.next_fee_due, "days": days},
+           body=patent.title, url=f"/transfer/patents/{patent.pk}/")
+    patent.fee_reminder_sent_for = patent.next_fee_due
+    patent.save(update_fields=["fee_reminder_sent_for"])
+    audit_log(actor=None, action="patent.fee_reminder", target=patent, due=str(patent.next_fee_due))
+    return True
+
+
+# ---------------------------------------------------------------- incubator
+
+INCUBATOR_FIELDS = {"name", "partner_university", "address", "established_on", "description"}
+COMPANY_FIELDS = {"name", "stage", "graduated_on", "description", "organisation", "founder_names", "industry_node"}
+
+
+@transaction.atomic
+def incubator_create(*, actor, host: Organisation, name: str, partner_university=None, industry_nodes=(),
+                     address: str = "", established_on=None, description: str = "") -> Incubator:
+    if not (is_platform_admin(actor) or has_role(actor, host, Role.ORG_ADMIN)):
+        raise PermissionDenied(_("Only administrators of %(org)s can open an incubator for it.") % {"org": host})
+    if host.kind != Organisation.Kind.ENTERPRISE:
+        raise ValidationError({"host": _("An incubator is hosted by an enterprise.")})
+    if partner_university is not None and partner_university.kind != Organisation.Kind.UNIVERSITY:
+        raise ValidationError({"partner_university": _("%(org)s is not a university.") % {"org": partner_university}})
+    if Incubator.objects.filter(host=host, name=name.strip()).exists():
+        raise ValidationError({"name": _("%(org)s already has an incubator of that name.") % {"org": host}})
+    incubator = Incubator(host=host, name=name.strip(), partner_university=partner_university, address=address,
+                          established_on=established_on, description=description)
+    incubator.full_clean(validate_unique=False, validate_constraints=False)
+    incubator.save()
+    incubator.industry_nodes.set(industry_nodes)
+    audit_log(actor=actor, action="incubator.create", target=incubator)
+    return incubator
+
+
+@transaction.atomic
+def incubator_update(*, actor, incubator: Incubator, industry_nodes=None, **data) -> Incubator:
+    require(actor, "transfer.change_incubator", incubator)
+    unknown = set(data) - INCUBATOR_FIELDS
+    if unknown:
+        raise ValueError(f"Unknown incubator fields: {sorted(unknown)}")
+    for name, value in data.items():
+        setattr(incubator, name, value)
+    incubator.full_clean(validate_unique=False, validate_constraints=False)
+    incubator.save()
+    if industry_nodes is not None:
+        incubator.industry_nodes.set(industry_nodes)
+    audit_log(actor=actor, action="incubator.update", target=incubator, fields=sorted(data))
+    return incubator
+
+
+def _admit_company(*, actor, incubator: Incubator, name: str, industry_node, admitted_on=None, founders=(),
+                   founder_names: str = "", achievements=(), stage: str = IncubatedCompany.Stage.SEED,
+                   organisation=None, description: str = "", spin_off_deal=None) -> IncubatedCompany:
+    require(actor, "transfer.change_incubator", incubator,
+            _("Only the managers of %(incubator)s can admit companies.") % {"incubator": incubator})
+    name = (name or "").strip()
+    if IncubatedCompany.objects.filter(incubator=incubator, name=name).exists():
+        raise ValidationError({"name": _("%(name)s is already in %(incubator)s.")
+                               % {"name": name, "incubator": incubator}})
+    if stage in (IncubatedCompany.Stage.GRADUATED, IncubatedCompany.Stage.EXITED):
+        raise ValidationError({"stage": _("A new company starts in the seed, start-up or growth stage.")})
+    company = IncubatedCompany(incubator=incubator, name=name, industry_node=industry_node, stage=stage,
+                               admitted_on=admitted_on or timezone.localdate(), founder_names=founder_names,
+                               organisation=organisation, description=description, spin_off_deal=spin_off_deal)
+    company.full_clean(validate_unique=False, validate_constraints=False)
+    company.save()
+    company.founders.set(founders)
+    company.achievements.set(achievements)
+    audit_log(actor=actor, action="company.admit", target=company, spin_off=bool(spin_off_deal))
+    return company
+
+
+@transaction.atomic
+def company_admit(*, actor, incubator: Incubator, name: str, industry_node, admitted_on=None, founders=(),
+                  founder_names: str = "", achievements=(), stage: str = IncubatedCompany.Stage.SEED,
+                  organisation=None, description: str = "") -> IncubatedCompany:
+    return _admit_company(actor=actor, incubator=incubator, name=name, industry_node=industry_node,
+                          admitted_on=admitted_on, founders=founders, founder_names=founder_names,
+                          achievements=achievements, stage=stage, organisation=organisation,
+                          description=description)
+
+
+COMPANY_STAGE_ORDER = [IncubatedCompany.Stage.SEED, IncubatedCompany.Stage.STARTUP, IncubatedCompany.Stage.GROWTH,
+                       IncubatedCompany.Stage.GRADUATED]
+
+
+@transaction.atomic
+def company_update(*, actor, company: IncubatedCompany, founders=None, achievements=None, **data) -> IncubatedCompany:
+    """Edit a company; its stage only moves forward (or to 'left'), and graduating needs a date."""
+    require(actor, "transfer.change_incubatedcompany", company)
+    unknown = set(data) - COMPANY_FIELDS
+    if unknown:
+        raise ValueError(f"Unknown company fields: {sorted(unknown)}")
+    company = _lock(IncubatedCompany, company.pk)
+    new_stage = data.get("stage", company.stage)
+    if new_stage != company.stage:
+        finished = company.stage in (IncubatedCompany.Stage.GRADUATED, IncubatedCompany.Stage.EXITED)
+        backwards = (new_stage in COMPANY_STAGE_ORDER and company.stage in COMPANY_STAGE_ORDER
+                     and COMPANY_STAGE_ORDER.index(new_stage) < COMPANY_STAGE_ORDER.index(company.stage))
+        if finished or backwards:
+            raise ValidationError({"stage": _("A company cannot move from “%(from)s” back to “%(to)s”.") % {
+                "from": company.get_stage_display(), "to": IncubatedCompany.Stage(new_stage).label}},
+                code="illegal_transition")
+    for name, value in data.items():
+        setattr(company, name, value)
+    if company.stage == IncubatedCompany.Stage.GRADUATED and not company.graduated_on:
+        raise ValidationError({"graduated_on": _("Give the graduation date.")})
+    if company.graduated_on and company.graduated_on < company.admitted_on:
+        raise ValidationError({"graduated_on": _("A company cannot graduate before it was admitted.")})
+    company.full_clean(validate_unique=False, validate_constraints=False)
+    company.save()
+    if founders is not None:
+        company.founders.set(founders)
+    if achievements is not None:
+        company.achievements.set(achievements)
+    audit_log(actor=actor, action="company.update", target=company, fields=sorted(data))
+    return company

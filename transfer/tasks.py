@@ -1,0 +1,16 @@
+from celery import shared_task
+from django.utils import timezone
+
+from . import selectors, services
+
+FEE_REMINDER_DAYS = 30
+
+
+@shared_task(name="transfer.send_fee_reminders", acks_late=True, time_limit=30 * 60)
+def send_fee_reminders(days_ahead: int = FEE_REMINDER_DAYS) -> int:
+    """Daily: announce annual fees falling due within `days_ahead`; each due date is announced once."""
+    today = timezone.localdate()
+    sent = 0
+    for patent_id in selectors.patents_with_fee_due(today=today, days_ahead=days_ahead).values_list("pk", flat=True):
+        sent += services.patent_send_fee_reminder(patent_id=patent_id, today=today)
+    return sent
