@@ -76,3 +76,11 @@ rules.add_perm("funds.add_investment", is_platform_admin | manages_fund)
 rules.add_perm("funds.view_deal_flow", is_platform_admin | is_fund_manager_anywhere)
 rules.add_perm("funds.add_commitment", is_platform_admin | may_commit_for)
 rules.add_perm("funds.change_commitment", is_platform_admin | manages_commitment)
+
+
+@rules.predicate
+def manages_tranche(user, tranche):
+    return tranche is not None and manages_commitment(user, tranche.commitment)
+
+
+rules.add_perm("funds.change_tranche", is_platform_admin | manages_tranche)
