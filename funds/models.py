@@ -142,10 +142,10 @@ class Investment(models.Model):
                 | Q(company__isnull=True, project__isnull=False),
                 name="investment_one_target",
             ),
-            # Equity rounds carry a share in (0, 100]; debt carries none.
+            # Equity rounds carry a share in (0, 100]; debt carries none. (A CHECK on NULL passes, hence isnull.)
             models.CheckConstraint(
                 condition=Q(round="debt", equity_percent__isnull=True)
-                | (~Q(round="debt") & Q(equity_percent__gt=0, equity_percent__lte=100)),
+                | (~Q(round="debt") & Q(equity_percent__isnull=False, equity_percent__gt=0, equity_percent__lte=100)),
                 name="investment_equity_0_100",
             ),
         ]

@@ -91,7 +91,10 @@ def parse_day(value, field: str, *, required: bool = True) -> datetime.date | No
         return None
     if isinstance(value, datetime.date):
         return value
-    day = parse_date(str(value))
+    try:
+        day = parse_date(str(value))
+    except ValueError:  # well formed but impossible, e.g. 2024-13-01
+        day = None
     if day is None:
         raise ValidationError({field: _("Enter a valid date (YYYY-MM-DD).")})
     return day
