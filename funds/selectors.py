@@ -29,8 +29,16 @@ def _sum(field: str, **extra) -> Coalesce:
     return Coalesce(Sum(field, **extra), ZERO)
 
 
+CENT = Decimal("0.01")
+
+
+def cents(value) -> Decimal:
+    """SQLite returns sums without trailing zeros; give every total two decimals."""
+    return Decimal(value or 0).quantize(CENT)
+
+
 def total(queryset: QuerySet, field: str = "amount") -> Decimal:
-    return queryset.aggregate(total=_sum(field))["total"]
+    return cents(queryset.aggregate(total=_sum(field))["total"])
 
 
 def _reads_everything(user) -> bool:
@@ -308,7 +316,7 @@ def total_invested_by_fund_kind(*, start=None, end=None, region=None, chain=None
     """{fund kind: invested amount} for investments in scope (region/chain of the investee)."""
     rows = dict(_investments_in_scope(start, end, region, chain, currency).order_by().values("fund__kind")
                 .annotate(s=_sum("amount")).values_list("fund__kind", "s"))
-    return {kind: rows.get(kind, Decimal("0.00")) for kind in Fund.Kind.values}
+    return {kind: cents(rows.get(kind)) for kind in Fund.Kind.values}
 
 
 def _commitments_in_scope(region, chain, currency) -> QuerySet[FundingCommitment]:
@@ -342,6 +350,5 @@ def commitment_totals(*, start=None, end=None, region=None, chain=None,
     committed_by_kind = dict(committed.order_by().values("kind").annotate(s=_sum("amount")).values_list("kind", "s"))
     paid_by_kind = dict(paid.order_by().values("commitment__kind").annotate(s=_sum("amount"))
                         .values_list("commitment__kind", "s"))
-    zero = Decimal("0.00")
-    return {kind: {"committed": committed_by_kind.get(kind, zero), "paid": paid_by_kind.get(kind, zero)}
+    return {kind: {"committed": cents(committed_by_kind.get(kind)), "paid": cents(paid_by_kind.get(kind))}
             for kind in FundingCommitment.Kind.values}
