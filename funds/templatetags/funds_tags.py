@@ -1,7 +1,6 @@
 from decimal import Decimal
 
 from django import template
-from django.template.defaultfilters import floatformat
 from django.urls import NoReverseMatch, reverse
 
 register = template.Library()
@@ -21,7 +20,7 @@ def money(value) -> str:
     """1234567.5 → 1,234,567.50 (Decimal in, text out; never through float)."""
     if value in (None, ""):
         return "—"
-    return floatformat(Decimal(value), "2g")
+    return f"{Decimal(value):,.2f}"
 
 
 @register.filter
