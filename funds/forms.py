@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from platform_core.models import IndustryChain
 
-from .models import Currency, Fund, FundingCommitment, Stage
+from .models import Currency, Fund, Stage
 
 
 class DateInput(forms.DateInput):
