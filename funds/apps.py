@@ -5,3 +5,19 @@ from django.utils.translation import gettext_lazy as _
 class FundsConfig(AppConfig):
     name = "funds"
     verbose_name = _("Funds and investment")
+
+    def ready(self):
+        from platform_core.navigation import register_nav
+        from platform_core.notifications import register_event
+
+        from . import permissions  # noqa: F401  (registers the rules)
+        from .selectors import commitment_sources_for
+
+        register_nav(_("Funds"), "funds:fund-list", icon="bank", order=50)
+        register_nav(_("Deal flow"), "funds:deal-flow", icon="funnel", order=51,
+                     visible=lambda user: user.has_perm("funds.view_deal_flow"))
+        register_nav(_("Our funding"), "funds:commitment-list", icon="cash-coin", order=52,
+                     visible=lambda user: commitment_sources_for(user).exists())
+
+        register_event("funds.investment_recorded", _("Investment recorded"))
+        register_event("funds.tranche_paid", _("Funding tranche paid"))

@@ -1,0 +1,132 @@
+"""Input and output shapes of the funds API. Amounts are Decimal strings in the record's currency."""
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from platform_core.models import IndustryChain, Organisation
+from projects.models import Milestone, Project
+from transfer.models import IncubatedCompany
+
+from ..models import Currency, Fund, FundingCommitment, Investment, Stage, Tranche
+
+MONEY = {"max_digits": 16, "decimal_places": 2}
+
+
+class FundSerializer(serializers.ModelSerializer):
+    """A fund's public profile; `invested_total` only for readers of its portfolio (removed otherwise)."""
+
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    manager_name = serializers.CharField(source="manager.name_zh", read_only=True)
+    focus_stages = serializers.ListField(child=serializers.ChoiceField(choices=Stage.choices), required=False)
+    focus_chains = serializers.PrimaryKeyRelatedField(many=True, required=False,
+                                                      queryset=IndustryChain.objects.all())
+    committed_size = serializers.DecimalField(**MONEY)
+    invested_total = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Fund
+        fields = [
+            "id", "name_zh", "name_en", "kind", "kind_display", "manager", "manager_name", "committed_size",
+            "currency", "vintage_year", "established_on", "term_ends_on", "focus_chains", "focus_stages", "status",
+            "description", "invested_total", "created_at",
+        ]
+        read_only_fields = ["created_at"]
+        validators = []  # the service checks uniqueness with a clearer message
+
+    @extend_schema_field(serializers.DecimalField(**MONEY, allow_null=True))
+    def get_invested_total(self, fund):
+        from ..selectors import fund_invested_total
+
+        return str(fund_invested_total(fund))
+
+    def to_representation(self, fund):
+        data = super().to_representation(fund)
+        request = self.context.get("request")
+        if request is None or not request.user.has_perm("funds.view_portfolio", fund):
+            data.pop("invested_total")
+        return data
+
+
+class FundUpdateSerializer(FundSerializer):
+    class Meta(FundSerializer.Meta):
+        read_only_fields = ["manager", "created_at"]
+        extra_kwargs = {field: {"required": False} for field in ["name_zh", "kind", "committed_size",
+                                                                 "vintage_year"]}
+
+
+class InvestmentSerializer(serializers.ModelSerializer):
+    fund_name = serializers.CharField(source="fund.name_zh", read_only=True)
+    round_display = serializers.CharField(source="get_round_display", read_only=True)
+    company = serializers.PrimaryKeyRelatedField(queryset=IncubatedCompany.objects.all(), required=False,
+                                                 allow_null=True)
+    project = serializers.PrimaryKeyRelatedField(queryset=Project.objects.all(), required=False, allow_null=True)
+    amount = serializers.DecimalField(**MONEY)
+    equity_percent = serializers.DecimalField(max_digits=5, decimal_places=2, required=False, allow_null=True)
+
+    class Meta:
+        model = Investment
+        fields = ["id", "fund", "fund_name", "company", "project", "round", "round_display", "amount",
+                  "equity_percent", "invested_on", "note", "recorded_by", "created_at"]
+        read_only_fields = ["recorded_by", "created_at"]
+        validators = []
+
+
+class CommitmentSerializer(serializers.ModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    source_name = serializers.CharField(source="source.name_zh", read_only=True)
+    source = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
+    amount = serializers.DecimalField(**MONEY)
+    currency = serializers.ChoiceField(choices=Currency.choices, required=False)
+    scheduled_total = serializers.SerializerMethodField()
+    paid_total = serializers.SerializerMethodField()
+
+    class Meta:
+        model = FundingCommitment
+        fields = ["id", "kind", "kind_display", "source", "source_name", "center", "project", "title", "reference",
+                  "amount", "currency", "committed_on", "note", "scheduled_total", "paid_total", "created_by",
+                  "created_at"]
+        read_only_fields = ["kind", "created_by", "created_at"]
+        validators = []
+
+    @extend_schema_field(serializers.DecimalField(**MONEY))
+    def get_scheduled_total(self, commitment):
+        from ..selectors import commitment_summary
+
+        return str(commitment_summary(commitment)["scheduled"])
+
+    @extend_schema_field(serializers.DecimalField(**MONEY))
+    def get_paid_total(self, commitment):
+        from ..selectors import commitment_summary
+
+        return str(commitment_summary(commitment)["paid"])
+
+
+class CommitmentUpdateSerializer(CommitmentSerializer):
+    class Meta(CommitmentSerializer.Meta):
+        read_only_fields = ["kind", "source", "center", "project", "currency", "created_by", "created_at"]
+        extra_kwargs = {field: {"required": False} for field in ["title", "amount", "committed_on"]}
+
+
+class TrancheSerializer(serializers.ModelSerializer):
+    amount = serializers.DecimalField(**MONEY)
+    milestone = serializers.PrimaryKeyRelatedField(queryset=Milestone.objects.all(), required=False, allow_null=True)
+    milestone_status = serializers.CharField(source="milestone.status", read_only=True, default=None)
+    is_payable = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Tranche
+        fields = ["id", "commitment", "title", "amount", "milestone", "milestone_status", "due_on", "status",
+                  "is_payable", "paid_on", "paid_by", "created_at"]
+        read_only_fields = ["status", "paid_on", "paid_by", "created_at"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None and "commitment" in self.fields:
+            from ..selectors import commitments_visible_to
+
+            # A commitment the user cannot see is "not found", like a missing one.
+            self.fields["commitment"].queryset = commitments_visible_to(request.user)
+
+
+class PayInputSerializer(serializers.Serializer):
+    paid_on = serializers.DateField(required=False, help_text="Defaults to today.")

@@ -1,0 +1,118 @@
+"""Page forms. They only shape input; amounts are checked by the services (one place for the messages)."""
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from platform_core.models import IndustryChain
+
+from .models import Currency, Fund, Stage
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+def amount_field(label, required=True, help_text=""):
+    return forms.CharField(label=label, required=required, help_text=help_text,
+                           widget=forms.TextInput(attrs={"inputmode": "decimal", "placeholder": "0.00"}))
+
+
+class BootstrapMixin:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxSelectMultiple):
+                continue
+            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+            widget.attrs.setdefault("class", css)
+
+
+class FundFilterForm(BootstrapMixin, forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    kind = forms.ChoiceField(label=_("Fund type"), required=False, choices=[("", _("All"))] + Fund.Kind.choices)
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All"))] + Fund.Status.choices)
+    chain = forms.ModelChoiceField(label=_("Industry chain"), required=False, queryset=IndustryChain.objects.all(),
+                                   empty_label=_("All"))
+
+
+class FundForm(BootstrapMixin, forms.Form):
+    manager = forms.ModelChoiceField(label=_("Manager"), queryset=None)
+    name_zh = forms.CharField(label=_("Name (Chinese)"), max_length=200)
+    name_en = forms.CharField(label=_("Name (English)"), max_length=200, required=False)
+    kind = forms.ChoiceField(label=_("Fund type"), choices=Fund.Kind.choices)
+    committed_size = amount_field(_("Committed size"))
+    currency = forms.ChoiceField(label=_("Currency"), choices=Currency.choices, initial=Currency.CNY)
+    vintage_year = forms.IntegerField(label=_("Vintage year"))
+    established_on = forms.DateField(label=_("Established on"), required=False, widget=DateInput)
+    term_ends_on = forms.DateField(label=_("Term ends on"), required=False, widget=DateInput)
+    focus_chains = forms.ModelMultipleChoiceField(label=_("Focus industry chains"), required=False,
+                                                  queryset=IndustryChain.objects.all(),
+                                                  widget=forms.CheckboxSelectMultiple)
+    focus_stages = forms.MultipleChoiceField(label=_("Focus stages"), required=False, choices=Stage.choices,
+                                             widget=forms.CheckboxSelectMultiple)
+    status = forms.ChoiceField(label=_("Status"), choices=Fund.Status.choices, initial=Fund.Status.INVESTING)
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, managers=None, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editing:
+            del self.fields["manager"]
+        else:
+            self.fields["manager"].queryset = managers
+
+
+class InvestmentForm(BootstrapMixin, forms.Form):
+    company = forms.ModelChoiceField(label=_("Incubated company"), required=False, queryset=None,
+                                     empty_label=_("— none —"))
+    project = forms.ModelChoiceField(label=_("or project"), required=False, queryset=None,
+                                     empty_label=_("— none —"))
+    round = forms.ChoiceField(label=_("Round"), choices=Stage.choices)
+    amount = amount_field(_("Amount"))
+    equity_percent = forms.CharField(label=_("Equity (%)"), required=False,
+                                     help_text=_("Greater than 0 and at most 100; empty for debt financing."),
+                                     widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+    invested_on = forms.DateField(label=_("Invested on"), widget=DateInput)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, companies, projects, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["company"].queryset = companies
+        self.fields["project"].queryset = projects
+
+
+class CommitmentForm(BootstrapMixin, forms.Form):
+    source = forms.ModelChoiceField(label=_("Source organisation"), queryset=None)
+    center = forms.ModelChoiceField(label=_("Joint center"), required=False, queryset=None,
+                                    empty_label=_("— none —"))
+    project = forms.ModelChoiceField(label=_("or project"), required=False, queryset=None,
+                                     empty_label=_("— none —"))
+    title = forms.CharField(label=_("Title"), max_length=200)
+    reference = forms.CharField(label=_("Document number"), max_length=100, required=False)
+    amount = amount_field(_("Committed amount"))
+    currency = forms.ChoiceField(label=_("Currency"), choices=Currency.choices, initial=Currency.CNY)
+    committed_on = forms.DateField(label=_("Committed on"), widget=DateInput)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, sources, centers, projects, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].queryset = sources
+        self.fields["center"].queryset = centers
+        self.fields["project"].queryset = projects
+
+
+class TrancheForm(BootstrapMixin, forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    amount = amount_field(_("Amount"))
+    milestone = forms.ModelChoiceField(label=_("Milestone"), required=False, queryset=None,
+                                       empty_label=_("— no milestone —"),
+                                       help_text=_("Payable only after this milestone was accepted."))
+    due_on = forms.DateField(label=_("Planned date"), required=False, widget=DateInput)
+
+    def __init__(self, *args, milestones, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["milestone"].queryset = milestones
+        self.fields["milestone"].label_from_instance = lambda m: f"{m.project} · {m.title} ({m.get_status_display()})"
+
+
+class PayForm(BootstrapMixin, forms.Form):
+    paid_on = forms.DateField(label=_("Paid on"), widget=DateInput)

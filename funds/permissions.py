@@ -1,0 +1,86 @@
+"""Who may see and do what on the capital chain (pages, API and services use these rules).
+
+- Funds are a registry every signed-in user reads. The fund managers (Role.FUND_MANAGER)
+  of the manager organisation change their funds and record their investments; the
+  portfolio (investments, invested total) is read by the manager organisation's members,
+  program officers and platform staff, and by investees for their own investments.
+- A funding commitment is managed by its source organisation: R&D managers and org admins
+  of an enterprise (enterprise R&D investment), program officers and org admins of a
+  government agency (subsidy). Program officers read all commitments; the receiving
+  sides (center enterprise and university, project sponsor and performer) read theirs.
+`selectors.py` expresses the same rules as querysets.
+"""
+import rules
+
+from platform_core.models import Organisation, Role
+from platform_core.permissions import has_role, is_platform_admin, is_program_officer
+
+from .models import Fund
+
+FUND_MANAGER_ROLES = (Role.FUND_MANAGER,)
+COMMITMENT_ROLES_BY_KIND = {
+    Organisation.Kind.ENTERPRISE: (Role.RD_MANAGER, Role.ORG_ADMIN),
+    Organisation.Kind.GOVERNMENT: (Role.PROGRAM_OFFICER, Role.ORG_ADMIN),
+}
+# Which organisations may manage a fund of each type.
+MANAGER_KINDS_BY_FUND_KIND = {
+    kind: {Organisation.Kind.FINANCIAL} for kind in Fund.Kind.values
+} | {Fund.Kind.GOVERNMENT_GUIDANCE: {Organisation.Kind.FINANCIAL, Organisation.Kind.GOVERNMENT}}
+
+
+def commitment_roles(organisation: Organisation) -> tuple:
+    return COMMITMENT_ROLES_BY_KIND.get(organisation.kind, ())
+
+
+@rules.predicate
+def is_fund_manager_of(user, organisation):
+    """Object: the organisation that would manage the fund."""
+    return organisation is not None and has_role(user, organisation, *FUND_MANAGER_ROLES)
+
+
+@rules.predicate
+def manages_fund(user, fund):
+    return fund is not None and has_role(user, fund.manager, *FUND_MANAGER_ROLES)
+
+
+@rules.predicate
+def is_manager_member(user, fund):
+    return fund is not None and has_role(user, fund.manager)
+
+
+@rules.predicate
+def may_commit_for(user, organisation):
+    """Object: the source organisation of a commitment."""
+    roles = commitment_roles(organisation) if organisation is not None else ()
+    return bool(roles) and has_role(user, organisation, *roles)
+
+
+@rules.predicate
+def manages_commitment(user, commitment):
+    return commitment is not None and may_commit_for(user, commitment.source)
+
+
+@rules.predicate
+def is_fund_manager_anywhere(user):
+    from platform_core.models import Membership
+
+    return user.is_authenticated and Membership.objects.active().filter(
+        user=user, role__in=FUND_MANAGER_ROLES).exists()
+
+
+rules.add_perm("funds.view_fund", rules.is_authenticated)
+rules.add_perm("funds.add_fund", is_platform_admin | is_fund_manager_of)
+rules.add_perm("funds.change_fund", is_platform_admin | manages_fund)
+rules.add_perm("funds.view_portfolio", is_platform_admin | is_program_officer | is_manager_member)
+rules.add_perm("funds.add_investment", is_platform_admin | manages_fund)
+rules.add_perm("funds.view_deal_flow", is_platform_admin | is_fund_manager_anywhere)
+rules.add_perm("funds.add_commitment", is_platform_admin | may_commit_for)
+rules.add_perm("funds.change_commitment", is_platform_admin | manages_commitment)
+
+
+@rules.predicate
+def manages_tranche(user, tranche):
+    return tranche is not None and manages_commitment(user, tranche.commitment)
+
+
+rules.add_perm("funds.change_tranche", is_platform_admin | manages_tranche)
