@@ -37,7 +37,7 @@ FUNDS = [
      "Shaanxi Technology Transfer Guidance Fund", 100000, 2020, ["new-energy", "ic", "advanced-manufacturing"],
      [Stage.SEED, Stage.ANGEL, Stage.SERIES_A, Stage.SERIES_B],
      "省级财政出资设立，通过参股子基金和直接投资引导社会资本投向早期科技型企业。"),
-    ("bank", "bank", "qian", Fund.Kind.BANK_PRODUCT, "秦商银行“科创贷”专项额度", "Qinshang Bank Sci-Tech Loan Line",
+    ("bank", "bank", "feng", Fund.Kind.BANK_PRODUCT, "秦商银行“科创贷”专项额度", "Qinshang Bank Sci-Tech Loan Line",
      30000, 2024, ["new-energy", "ic", "advanced-manufacturing"], [Stage.DEBT],
      "面向在孵科技型企业的知识产权质押与信用贷款，政府风险补偿资金池分担风险。"),
 ]
@@ -63,10 +63,10 @@ def _actor_for(organisation: Organisation, roles, fallback):
 
 def load(ctx) -> None:
     extra = ctx.__dict__.setdefault("extra", {})
-    qian = get_user_model().objects.create_user("qian", "qian@demo.local", DEMO_PASSWORD, display_name="钱敏")
-    Membership.objects.create(user=qian, organisation=ctx.orgs["bank"], role=Role.FUND_MANAGER, title="科技金融部经理")
-    ctx.users["qian"] = qian
-    ctx.notes.append("funds: qian / demo1121 — fund manager at 秦商银行科技支行 (bank product)")
+    feng = get_user_model().objects.create_user("feng", "feng@demo.local", DEMO_PASSWORD, display_name="冯敏")
+    Membership.objects.create(user=feng, organisation=ctx.orgs["bank"], role=Role.FUND_MANAGER, title="科技金融部经理")
+    ctx.users["feng"] = feng
+    ctx.notes.append("funds: feng / demo1121 — fund manager at 秦商银行科技支行 (bank product)")
 
     funds = {}
     for key, org_key, actor_key, kind, zh, en, size, vintage, chains, stages, description in FUNDS:

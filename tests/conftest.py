@@ -11,6 +11,17 @@ from platform_core.models import Organisation, Role
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the platform's default language (the test client may activate another)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def api():
     return APIClient()

@@ -10,6 +10,8 @@ import dj_database_url
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
+from platform_core.api.schema import AppEnumNames
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
@@ -159,17 +161,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    # Several models have a `status` (or `kind`) field with different choices; name each enum.
-    "ENUM_NAME_OVERRIDES": {
-        "SignoffStatusEnum": "platform_core.models.SignoffRequest.Status",
-        "SharedHireStatusEnum": "talent.models.SharedHire.Status",
-        "AssignmentStatusEnum": "talent.models.DualMentorAssignment.Status",
-        "OrganisationKindEnum": "platform_core.models.Organisation.Kind",
-        "EvidenceKindEnum": "talent.models.TalentEvidence.Kind",
-        "AchievementStatusEnum": "transfer.models.Achievement.Status",
-        "PushStatusEnum": "transfer.models.Push.Status",
-        "DealKindEnum": "transfer.models.Deal.Kind",
-    },
+    # One readable name per choice set (PushStatusEnum, not Status57aEnum).
+    "ENUM_NAME_OVERRIDES": AppEnumNames(),
 }
 
 # Celery: the embedded default runs tasks in-process; REDIS_URL switches to a broker.
