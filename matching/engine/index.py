@@ -77,6 +77,7 @@ class Index:
         embed: bool = True,
         embedding_cache: emb.EmbeddingCache | None = None,
         compact_fraction: float = 0.2,
+        profile_mix: float = 0.5,
     ):
         """``embed``: compute missing passage/query embeddings with the model
         (through the cache).  With ``embed=False`` only embeddings passed in
@@ -86,6 +87,7 @@ class Index:
         self.embed = embed
         self.cache = embedding_cache
         self.compact_fraction = compact_fraction
+        self.profile_mix = profile_mix  # weight of the best text vs the whole profile
         self.vocab = Vocabulary()
         self._df = np.zeros(0, dtype=np.float64)  # per live candidate
         # candidates ("slots")
@@ -337,40 +339,58 @@ class Index:
         ids, counts = self.vocab.count(tokenize(query_text), grow=False)
         return ids, counts * idf(self._df[ids], self._n_live)
 
-    def _row_lexical(self, ids: np.ndarray, weights: np.ndarray) -> np.ndarray:
-        scores = np.zeros(self._n_rows, dtype=np.float64)
-        if len(ids) == 0:
+    def _query_matrix(self, query_texts: Sequence[str]) -> sp.csr_matrix:
+        """One row of (query count x IDF) weights per query."""
+        indptr, indices, data = [0], [], []
+        for text in query_texts:
+            ids, weights = self.query_terms(text)
+            indices.append(ids)
+            data.append(weights)
+            indptr.append(indptr[-1] + len(ids))
+        cat = lambda parts, dtype: np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype)  # noqa: E731
+        return sp.csr_matrix((cat(data, np.float64), cat(indices, np.int32), np.asarray(indptr)),
+                             shape=(len(query_texts), len(self.vocab)))
+
+    def _row_lexical(self, queries: sp.csr_matrix) -> np.ndarray:
+        """BM25 of every query (row) against every stored row: (n_queries, n_rows)."""
+        scores = np.zeros((queries.shape[0], self._n_rows), dtype=np.float64)
+        if queries.nnz == 0:
             return scores
         if self._n_main:
-            known = ids < self._main_w.shape[1]
-            if known.any():
-                scores[: self._n_main] = self._main_w[:, ids[known]] @ weights[known]
+            main_terms = self._main_w.shape[1]
+            # main_w is CSC (an inverted index), so its transpose is a cheap CSR
+            scores[:, : self._n_main] = (queries[:, :main_terms] @ self._main_w.T).toarray()
         if self._delta_w:
             if self._delta_matrix is None:
                 self._delta_matrix = self._delta_rows(self._delta_w, len(self.vocab))
-            query = np.zeros(self._delta_matrix.shape[1])
-            query[ids] = weights
-            scores[self._n_main :] = self._delta_matrix @ query
+            scores[:, self._n_main :] = (queries @ self._delta_matrix.T).toarray()
         return scores
 
     def _aggregate(self, row_scores: np.ndarray) -> np.ndarray:
-        """Per candidate: mean of the whole-profile score and the best text score."""
-        whole = row_scores[self._slot_whole_row[: len(self._slot_ids)]]
+        """Rows -> candidates (last axis): mix of the whole-profile score and the
+        best single-text score.  A profile's rows are contiguous (whole row,
+        then its text rows), so the per-profile max is one ``reduceat``."""
+        whole = row_scores[..., self._slot_whole_row[: len(self._slot_ids)]]
         best = whole.copy()
-        text_rows = np.flatnonzero((self._row_kind[: self._n_rows] == TEXT) & self._row_alive[: self._n_rows])
+        n = self._n_rows
+        text_rows = np.flatnonzero((self._row_kind[:n] == TEXT) & self._row_alive[:n])
         if len(text_rows):
-            best[np.unique(self._row_owner[text_rows])] = -np.inf
-            np.maximum.at(best, self._row_owner[text_rows], row_scores[text_rows])
-        return 0.5 * (whole + best)
+            owners = self._row_owner[text_rows]
+            starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
+            best[..., owners[starts]] = np.maximum.reduceat(row_scores[..., text_rows], starts, axis=-1)
+        return (1.0 - self.profile_mix) * whole + self.profile_mix * best
+
+    def _dense_ready(self) -> bool:
+        return self._n_dense > 0 and self.dense_weight > 0
 
     def score_components(
         self, query_text: str, query_embedding: np.ndarray | None = None
     ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
         """(lexical, dense or None, live mask), one entry per slot."""
         live = self._slot_alive[: len(self._slot_ids)].copy()
-        lexical = self._aggregate(self._row_lexical(*self.query_terms(query_text)))
+        lexical = self._aggregate(self._row_lexical(self._query_matrix([query_text]))[0])
         dense = None
-        if self._n_dense and self.dense_weight > 0:
+        if self._dense_ready():
             if query_embedding is None and self.embed and query_text and not query_text.isspace():
                 query_embedding = (self.cache or emb.default_cache()).get([query_text], "query")[0]
             if query_embedding is not None and np.any(query_embedding):
@@ -393,11 +413,43 @@ class Index:
         """
         if self._n_live == 0 or k <= 0:
             return []
-        scores = self.score_candidates(query_text, query_embedding)
+        return self._top_k(self.score_candidates(query_text, query_embedding)[None, :], k)[0]
+
+    def search_many(
+        self,
+        query_texts: Sequence[str],
+        k: int = 10,
+        query_embeddings: np.ndarray | None = None,
+        chunk_size: int = 500,
+    ) -> list[list[tuple[Hashable, float]]]:
+        """:meth:`search` for many queries at once, as sparse matrix products in
+        chunks (e.g. every new achievement against all enterprise profiles).
+        Without ``query_embeddings`` the dense part is skipped unless ``embed``."""
+        results: list[list[tuple[Hashable, float]]] = []
+        if query_embeddings is None and self.embed and self._dense_ready():
+            query_embeddings = (self.cache or emb.default_cache()).get(list(query_texts), "query")
+        live = self._slot_alive[: len(self._slot_ids)].copy()
+        for start in range(0, len(query_texts), chunk_size):
+            texts = query_texts[start : start + chunk_size]
+            if self._n_live == 0 or k <= 0:
+                results.extend([] for _ in texts)
+                continue
+            lexical = self._aggregate(self._row_lexical(self._query_matrix(texts)))
+            dense = None
+            if query_embeddings is not None and self._dense_ready():
+                chunk = np.asarray(query_embeddings[start : start + chunk_size], dtype=np.float32)
+                dense = self._aggregate(chunk @ self._vectors[: self._n_rows].T)
+            results.extend(self._top_k(fuse(lexical, dense, live, self.dense_weight), k))
+        return results
+
+    def _top_k(self, scores: np.ndarray, k: int) -> list[list[tuple[Hashable, float]]]:
         k = min(k, self._n_live)
-        top = np.argpartition(-scores, k - 1)[:k]
-        top = top[np.argsort(-scores[top], kind="stable")]
-        return [(self._slot_ids[i], float(scores[i])) for i in top]
+        top = np.argpartition(-scores, k - 1, axis=1)[:, :k]
+        out = []
+        for row, candidates in zip(scores, top):
+            candidates = candidates[np.argsort(-row[candidates], kind="stable")]
+            out.append([(self._slot_ids[i], float(row[i])) for i in candidates])
+        return out
 
     # ---------------------------------------------------------------- explain
     def explain(self, query_text: str, candidate_id: Hashable, top_n: int = 10,
@@ -471,7 +523,7 @@ class Index:
             "format": FORMAT_VERSION, "main_stamp": stamp, "n_main": self._n_main,
             "n_dead_rows": self._n_dead_rows, "compactions": self.compactions,
             "params": {"k1": self.params.k1, "b": self.params.b}, "dense_weight": self.dense_weight,
-            "terms": self.vocab.terms, "candidate_ids": self._slot_ids,
+            "profile_mix": self.profile_mix, "terms": self.vocab.terms, "candidate_ids": self._slot_ids,
         }
         (path / "meta.tmp.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
         os.replace(tmp, path / "state.npz")
@@ -486,6 +538,7 @@ class Index:
             raise ValueError(f"unsupported index format {meta['format']}")
         options.setdefault("params", BM25Params(**meta["params"]))
         options.setdefault("dense_weight", meta["dense_weight"])
+        options.setdefault("profile_mix", meta["profile_mix"])
         index = cls(**options)
         index.vocab = Vocabulary(meta["terms"])
         index._slot_ids = list(meta["candidate_ids"])

@@ -33,6 +33,12 @@ _BLOCK_CHARS = 20_000
 # Longer "words" are base64 blobs, URLs or runs of one character: not topics.
 MAX_WORD_CHARS = 40
 
+# jieba's own block pattern (jieba.re_han_default): it cuts text into runs of
+# these characters and segments each run on its own.
+_JIEBA_RUN = re.compile(r"([\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-]+)")
+_OTHER_WORD = re.compile(r"\w+")
+_CACHED_RUN_CHARS = 200
+
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN_WORD = re.compile(r"^[a-z0-9][a-z0-9\-_.+#]*$")
 _HAS_WORD_CHAR = re.compile(r"\w")
@@ -71,6 +77,7 @@ def add_terms(terms: Iterable[str]) -> None:
             if term:
                 _jieba.add_word(term, freq=None)
     _normalise_word.cache_clear()
+    _cut_run.cache_clear()
 
 
 def _blocks(text: str) -> Iterable[str]:
@@ -80,7 +87,7 @@ def _blocks(text: str) -> Iterable[str]:
         end = min(start + _BLOCK_CHARS, len(text))
         if end < len(text):
             window = text[end - 200 : end]
-            cut = max(window.rfind(c) for c in " \n。，；.,;")
+            cut = max(window.rfind(c) for c in " \n。，；.,;的")
             if cut >= 0:
                 end = end - 200 + cut + 1
         yield text[start:end]
@@ -114,18 +121,40 @@ def _normalise_word(word: str) -> tuple[str, ...]:
     return (_stemmer.stemWord(word),) if word.isalpha() else (word,)
 
 
+@lru_cache(maxsize=100_000)
+def _cut_run(run: str) -> tuple[tuple[str, str], ...]:
+    """jieba on one Han/alphanumeric run (memoised: clauses repeat a lot in
+    real corpora, e.g. boilerplate in patents and achievement forms)."""
+    pairs: list[tuple[str, str]] = []
+    for word in _jieba.cut(run, HMM=True):
+        if len(word) <= MAX_WORD_CHARS:
+            # the first token stands for the whole word, later ones for sub-words
+            parts = _normalise_word(word)
+            pairs.extend((token, word if i == 0 else token) for i, token in enumerate(parts))
+    return tuple(pairs)
+
+
 def tokenize_with_surface(text: str | None) -> list[tuple[str, str]]:
     """(token, word it came from) pairs, so matches can be shown as written."""
     if not text or text.isspace():
         return []
     text = unicodedata.normalize("NFKC", text).lower()
     pairs: list[tuple[str, str]] = []
-    for block in _blocks(text):
-        for word in _jieba.cut(block, HMM=True):
-            if len(word) <= MAX_WORD_CHARS:
-                # the first token stands for the whole word, later ones for sub-words
-                parts = _normalise_word(word)
-                pairs.extend((token, word if i == 0 else token) for i, token in enumerate(parts))
+    # jieba itself segments each run of its block pattern independently, so
+    # splitting here first changes nothing but lets runs be memoised.
+    for i, piece in enumerate(_JIEBA_RUN.split(text)):
+        if not piece:
+            continue
+        if i % 2:  # a Han/alphanumeric run
+            if len(piece) <= _CACHED_RUN_CHARS:
+                pairs.extend(_cut_run(piece))
+            else:
+                for block in _blocks(piece):
+                    pairs.extend(_cut_run.__wrapped__(block))
+        else:  # separators, other scripts (jieba would emit these char by char)
+            for word in _OTHER_WORD.findall(piece):
+                if len(word) <= MAX_WORD_CHARS:
+                    pairs.extend((token, word) for token in _normalise_word(word))
     return pairs
 
 

@@ -1,0 +1,260 @@
+"""Match quality on CSL-style data: our engine vs the README's BM25 baseline.
+
+    python bench/match_quality.py [--data PATH]
+
+Tasks (see shared/eval/README.md):
+  T1 known item: title -> its abstract among all abstracts (MRR@10, R@1, R@10)
+  T2 related work: abstract -> other papers (title+abstract), gain 2^shared_keywords - 1,
+     nDCG@10 over queries with >= 1 relevant paper
+  T3 field tagging: leave-one-out discipline accuracy@1 from the other papers
+
+"ours" goes through ``Index.score_components`` + ``fusion.fuse``, i.e. exactly
+what ``matching.engine.score`` and ``Index.search`` run.  Embeddings are cached
+in bench/out/embeddings.npz (a cold run computes them: ~8 minutes on 2 cores).
+The last line printed is one JSON object with all figures.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from matching.engine import EmbeddingCache, Index  # noqa: E402
+from matching.engine.fusion import fuse, rrf  # noqa: E402
+
+DATA_NAME = Path("shared") / "eval" / "csl-dev.jsonl"
+K = 10
+
+
+def default_data_path() -> Path:
+    """../shared/eval/csl-dev.jsonl from the repo root, also from a git worktree
+    (which sits deeper): look in every ancestor of the repo for shared/eval."""
+    if os.environ.get("MATCHING_EVAL_DATA"):
+        return Path(os.environ["MATCHING_EVAL_DATA"])
+    for parent in [REPO, *REPO.parents]:
+        candidate = parent / DATA_NAME
+        if candidate.exists():
+            return candidate
+    return REPO.parent / DATA_NAME
+
+
+def load_papers(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+# ------------------------------------------------------------------ metrics
+def rank_of(scores: np.ndarray, target: int) -> int:
+    """1-based rank of ``target``; ties broken by position (stable order)."""
+    own = scores[target]
+    return int((scores > own).sum() + (scores[:target] == own).sum() + 1)
+
+
+def top_k(scores: np.ndarray, k: int) -> np.ndarray:
+    order = np.argsort(-scores, kind="stable")
+    return order[:k]
+
+
+def t1_metrics(score_rows) -> dict:
+    ranks = np.array([rank_of(scores, i) for i, scores in enumerate(score_rows)])
+    return {
+        "T1_mrr10": float(np.mean(np.where(ranks <= K, 1.0 / ranks, 0.0))),
+        "T1_r1": float(np.mean(ranks == 1)),
+        "T1_r10": float(np.mean(ranks <= K)),
+    }
+
+
+def keyword_relevance(papers: list[dict]) -> np.ndarray:
+    """rel[q, d] = number of author keywords shared by papers q and d (0 on the diagonal)."""
+    sets = [set(p["keywords"]) for p in papers]
+    rel = np.array([[len(a & b) for b in sets] for a in sets], dtype=np.float64)
+    np.fill_diagonal(rel, 0)
+    return rel
+
+
+def t2_ndcg(score_rows, rel: np.ndarray) -> tuple[float, int]:
+    discounts = 1.0 / np.log2(np.arange(2, K + 2))
+    values = []
+    for q, scores in enumerate(score_rows):
+        if rel[q].max() <= 0:
+            continue
+        scores = scores.astype(np.float64).copy()
+        scores[q] = -np.inf  # pool = all *other* papers
+        gains = 2.0 ** rel[q] - 1.0
+        dcg = (gains[top_k(scores, K)] * discounts).sum()
+        ideal = (np.sort(gains)[::-1][:K] * discounts).sum()
+        values.append(dcg / ideal)
+    return float(np.mean(values)), len(values)
+
+
+def t3_accuracy(score_rows, labels: list[str], vote) -> float:
+    hits = 0
+    for q, scores in enumerate(score_rows):
+        scores = scores.astype(np.float64).copy()
+        scores[q] = -np.inf  # leave one out
+        neighbours = top_k(scores, K)
+        tally: dict[str, float] = defaultdict(float)
+        for n, weight in zip(neighbours, vote(scores[neighbours])):
+            tally[labels[n]] += weight
+        hits += max(tally, key=tally.get) == labels[q]
+    return hits / len(score_rows)
+
+
+def linear_vote(scores: np.ndarray) -> np.ndarray:
+    """Baseline: each neighbour votes with its raw score."""
+    return scores
+
+
+def softmax_vote(scores: np.ndarray) -> np.ndarray:
+    """Ours: fused scores are z-scores (unit spread over the pool), so exp()
+    turns them into a likelihood-like weight without a tuned temperature;
+    a clearly closer neighbour outvotes several marginal ones."""
+    return np.exp(scores - scores.max())
+
+
+# ----------------------------------------------------------------- baseline
+def baseline_tokens(text: str) -> list[str]:
+    import jieba
+
+    return [w for w in jieba.lcut(text.lower()) if w.strip() and any(c.isalnum() for c in w)]
+
+
+def baseline_rows(queries: list[str], docs: list[str]) -> list[np.ndarray]:
+    from rank_bm25 import BM25Okapi
+
+    bm25 = BM25Okapi([baseline_tokens(d) for d in docs])
+    return [bm25.get_scores(baseline_tokens(q)) for q in queries]
+
+
+# --------------------------------------------------------------------- ours
+def ours_components(index: Index, queries: list[str], query_vectors: np.ndarray):
+    """Per query: (lexical, dense, live) exactly as the engine computes them."""
+    return [index.score_components(q, v) for q, v in zip(queries, query_vectors)]
+
+
+def fused(components, dense_weight: float) -> list[np.ndarray]:
+    return [fuse(lex, dense, live, dense_weight) for lex, dense, live in components]
+
+
+def profile_task(papers: list[dict], cache: EmbeddingCache, group_size: int = 4) -> dict:
+    """How to aggregate multi-text profiles: pseudo-researchers made of
+    ``group_size`` papers of one discipline; query = one paper's title; the
+    relevant candidate is the profile holding that paper.  MRR@10 per mix."""
+    by_discipline: dict[str, list[int]] = defaultdict(list)
+    for i, paper in enumerate(papers):
+        by_discipline[paper["discipline"]].append(i)
+    groups = []
+    for members in by_discipline.values():
+        groups += [members[s : s + group_size] for s in range(0, len(members), group_size)]
+    owner = {i: g for g, members in enumerate(groups) for i in members}
+    abstracts = [p["abstract"] for p in papers]
+    vectors = cache.get(abstracts, "passage", compute=True)
+    title_vectors = cache.get([p["title"] for p in papers], "query")
+    results = {}
+    for name, mix in (("whole", 0.0), ("mean", 0.5), ("best_text", 1.0)):
+        index = Index.build(
+            {g: [abstracts[i] for i in members] for g, members in enumerate(groups)},
+            vectors={g: vectors[members] for g, members in enumerate(groups)},
+            embed=False, profile_mix=mix,
+        )
+        slot = {cid: s for s, cid in enumerate(index.candidate_ids)}
+        comps = ours_components(index, [p["title"] for p in papers], title_vectors)
+        for label, dw in (("lex", 0.0), ("hybrid", index.dense_weight)):
+            rr = []
+            for i, scores in enumerate(fused(comps, dw)):
+                rank = rank_of(scores, slot[owner[i]])
+                rr.append(1.0 / rank if rank <= K else 0.0)
+            results[f"{name}/{label}"] = round(float(np.mean(rr)), 4)
+    return results
+
+
+# --------------------------------------------------------------------- main
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", type=Path, default=None, help="JSONL in the csl-dev format")
+    parser.add_argument("--cache", type=Path, default=REPO / "bench" / "out" / "embeddings.npz")
+    args = parser.parse_args()
+    path = args.data or default_data_path()
+    papers = load_papers(path)
+    print(f"data: {path} ({len(papers)} papers)")
+    started = time.time()
+
+    titles = [p["title"] for p in papers]
+    abstracts = [p["abstract"] for p in papers]
+    full = [p["title"] + "\n" + p["abstract"] for p in papers]
+    labels = [p["discipline"] for p in papers]
+    rel = keyword_relevance(papers)
+
+    cache = EmbeddingCache(args.cache)
+    print(f"embeddings: {len(cache)} cached in {args.cache}", flush=True)
+    title_q = cache.get(titles, "query")
+    abstract_q = cache.get(abstracts, "query")
+    abstract_p = cache.get(abstracts, "passage")
+    full_p = cache.get(full, "passage")
+    cache.save()
+    print(f"embeddings ready after {time.time() - started:.0f}s", flush=True)
+
+    # T1: one index of abstracts; T2/T3: one index of title+abstract
+    t1_index = Index.build({i: [a] for i, a in enumerate(abstracts)},
+                           vectors={i: abstract_p[i : i + 1] for i in range(len(papers))}, embed=False)
+    t23_index = Index.build({i: [f] for i, f in enumerate(full)},
+                            vectors={i: full_p[i : i + 1] for i in range(len(papers))}, embed=False)
+    assert t1_index.candidate_ids == list(range(len(papers)))  # slots align with paper order
+    t1_comp = ours_components(t1_index, titles, title_q)
+    t23_comp = ours_components(t23_index, abstracts, abstract_q)
+    dw = t1_index.dense_weight
+
+    variants = {
+        "ours": (fused(t1_comp, dw), fused(t23_comp, dw), softmax_vote),
+        "ours_lexical_only": (fused(t1_comp, 0.0), fused(t23_comp, 0.0), softmax_vote),
+        "ours_dense_only": (fused(t1_comp, 1.0), fused(t23_comp, 1.0), softmax_vote),
+        "ours_rrf": ([rrf([l, d], v) for l, d, v in t1_comp], [rrf([l, d], v) for l, d, v in t23_comp],
+                     linear_vote),
+        "ours_linear_vote": (fused(t1_comp, dw), fused(t23_comp, dw), lambda s: s - s.min() + 1e-9),
+    }
+    results = {}
+    for name, (t1_rows, t23_rows, vote) in variants.items():
+        figures = t1_metrics(t1_rows)
+        figures["T2_ndcg10"], n_t2 = t2_ndcg(t23_rows, rel)
+        figures["T3_acc"] = t3_accuracy(t23_rows, labels, vote)
+        results[name] = figures
+
+    base_t1 = baseline_rows(titles, abstracts)
+    base_t23 = baseline_rows(abstracts, full)
+    baseline = t1_metrics(base_t1)
+    baseline["T2_ndcg10"], _ = t2_ndcg(base_t23, rel)
+    baseline["T3_acc"] = t3_accuracy(base_t23, labels, linear_vote)
+    results["baseline"] = baseline
+
+    ours = results["ours"]
+    fmt = lambda v: f"{v:.3f}"  # noqa: E731
+    print(f"T1 known item  MRR@10/R@1/R@10  ours {fmt(ours['T1_mrr10'])}/{fmt(ours['T1_r1'])}/{fmt(ours['T1_r10'])}"
+          f"  baseline {fmt(baseline['T1_mrr10'])}/{fmt(baseline['T1_r1'])}/{fmt(baseline['T1_r10'])}")
+    print(f"T2 related work nDCG@10 ({n_t2} queries)  ours {fmt(ours['T2_ndcg10'])}  baseline "
+          f"{fmt(baseline['T2_ndcg10'])}  ({100 * (ours['T2_ndcg10'] / baseline['T2_ndcg10'] - 1):+.1f}%)")
+    print(f"T3 field tagging accuracy@1  ours {fmt(ours['T3_acc'])}  baseline {fmt(baseline['T3_acc'])}"
+          f"  ({100 * (ours['T3_acc'] / baseline['T3_acc'] - 1):+.1f}%)")
+    for name, figures in results.items():
+        if name.startswith("ours_"):
+            print(f"  ablation {name:18s} " + " ".join(f"{k}={v:.3f}" for k, v in figures.items()))
+    profiles = profile_task(papers, cache)
+    print("  profile aggregation (4-paper pseudo-researchers, title -> profile, MRR@10): "
+          + " ".join(f"{k}={v:.3f}" for k, v in profiles.items()))
+    cache.save()
+    print(f"elapsed {time.time() - started:.0f}s")
+    rounded = {name: {k: round(v, 4) for k, v in results[name].items()} for name in ("ours", "baseline")}
+    print(json.dumps(rounded))
+
+
+if __name__ == "__main__":
+    main()
