@@ -44,9 +44,9 @@ def score(query: str, profiles: list[list[str]]) -> list[float]:
 
 def embed_query(text: str, cache: EmbeddingCache | None = None) -> np.ndarray:
     """E5 "query" vector of a challenge (run in Celery; pass to Index.search)."""
-    return (cache or default_cache()).get([text], "query")[0]
+    return (default_cache() if cache is None else cache).get([text], "query")[0]
 
 
 def embed_passages(texts: Sequence[str], cache: EmbeddingCache | None = None) -> np.ndarray:
     """E5 "passage" vectors of a profile's texts (run in Celery; pass to Index.add)."""
-    return (cache or default_cache()).get(list(texts), "passage")
+    return (default_cache() if cache is None else cache).get(list(texts), "passage")

@@ -257,8 +257,11 @@ class Index:
         count = self._len_count[kind]
         return float(self._len_sum[kind] / count) if count else 1.0
 
+    def _cache(self) -> emb.EmbeddingCache:
+        return emb.default_cache() if self.cache is None else self.cache
+
     def _passage_vectors(self, texts: Sequence[str]) -> np.ndarray:
-        cache = self.cache or emb.default_cache()
+        cache = self._cache()
         return cache.get(list(texts), "passage")
 
     def _rows_of(self, slot: int) -> np.ndarray:
@@ -392,7 +395,7 @@ class Index:
         dense = None
         if self._dense_ready():
             if query_embedding is None and self.embed and query_text and not query_text.isspace():
-                query_embedding = (self.cache or emb.default_cache()).get([query_text], "query")[0]
+                query_embedding = self._cache().get([query_text], "query")[0]
             if query_embedding is not None and np.any(query_embedding):
                 query_vector = np.asarray(query_embedding, dtype=np.float32).ravel()
                 dense = self._aggregate(self._vectors[: self._n_rows] @ query_vector)
@@ -427,7 +430,7 @@ class Index:
         Without ``query_embeddings`` the dense part is skipped unless ``embed``."""
         results: list[list[tuple[Hashable, float]]] = []
         if query_embeddings is None and self.embed and self._dense_ready():
-            query_embeddings = (self.cache or emb.default_cache()).get(list(query_texts), "query")
+            query_embeddings = self._cache().get(list(query_texts), "query")
         live = self._slot_alive[: len(self._slot_ids)].copy()
         for start in range(0, len(query_texts), chunk_size):
             texts = query_texts[start : start + chunk_size]
@@ -520,8 +523,8 @@ class Index:
             delta_vectors=self._vectors[self._n_main : n],
         )
         meta = {
-            "format": FORMAT_VERSION, "main_stamp": stamp, "n_main": self._n_main,
-            "n_dead_rows": self._n_dead_rows, "compactions": self.compactions,
+            "format": FORMAT_VERSION, "main_stamp": int(stamp), "n_main": int(self._n_main),
+            "n_dead_rows": int(self._n_dead_rows), "compactions": int(self.compactions),
             "params": {"k1": self.params.k1, "b": self.params.b}, "dense_weight": self.dense_weight,
             "profile_mix": self.profile_mix, "terms": self.vocab.terms, "candidate_ids": self._slot_ids,
         }
