@@ -118,6 +118,7 @@ class Index:
         self._delta_matrix: sp.csr_matrix | None = None
         self._n_dead_rows = 0
         self.compactions = 0  # observable: tests check adds do not rebuild
+        self._layout: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self._saved_main: tuple[str, int] | None = None
 
     # ------------------------------------------------------------------ build
@@ -180,6 +181,7 @@ class Index:
                 self._n_dense -= 1
         self._row_alive[rows] = False
         self._slot_alive[slot] = False
+        self._layout = None
         self._n_live -= 1
         self._n_dead_rows += len(rows)
         if self._n_dead_rows > self.compact_fraction * max(self._n_rows, 1000):
@@ -231,6 +233,7 @@ class Index:
         for kind, ids, tf, vector in rows:
             self._append_row(slot, kind, ids, tf, vector)
         self._delta_matrix = None
+        self._layout = None
         if allow_compact and len(self._delta_ids) > self.compact_fraction * max(self._n_main, 5000):
             self.compact()
 
@@ -323,6 +326,7 @@ class Index:
             self._len_count[kind] = (kinds == kind).sum()
         self._delta_ids, self._delta_tf, self._delta_w = [], [], []
         self._delta_matrix = None
+        self._layout = None
         self._n_dead_rows = 0
         self.compactions += 1
 
@@ -355,33 +359,62 @@ class Index:
                              shape=(len(query_texts), len(self.vocab)))
 
     def _row_lexical(self, queries: sp.csr_matrix) -> np.ndarray:
-        """BM25 of every query (row) against every stored row: (n_queries, n_rows)."""
-        scores = np.zeros((queries.shape[0], self._n_rows), dtype=np.float64)
+        """BM25 of every stored row against every query: (n_rows, n_queries).
+
+        Only the posting lists (CSC columns) of terms that occur in the
+        queries are touched.  One query: sparse matrix x dense vector.  A batch:
+        sparse x sparse, whose cost follows the postings each query term hits
+        rather than rows x queries.
+        """
+        scores = np.zeros((self._n_rows, queries.shape[0]), dtype=np.float64)
         if queries.nnz == 0:
             return scores
+        terms = np.unique(queries.indices)
+        query_block = queries[:, terms].T.tocsr()  # (n_terms, n_queries)
+
+        def product(postings: sp.spmatrix, block: sp.csr_matrix) -> np.ndarray:
+            if block.shape[1] == 1:
+                return (postings @ block.toarray())
+            return (postings.tocsr() @ block).toarray()
+
         if self._n_main:
-            main_terms = self._main_w.shape[1]
-            # main_w is CSC (an inverted index), so its transpose is a cheap CSR
-            scores[:, : self._n_main] = (queries[:, :main_terms] @ self._main_w.T).toarray()
+            known = terms < self._main_w.shape[1]
+            if known.any():
+                scores[: self._n_main] = product(self._main_w[:, terms[known]], query_block[known])
         if self._delta_w:
             if self._delta_matrix is None:
                 self._delta_matrix = self._delta_rows(self._delta_w, len(self.vocab))
-            scores[:, self._n_main :] = (queries @ self._delta_matrix.T).toarray()
+            scores[self._n_main :] = product(self._delta_matrix[:, terms], query_block)
         return scores
 
+    def _text_layout(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Profiles with several texts, most texts first: (slots, first text
+        row, number of texts).  Cached until the next change."""
+        if self._layout is None:
+            n = self._n_rows
+            text_rows = np.flatnonzero((self._row_kind[:n] == TEXT) & self._row_alive[:n])
+            slots, counts = np.unique(self._row_owner[text_rows], return_counts=True)
+            order = np.argsort(-counts, kind="stable")
+            slots, counts = slots[order], counts[order]
+            self._layout = (slots, self._slot_whole_row[slots] + 1, counts)
+        return self._layout
+
     def _aggregate(self, row_scores: np.ndarray) -> np.ndarray:
-        """Rows -> candidates (last axis): mix of the whole-profile score and the
-        best single-text score.  A profile's rows are contiguous (whole row,
-        then its text rows), so the per-profile max is one ``reduceat``."""
-        whole = row_scores[..., self._slot_whole_row[: len(self._slot_ids)]]
-        best = whole.copy()
-        n = self._n_rows
-        text_rows = np.flatnonzero((self._row_kind[:n] == TEXT) & self._row_alive[:n])
-        if len(text_rows):
-            owners = self._row_owner[text_rows]
-            starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
-            best[..., owners[starts]] = np.maximum.reduceat(row_scores[..., text_rows], starts, axis=-1)
-        return (1.0 - self.profile_mix) * whole + self.profile_mix * best
+        """Rows -> candidates (first axis): mix of the whole-profile score and
+        the best single-text score.  A profile's text rows follow its whole
+        row, so the j-th texts of all profiles are one gather: the max over
+        texts takes (most texts per profile) vectorised steps."""
+        whole = row_scores[self._slot_whole_row[: len(self._slot_ids)]]
+        slots, first_rows, counts = self._text_layout()
+        if self.profile_mix == 0.0 or len(slots) == 0:
+            return whole
+        best_text = row_scores[first_rows]
+        for j in range(1, int(counts[0])):
+            n_with = int(np.searchsorted(-counts, -j, side="left"))  # profiles with > j texts
+            np.maximum(best_text[:n_with], row_scores[first_rows[:n_with] + j], out=best_text[:n_with])
+        mixed = whole.copy()
+        mixed[slots] = (1.0 - self.profile_mix) * whole[slots] + self.profile_mix * best_text
+        return mixed
 
     def _dense_ready(self) -> bool:
         return self._n_dense > 0 and self.dense_weight > 0
@@ -391,7 +424,7 @@ class Index:
     ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
         """(lexical, dense or None, live mask), one entry per slot."""
         live = self._slot_alive[: len(self._slot_ids)].copy()
-        lexical = self._aggregate(self._row_lexical(self._query_matrix([query_text]))[0])
+        lexical = self._aggregate(self._row_lexical(self._query_matrix([query_text])))[:, 0]
         dense = None
         if self._dense_ready():
             if query_embedding is None and self.embed and query_text and not query_text.isspace():
@@ -437,11 +470,12 @@ class Index:
             if self._n_live == 0 or k <= 0:
                 results.extend([] for _ in texts)
                 continue
-            lexical = self._aggregate(self._row_lexical(self._query_matrix(texts)))
+            # scores are computed rows x queries (aggregation runs down columns)
+            lexical = self._aggregate(self._row_lexical(self._query_matrix(texts))).T
             dense = None
             if query_embeddings is not None and self._dense_ready():
                 chunk = np.asarray(query_embeddings[start : start + chunk_size], dtype=np.float32)
-                dense = self._aggregate(chunk @ self._vectors[: self._n_rows].T)
+                dense = self._aggregate(self._vectors[: self._n_rows] @ chunk.T).T
             results.extend(self._top_k(fuse(lexical, dense, live, self.dense_weight), k))
         return results
 
