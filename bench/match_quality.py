@@ -13,11 +13,11 @@ what ``matching.engine.score`` and ``Index.search`` run.  Embeddings are cached
 in bench/out/embeddings.npz (a cold run computes them: ~8 minutes on 2 cores).
 The last line printed is one JSON object with all figures.
 """
+
 from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import sys
 import time
@@ -106,7 +106,7 @@ def t3_accuracy(score_rows, labels: list[str], vote) -> float:
         scores[q] = -np.inf  # leave one out
         neighbours = top_k(scores, K)
         tally: dict[str, float] = defaultdict(float)
-        for n, weight in zip(neighbours, vote(scores[neighbours])):
+        for n, weight in zip(neighbours, vote(scores[neighbours]), strict=True):
             tally[labels[n]] += weight
         hits += max(tally, key=tally.get) == labels[q]
     return hits / len(score_rows)
@@ -146,7 +146,7 @@ def baseline_rows(queries: list[str], docs: list[str]) -> list[np.ndarray]:
 # --------------------------------------------------------------------- ours
 def ours_components(index: Index, queries: list[str], query_vectors: np.ndarray):
     """Per query: (lexical, dense, live) exactly as the engine computes them."""
-    return [index.score_components(q, v) for q, v in zip(queries, query_vectors)]
+    return [index.score_components(q, v) for q, v in zip(queries, query_vectors, strict=True)]
 
 
 def fused(components, dense_weight: float) -> list[np.ndarray]:
@@ -179,7 +179,8 @@ def profile_task(papers: list[dict], cache: EmbeddingCache, group_size: int = 8)
         index = Index.build(
             {g: [abstracts[i] for i in members] for g, members in enumerate(groups)},
             vectors={g: vectors[members] for g, members in enumerate(groups)},
-            embed=False, profile_mix=mix,
+            embed=False,
+            profile_mix=mix,
         )
         slot = {cid: s for s, cid in enumerate(index.candidate_ids)}
         for query_name, (texts, query_vectors) in queries.items():
@@ -220,10 +221,16 @@ def main() -> None:
     print(f"embeddings ready after {time.time() - started:.0f}s", flush=True)
 
     # T1: one index of abstracts; T2/T3: one index of title+abstract
-    t1_index = Index.build({i: [a] for i, a in enumerate(abstracts)},
-                           vectors={i: abstract_p[i : i + 1] for i in range(len(papers))}, embed=False)
-    t23_index = Index.build({i: [f] for i, f in enumerate(full)},
-                            vectors={i: full_p[i : i + 1] for i in range(len(papers))}, embed=False)
+    t1_index = Index.build(
+        {i: [a] for i, a in enumerate(abstracts)},
+        vectors={i: abstract_p[i : i + 1] for i in range(len(papers))},
+        embed=False,
+    )
+    t23_index = Index.build(
+        {i: [f] for i, f in enumerate(full)},
+        vectors={i: full_p[i : i + 1] for i in range(len(papers))},
+        embed=False,
+    )
     assert t1_index.candidate_ids == list(range(len(papers)))  # slots align with paper order
     t1_comp = ours_components(t1_index, titles, title_q)
     t23_comp = ours_components(t23_index, abstracts, abstract_q)
@@ -233,8 +240,11 @@ def main() -> None:
         "ours": (fused(t1_comp, dw), fused(t23_comp, dw), positive_vote),
         "ours_lexical_only": (fused(t1_comp, 0.0), fused(t23_comp, 0.0), positive_vote),
         "ours_dense_only": (fused(t1_comp, 1.0), fused(t23_comp, 1.0), positive_vote),
-        "ours_rrf": ([rrf([l, d], v) for l, d, v in t1_comp], [rrf([l, d], v) for l, d, v in t23_comp],
-                     linear_vote),
+        "ours_rrf": (
+            [rrf([lex, dense], live) for lex, dense, live in t1_comp],
+            [rrf([lex, dense], live) for lex, dense, live in t23_comp],
+            linear_vote,
+        ),
         "ours_softmax_vote": (fused(t1_comp, dw), fused(t23_comp, dw), softmax_vote),
     }
     results = {}
@@ -252,24 +262,43 @@ def main() -> None:
     results["baseline"] = baseline
 
     ours = results["ours"]
-    fmt = lambda v: f"{v:.3f}"  # noqa: E731
-    print(f"T1 known item  MRR@10/R@1/R@10  ours {fmt(ours['T1_mrr10'])}/{fmt(ours['T1_r1'])}/{fmt(ours['T1_r10'])}"
-          f"  baseline {fmt(baseline['T1_mrr10'])}/{fmt(baseline['T1_r1'])}/{fmt(baseline['T1_r10'])}")
-    print(f"T2 related work nDCG@10 ({n_t2} queries)  ours {fmt(ours['T2_ndcg10'])}  baseline "
-          f"{fmt(baseline['T2_ndcg10'])}  ({100 * (ours['T2_ndcg10'] / baseline['T2_ndcg10'] - 1):+.1f}%)")
-    print(f"T3 field tagging accuracy@1  ours {fmt(ours['T3_acc'])}  baseline {fmt(baseline['T3_acc'])}"
-          f"  ({100 * (ours['T3_acc'] / baseline['T3_acc'] - 1):+.1f}%)")
+
+    def pair(key: str) -> str:
+        return f"ours {ours[key]:.3f} baseline {baseline[key]:.3f}"
+
+    def gain(key: str) -> str:
+        return f"({100 * (ours[key] / baseline[key] - 1):+.1f}%)"
+
+    print(f"T1 known item: MRR@10 {pair('T1_mrr10')} | R@1 {pair('T1_r1')} | R@10 {pair('T1_r10')}")
+    print(f"T2 related work ({n_t2} queries): nDCG@10 {pair('T2_ndcg10')} {gain('T2_ndcg10')}")
+    print(f"T3 field tagging: accuracy@1 {pair('T3_acc')} {gain('T3_acc')}")
+    print(
+        "  README baseline for csl-dev: T1 0.978/0.971/0.991, T2 0.275, T3 0.394 "
+        "(this run's baseline is computed above the same way)"
+    )
     for name, figures in results.items():
         if name.startswith("ours_"):
-            print(f"  ablation {name:18s} " + " ".join(f"{k}={v:.3f}" for k, v in figures.items()))
+            values = " ".join(f"{k}={v:.3f}" for k, v in figures.items())
+            print(f"  ablation {name:18s} {values}")
     profiles, n_groups = profile_task(papers, cache)
-    print(f"  profile aggregation ({n_groups} pseudo-researchers of <= 8 papers; query -> profile MRR@10):")
+    print(
+        f"  profile aggregation ({n_groups} pseudo-researchers of <= 8 papers; "
+        "query -> profile MRR@10):"
+    )
     for query_name in ("title", "keywords"):
-        print(f"    {query_name:8s} " + " ".join(f"{k.split('/', 1)[1]}={v:.3f}" for k, v in profiles.items()
-                                             if k.startswith(query_name + "/")))
+        print(
+            f"    {query_name:8s} "
+            + " ".join(
+                f"{k.split('/', 1)[1]}={v:.4f}"
+                for k, v in profiles.items()
+                if k.startswith(query_name + "/")
+            )
+        )
     cache.save()
     print(f"elapsed {time.time() - started:.0f}s")
-    rounded = {name: {k: round(v, 4) for k, v in results[name].items()} for name in ("ours", "baseline")}
+    rounded = {
+        name: {k: round(v, 4) for k, v in results[name].items()} for name in ("ours", "baseline")
+    }
     print(json.dumps(rounded))
 
 

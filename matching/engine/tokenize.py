@@ -9,6 +9,7 @@
   Snowball (Porter2) stemmed.
 * Punctuation, whitespace, emoji and lone digits are dropped.
 """
+
 from __future__ import annotations
 
 import re

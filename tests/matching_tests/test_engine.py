@@ -1,4 +1,5 @@
 """Tests of the pure-Python matching engine (no Django, no database)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -7,9 +8,18 @@ import pytest
 from matching.engine import Index, add_terms, embed_passages, embed_query, score, tokenize
 from matching.engine.embeddings import DIM, EmbeddingCache
 
-AEROSPACE = "采用修正的Rodrigues参数建立飞行器姿态控制系统的数学模型，设计镇定控制器并用Lyapunov函数证明收敛性。"
-WATERWAY = "水运工程项目施工过程中存在管理制度不完善、材料损耗大等问题，采用全过程管理模式进行成本与进度管理。"
-BATTERY = "Lithium-ion battery cathode materials: we synthesised nickel-rich layered oxides to improve cycling stability."
+AEROSPACE = (
+    "采用修正的Rodrigues参数建立飞行器姿态控制系统的数学模型，"
+    "设计镇定控制器并用Lyapunov函数证明收敛性。"
+)
+WATERWAY = (
+    "水运工程项目施工过程中存在管理制度不完善、材料损耗大等问题，"
+    "采用全过程管理模式进行成本与进度管理。"
+)
+BATTERY = (
+    "Lithium-ion battery cathode materials: we synthesised nickel-rich layered oxides "
+    "to improve cycling stability."
+)
 
 
 def unit(seed: int) -> np.ndarray:
@@ -85,8 +95,10 @@ def small_index() -> Index:
         "res-2": [WATERWAY],
         "ach-3": [BATTERY],
     }
-    vectors = {cid: np.stack([unit(hash((cid, i)) % 1000) for i in range(len(texts))])
-               for cid, texts in profiles.items()}
+    vectors = {
+        cid: np.stack([unit(hash((cid, i)) % 1000) for i in range(len(texts))])
+        for cid, texts in profiles.items()
+    }
     return Index.build(profiles, vectors=vectors, embed=False)
 
 
