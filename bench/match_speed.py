@@ -114,7 +114,7 @@ def main() -> None:
         pool, vectors={cid: vectors[i : i + 1] for i, cid in enumerate(pool)}, embed=False
     )
     figures["build_pool_s"] = round(time.perf_counter() - t, 2)
-    print(f"Index.build on {args.pool} achievements: {figures['build_100k_s']}s", flush=True)
+    print(f"Index.build on {args.pool} achievements: {figures['build_pool_s']}s", flush=True)
 
     challenges = [synth.challenge() for _ in range(args.queries)]
     challenge_vectors = unit_vectors(rng, args.queries)  # precomputed in Celery in production

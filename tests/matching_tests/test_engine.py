@@ -164,3 +164,16 @@ def test_embedding_cache_persists_by_text_hash(tmp_path):
     assert np.allclose(again[0], vectors[0])
     query = embed_query("lithium battery cathode", cache=reloaded)
     assert float(query @ vectors[0]) > 0.7
+
+
+def test_batch_search_matches_single_searches(small_index: Index):
+    small_index.add("ach-4", ["一种固态电解质锂电池及其制备方法"], unit(4)[None, :])  # in the delta
+    queries = ["姿态控制器", "固态电解质 电池", "航道 管理", "", "cathode"]
+    vectors = np.stack([unit(40 + i) for i in range(len(queries))])
+    batch = small_index.search_many(queries, k=3, query_embeddings=vectors, chunk_size=2)
+    single = [
+        small_index.search(q, 3, query_embedding=v) for q, v in zip(queries, vectors, strict=True)
+    ]
+    for got, expected in zip(batch, single, strict=True):
+        assert [cid for cid, _ in got] == [cid for cid, _ in expected]
+        assert np.allclose([s for _, s in got], [s for _, s in expected])
