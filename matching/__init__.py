@@ -1,0 +1,1 @@
+"""1121 matching: the pure-Python engine lives in matching.engine."""
