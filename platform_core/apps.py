@@ -9,9 +9,14 @@ class PlatformCoreConfig(AppConfig):
 
     def ready(self):
         from . import notifications, permissions  # noqa: F401  (permissions registers the rules)
-        from .navigation import register_nav
+        from .navigation import register_nav, register_nav_group
 
         register_nav(_("Home"), "platform:home", icon="house", order=0)
+        # Menu groups follow the 1121 model; apps place their pages in them.
+        register_nav_group("center", _("One center"), icon="diagram-3", order=10)
+        register_nav_group("incubator", _("One incubator"), icon="rocket-takeoff", order=40)
+        register_nav_group("capital", _("Capital"), icon="bank", order=50)
+        register_nav_group("sharing", _("One sharing"), icon="people", order=60)
         register_nav(_("Organisations"), "platform:organisation-list", icon="building", order=90)
 
         notifications.register_event("platform.membership_added", _("Added to an organisation"))

@@ -19,13 +19,13 @@ def test_user_logs_in_and_sees_their_organisation(browser_page, live_server, ent
     page.click("text=成员管理")
     page.fill("input[name=user]", "newhire")
     page.select_option("select[name=role]", Role.RESEARCHER)
-    page.click("[data-testid=add-member]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("[data-testid=add-member]")
     assert "新同事" in page.inner_text("[data-testid=members]")
     assert Membership.objects.filter(user__username="newhire", organisation=enterprise, role=Role.RESEARCHER).exists()
     # The language switch turns the page into English.
-    page.click("[data-testid=lang-en]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("[data-testid=lang-en]")
     assert "Members" in page.inner_text("main")
 
 

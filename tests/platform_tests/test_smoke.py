@@ -22,3 +22,17 @@ def test_only_the_most_specific_menu_entry_is_active(researcher):
     active = [i["url"] for i in nav_for(researcher, "/organisations/3/") if i["active"]]
     assert active == ["/organisations/"]
     assert [i["url"] for i in nav_for(researcher, "/") if i["active"]] == ["/"]
+
+
+def test_menu_groups_collect_their_links(researcher):
+    from platform_core.navigation import NAV_GROUPS, NavItem, nav_for, NAV_ITEMS
+
+    NAV_ITEMS.append(NavItem("A", "platform:notifications", group="center", order=11))
+    NAV_ITEMS.append(NavItem("B", "platform:signoffs", group="center", order=12))
+    try:
+        entries = nav_for(researcher, "/signoffs/")
+        group = next(e for e in entries if e.get("children") and e["label"] == NAV_GROUPS["center"].label)
+        assert [c["label"] for c in group["children"]][-2:] == ["A", "B"]
+        assert group["active"] and [c["label"] for c in group["children"] if c["active"]] == ["B"]
+    finally:
+        del NAV_ITEMS[-2:]

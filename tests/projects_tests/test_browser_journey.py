@@ -17,13 +17,13 @@ def sign_in(page, base_url, username):
     page.goto(f"{base_url}/accounts/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", "pw")
-    page.press("input[name=password]", "Enter")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.press("input[name=password]", "Enter")
 
 
 def submit(page):
-    page.click("main form[method=post] button[type=submit] >> nth=-1")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("main form[method=post] button[type=submit] >> nth=-1")
 
 
 def sign_latest(page, base_url, username):
@@ -31,8 +31,8 @@ def sign_latest(page, base_url, username):
     sign_in(page, base_url, username)
     page.goto(f"{base_url}/projects/workbench/")
     page.click("[data-testid=awaiting] a >> nth=0")
-    page.click("button[name=verdict][value=approve]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("button[name=verdict][value=approve]")
 
 
 def test_challenge_to_solved_in_the_browser(browser_page, live_server, enterprise, university):
@@ -63,8 +63,8 @@ def test_challenge_to_solved_in_the_browser(browser_page, live_server, enterpris
     page.click("[data-testid=refine]")
     page.fill("#id_objectives", "45℃ 循环 1000 次容量保持率 ≥ 90%")
     page.fill("#id_deliverables", "改性工艺包与中试样品")
-    page.click("button[name=submit]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("button[name=submit]")
     sign_latest(page, base, people["ent_chief"].username)
     sign_latest(page, base, people["uni_director"].username)
     challenge.refresh_from_db()
@@ -100,8 +100,8 @@ def test_challenge_to_solved_in_the_browser(browser_page, live_server, enterpris
     page.click("[data-testid=score]")
     sign_in(page, base, manager.username)
     page.goto(bid_url)
-    page.click("[data-testid=propose-award]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("[data-testid=propose-award]")
     sign_latest(page, base, manager.username)
     sign_latest(page, base, people["uni_chief"].username)
     project = Project.objects.get()
@@ -114,13 +114,13 @@ def test_challenge_to_solved_in_the_browser(browser_page, live_server, enterpris
     page.fill("#id_deliverables", "包覆样品与测试报告")
     page.fill("#id_due_on", future(20).isoformat())
     page.fill("#id_tranche", "500000")
-    page.click("[data-testid=add-milestone]")
-    page.wait_for_load_state("networkidle")
-    page.click("[data-testid=start]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("[data-testid=add-milestone]")
+    with page.expect_navigation():
+        page.click("[data-testid=start]")
     page.fill("[data-testid=milestones] input[name=report]", "样品已交付")
-    page.click("[data-testid=milestones] button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("[data-testid=milestones] button[type=submit]")
     sign_latest(page, base, people["ent_chief"].username)
     sign_latest(page, base, people["uni_director"].username)
 
@@ -129,20 +129,20 @@ def test_challenge_to_solved_in_the_browser(browser_page, live_server, enterpris
     page.goto(f"{base}/projects/list/{project.pk}/")
     page.fill("#id_trl", "5")
     page.fill("#id_evidence", "中试线验证报告")
-    page.click("[data-testid=record-trl]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("[data-testid=record-trl]")
     assert page.inner_text("[data-testid=trl]") == "5"
     page.fill("#id_result_abstract", "包覆工艺使容量保持率达 91%")
-    page.click("[data-testid=submit-result]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("[data-testid=submit-result]")
     for evaluator in (people["ent_director"], people["uni_director"]):
         sign_in(page, base, evaluator.username)
         page.goto(f"{base}/projects/list/{project.pk}/")
         page.fill("#id_technical_score", "90")
         page.fill("#id_application_score", "85")
         page.fill("#id_management_score", "88")
-        page.click("[data-testid=evaluate]")
-        page.wait_for_load_state("networkidle")
+        with page.expect_navigation():
+            page.click("[data-testid=evaluate]")
     sign_latest(page, base, people["ent_chief"].username)
     sign_latest(page, base, people["uni_chief"].username)
 

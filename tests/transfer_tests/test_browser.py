@@ -11,8 +11,8 @@ def login(page, base_url: str, username: str, password: str = "pw") -> None:
     page.goto(f"{base_url}/accounts/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
-    page.click("main button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
 
 
 @pytest.mark.browser
