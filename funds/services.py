@@ -373,7 +373,7 @@ def tranche_pay(*, actor, tranche: Tranche, paid_on=None) -> Tranche:
     day = parse_day(paid_on, "paid_on", required=False) or timezone.localdate()
     _not_in_future(day, "paid_on")
     _lock_commitment(tranche.commitment)
-    tranche = Tranche.objects.select_for_update().select_related("milestone").get(pk=tranche.pk)
+    tranche = Tranche.objects.select_for_update(of=("self",)).select_related("milestone").get(pk=tranche.pk)
     if tranche.status == Tranche.Status.PAID:
         raise ValidationError(_("This tranche was already paid on %(day)s.") % {"day": tranche.paid_on})
     if not tranche.is_payable:
