@@ -12,6 +12,7 @@ class TransferConfig(AppConfig):
 
         from . import permissions  # noqa: F401  (registers the rules)
 
+        register_nav(_("Industry chains"), "transfer:chain-index", icon="diagram-2", order=30)
         register_nav(_("Achievement supermarket"), "transfer:supermarket", icon="shop", order=40)
         register_nav(_("Transfer workbench"), "transfer:workbench", icon="briefcase", order=41,
                      visible=lambda user: user.has_perm("transfer.use_workbench"))

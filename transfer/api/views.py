@@ -1,5 +1,6 @@
 """REST API of technology transfer; same rules as the pages (services check permissions again)."""
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, parsers, permissions, status, viewsets
 from rest_framework.decorators import action
@@ -9,6 +10,7 @@ from rest_framework.views import APIView
 
 from platform_core.api.permissions import ObjectRulesPermission
 from platform_core.api.serializers import ImportRunSerializer, ImportUploadSerializer
+from platform_core.models import IndustryChain, IndustryNode
 
 from .. import selectors, services
 from ..importers import AchievementImporter, PatentImporter
@@ -279,3 +281,31 @@ class WorkbenchView(APIView):
             "funnel": selectors.push_funnel(selectors.pushes_visible_to(user).filter(achievement__in=managed)),
             "deals_by_kind": selectors.count_deals_by_kind(selectors.deals_visible_to(user)),
         })
+
+
+class ChainViewSet(viewsets.ViewSet):
+    """两围绕: industry chains with demand (enterprises, live challenges) and supply (achievements, capabilities,
+    centers, incubated companies) per node, and the gaps. Figures count the whole platform."""
+
+    @extend_schema(responses=s.ChainSummarySerializer(many=True))
+    def list(self, request):
+        return Response(s.ChainSummarySerializer(selectors.chains_overview(), many=True).data)
+
+    @extend_schema(responses=s.ChainOverviewSerializer)
+    def retrieve(self, request, pk=None):
+        return self.overview(request, pk)
+
+    @extend_schema(responses=s.ChainOverviewSerializer)
+    @action(detail=True, methods=["get"])
+    def overview(self, request, pk=None):
+        chain = get_object_or_404(IndustryChain, pk=pk)
+        return Response(s.ChainOverviewSerializer(selectors.chain_overview(chain)).data)
+
+
+class ChainNodeViewSet(viewsets.ViewSet):
+    """One node of a chain: its figures and the records there that you may see."""
+
+    @extend_schema(responses=s.NodeDetailSerializer)
+    def retrieve(self, request, pk=None):
+        node = get_object_or_404(IndustryNode.objects.select_related("chain"), pk=pk)
+        return Response(s.NodeDetailSerializer(selectors.node_detail(node, user=request.user)).data)
