@@ -287,6 +287,8 @@ class ChainViewSet(viewsets.ViewSet):
     """两围绕: industry chains with demand (enterprises, live challenges) and supply (achievements, capabilities,
     centers, incubated companies) per node, and the gaps. Figures count the whole platform."""
 
+    queryset = IndustryChain.objects.none()  # types the path parameter in the schema
+
     @extend_schema(responses=s.ChainSummarySerializer(many=True))
     def list(self, request):
         return Response(s.ChainSummarySerializer(selectors.chains_overview(), many=True).data)
@@ -304,6 +306,8 @@ class ChainViewSet(viewsets.ViewSet):
 
 class ChainNodeViewSet(viewsets.ViewSet):
     """One node of a chain: its figures and the records there that you may see."""
+
+    queryset = IndustryNode.objects.none()  # types the path parameter in the schema
 
     @extend_schema(responses=s.NodeDetailSerializer)
     def retrieve(self, request, pk=None):
