@@ -12,8 +12,8 @@ from consortia.models import JointCenter
 from consortia.selectors import centers_visible_to
 from platform_core.models import IndustryChain, IndustryNode, Organisation
 from platform_core.permissions import is_platform_admin, is_program_officer, member_organisation_ids
-from projects.models import Challenge
-from projects.selectors import challenges_visible_to
+from projects.models import Challenge, Project
+from projects.selectors import challenges_visible_to, projects_visible_to, solved_projects_for_transfer
 
 from .models import Achievement, Deal, IncubatedCompany, Incubator, Patent, Push
 from .permissions import (
@@ -21,6 +21,7 @@ from .permissions import (
 )
 
 FEE_WINDOW_DAYS = 90
+ACADEMIC_KINDS = ("university", "institute")
 
 
 def _managed_achievement_filter(user) -> Q:
@@ -173,6 +174,41 @@ def companies_visible_to(user) -> QuerySet[IncubatedCompany]:
     return IncubatedCompany.objects.select_related("incubator__host", "industry_node__chain", "organisation")
 
 
+# Hand-over of solved projects to the pool (项目成果入库)
+
+
+def project_university_side(project: Project) -> Organisation | None:
+    """The university or institute party of a project: the performer usually, the sponsor in university-led calls."""
+    for organisation in (project.performer, project.sponsor):
+        if organisation.kind in ACADEMIC_KINDS:
+            return organisation
+    return None
+
+
+def _university_side_filter(organisation_ids) -> Q:
+    performer_is_academic = Q(performer__kind__in=ACADEMIC_KINDS)
+    return ((performer_is_academic & Q(performer_id__in=organisation_ids))
+            | (~performer_is_academic & Q(sponsor__kind__in=ACADEMIC_KINDS, sponsor_id__in=organisation_ids)))
+
+
+def projects_handled_by(user) -> QuerySet[Project]:
+    """Solved projects whose university side the user serves as technology-transfer staff or broker."""
+    projects = solved_projects_for_transfer().select_related("sponsor", "performer", "lead", "challenge__industry_node")
+    if is_platform_admin(user):
+        return projects.filter(Q(performer__kind__in=ACADEMIC_KINDS) | Q(sponsor__kind__in=ACADEMIC_KINDS))
+    return projects.filter(_university_side_filter(transfer_organisation_ids(user)))
+
+
+def projects_awaiting_hand_over(user) -> QuerySet[Project]:
+    return projects_handled_by(user).filter(pool_achievement__isnull=True)
+
+
+def projects_for_hand_over_lookup(user) -> QuerySet[Project]:
+    """Projects a hand-over request may name: handled by the user, or at least visible (then refused with 403)."""
+    return Project.objects.filter(Q(pk__in=projects_handled_by(user).values("pk"))
+                                  | Q(pk__in=projects_visible_to(user).values("pk")))
+
+
 # Dashboard counts (for the reporting app). Each takes an optional queryset scope so
 # reports can narrow by organisation, chain or date range before counting.
 
@@ -231,7 +267,6 @@ def pool_summary(achievements: QuerySet | None = None) -> dict[str, int]:
 DEMAND_CHALLENGE_STATUSES = ("published", "refined", "open", "awarded", "in_progress", "under_evaluation")
 AVAILABLE_ACHIEVEMENT_STATUSES = ("stock", "screened", "pushed", "negotiating")
 LIVE_CENTER_STATUSES = ("preparing", "active")
-ACADEMIC_KINDS = ("university", "institute")
 
 
 @dataclass

@@ -216,7 +216,28 @@ def workbench(request):
         "fees": selectors.fee_deadlines(user)[:20],
         "summary": selectors.pool_summary(managed),
         "screen_form": ScreenForm(),
+        "hand_over": selectors.projects_awaiting_hand_over(user)[:20],
+        "nodes": IndustryNode.objects.select_related("chain"),  # only read if a project's challenge has no node
     })
+
+
+@login_required
+@require_POST
+def project_hand_over(request, pk):
+    """"Add to pool": a solved project's result becomes a stock achievement (once)."""
+    project = get_object_or_404(selectors.projects_for_hand_over_lookup(request.user), pk=pk)
+    node = IndustryNode.objects.filter(pk=request.POST.get("industry_node") or None).first()
+    try:
+        achievement, created = services.achievement_create_from_project(actor=request.user, project=project,
+                                                                         industry_node=node)
+    except ValidationError as exc:
+        flash_service_error(request, exc)
+        return redirect("transfer:workbench")
+    if created:
+        messages.success(request, _("The result of “%(title)s” is now in the pool as stock.") % {"title": project})
+    else:
+        messages.info(request, _("This project's result was already in the pool."))
+    return redirect("transfer:achievement-detail", pk=achievement.pk)
 
 
 @login_required

@@ -5,7 +5,7 @@ from rest_framework import serializers
 from consortia.models import JointCenter
 from platform_core.api.serializers import UserBriefSerializer
 from platform_core.models import IndustryNode, Organisation, TechField
-from projects.models import Challenge
+from projects.models import Challenge, Project
 
 from ..models import Achievement, Deal, IncubatedCompany, Incubator, Patent, Push, RevenueShare
 
@@ -91,6 +91,26 @@ class AssignBrokerInputSerializer(serializers.Serializer):
 class PushInputSerializer(serializers.Serializer):
     enterprise = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
     note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ProjectHandOverSerializer(serializers.ModelSerializer):
+    """A solved project whose result may enter the pool."""
+
+    sponsor = serializers.CharField(source="sponsor.name_zh")
+    performer = serializers.CharField(source="performer.name_zh")
+    industry_node = serializers.IntegerField(source="challenge.industry_node_id", allow_null=True)
+
+    class Meta:
+        model = Project
+        fields = ["id", "title", "sponsor", "performer", "current_trl", "finished_on", "industry_node"]
+        read_only_fields = fields
+
+
+class HandOverInputSerializer(serializers.Serializer):
+    project = serializers.IntegerField()
+    industry_node = serializers.PrimaryKeyRelatedField(queryset=IndustryNode.objects.all(), required=False,
+                                                       allow_null=True, default=None,
+                                                       help_text="Only needed when the challenge has no node.")
 
 
 class PoolSummarySerializer(serializers.Serializer):
@@ -218,6 +238,7 @@ class WorkbenchSerializer(serializers.Serializer):
     screening_queue = serializers.IntegerField()
     pushes_awaiting_follow_up = serializers.IntegerField()
     fee_deadlines = serializers.IntegerField()
+    projects_awaiting_hand_over = serializers.IntegerField()
     funnel = serializers.DictField(child=serializers.IntegerField())
     deals_by_kind = serializers.DictField(child=serializers.IntegerField())
 

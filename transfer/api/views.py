@@ -108,6 +108,30 @@ class AchievementViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, views
     def import_file(self, request):
         return _import(request, AchievementImporter)
 
+    @extend_schema(responses=s.ProjectHandOverSerializer(many=True))
+    @action(detail=False, methods=["get"], url_path="awaiting-hand-over")
+    def awaiting_hand_over(self, request):
+        """Solved projects of your university side whose result is not yet in the pool."""
+        projects = selectors.projects_awaiting_hand_over(request.user)
+        return Response(s.ProjectHandOverSerializer(projects, many=True).data)
+
+    @extend_schema(request=s.HandOverInputSerializer, responses={201: s.AchievementSerializer,
+                                                                 200: s.AchievementSerializer})
+    @action(detail=False, methods=["post"], url_path="from-project")
+    def from_project(self, request):
+        """Put a solved project's result into the pool; 200 with the existing achievement if it is there already."""
+        data = s.HandOverInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        project = get_object_or_404(selectors.projects_for_hand_over_lookup(request.user),
+                                    pk=data.validated_data["project"])
+        try:
+            achievement, created = services.achievement_create_from_project(
+                actor=request.user, project=project, industry_node=data.validated_data["industry_node"])
+        except DjangoPermissionDenied as exc:
+            raise PermissionDenied(str(exc))
+        return Response(self.get_serializer(achievement).data,
+                        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
 
 class SupermarketViewSet(viewsets.ReadOnlyModelViewSet):
     """技术成果超市: screened achievements, public fields only, open without signing in."""
@@ -278,6 +302,7 @@ class WorkbenchView(APIView):
             "screening_queue": selectors.screening_queue(user).count(),
             "pushes_awaiting_follow_up": selectors.pushes_awaiting_follow_up(user).count(),
             "fee_deadlines": selectors.fee_deadlines(user).count(),
+            "projects_awaiting_hand_over": selectors.projects_awaiting_hand_over(user).count(),
             "funnel": selectors.push_funnel(selectors.pushes_visible_to(user).filter(achievement__in=managed)),
             "deals_by_kind": selectors.count_deals_by_kind(selectors.deals_visible_to(user)),
         })
