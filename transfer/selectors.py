@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from consortia.models import JointCenter
 from consortia.selectors import centers_visible_to
-from platform_core.models import IndustryChain, IndustryNode, Organisation
+from platform_core.models import IndustryChain, IndustryNode, Membership, Organisation, Role
 from platform_core.permissions import is_platform_admin, is_program_officer, member_organisation_ids
 from projects.models import Challenge, Project
 from projects.selectors import challenges_visible_to, projects_visible_to, solved_projects_for_transfer
@@ -399,3 +399,8 @@ def node_detail(node: IndustryNode, *, user, limit: int = 50) -> dict:
         "companies": companies_visible_to(user).filter(industry_node=node)
         .exclude(stage=IncubatedCompany.Stage.EXITED)[:limit],
     }
+
+
+def count_brokers() -> int:
+    """Professional technology brokers (技术经理人) on the platform: people holding the broker role somewhere."""
+    return Membership.objects.active().filter(role=Role.BROKER).values("user").distinct().count()
