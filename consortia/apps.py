@@ -9,8 +9,10 @@ class ConsortiaConfig(AppConfig):
     def ready(self):
         from platform_core.navigation import register_home_panel, register_nav
 
-        from . import panels
-        from . import permissions  # noqa: F401  (registers the rules)
+        from . import (
+            panels,
+            permissions,  # noqa: F401  (registers the rules)
+        )
 
         register_nav(_("Joint centers"), "consortia:center-list", icon="diagram-3", order=20)
         register_nav(_("Consortia"), "consortia:consortium-list", icon="people", order=25)

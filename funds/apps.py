@@ -11,8 +11,10 @@ class FundsConfig(AppConfig):
         from platform_core.notifications import register_event
         from platform_core.permissions import is_program_officer
 
-        from . import panels
-        from . import permissions  # noqa: F401  (registers the rules)
+        from . import (
+            panels,
+            permissions,  # noqa: F401  (registers the rules)
+        )
         from .selectors import commitment_sources_for
 
         register_nav(_("Funds"), "funds:fund-list", icon="bank", order=50)

@@ -12,8 +12,11 @@ class ProjectsConfig(AppConfig):
         from platform_core.permissions import is_program_officer
         from platform_core.signoff import register_decision
 
-        from . import panels, services
-        from . import permissions  # noqa: F401  (registers the rules)
+        from . import (
+            panels,
+            permissions,  # noqa: F401  (registers the rules)
+            services,
+        )
 
         register_nav(_("Challenges"), "projects:challenge-list", icon="lightbulb", order=10)
         register_nav(_("My workbench"), "projects:workbench", icon="kanban", order=11)

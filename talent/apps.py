@@ -10,8 +10,10 @@ class TalentConfig(AppConfig):
         from platform_core.navigation import register_home_panel, register_nav
         from platform_core.permissions import is_program_officer
 
-        from . import panels
-        from . import permissions  # noqa: F401  (registers the rules)
+        from . import (
+            panels,
+            permissions,  # noqa: F401  (registers the rules)
+        )
         from .services import register_decisions
 
         register_decisions()

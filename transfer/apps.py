@@ -11,8 +11,10 @@ class TransferConfig(AppConfig):
         from platform_core.notifications import register_event
         from platform_core.permissions import is_program_officer
 
-        from . import panels
-        from . import permissions  # noqa: F401  (registers the rules)
+        from . import (
+            panels,
+            permissions,  # noqa: F401  (registers the rules)
+        )
 
         register_nav(_("Industry chains"), "transfer:chain-index", icon="diagram-2", order=30)
         register_nav(_("Achievement supermarket"), "transfer:supermarket", icon="shop", order=40)

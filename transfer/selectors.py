@@ -13,11 +13,18 @@ from consortia.selectors import centers_visible_to
 from platform_core.models import IndustryChain, IndustryNode, Membership, Organisation, Role
 from platform_core.permissions import is_platform_admin, is_program_officer, member_organisation_ids
 from projects.models import Challenge, Project
-from projects.selectors import challenges_visible_to, projects_visible_to, solved_projects_for_transfer
+from projects.selectors import (
+    challenges_visible_to,
+    projects_visible_to,
+    solved_projects_for_transfer,
+)
 
 from .models import Achievement, Deal, IncubatedCompany, Incubator, Patent, Push
 from .permissions import (
-    ENTERPRISE_DECISION_ROLES, INTERESTED_OR_LATER, PUBLIC_STATUSES, transfer_organisation_ids,
+    ENTERPRISE_DECISION_ROLES,
+    INTERESTED_OR_LATER,
+    PUBLIC_STATUSES,
+    transfer_organisation_ids,
 )
 
 FEE_WINDOW_DAYS = 90

@@ -17,17 +17,24 @@ from platform_core.audit import audit_log
 from platform_core.models import IndustryNode, Membership, Organisation, Role, TechField
 from platform_core.notifications import notify
 from platform_core.permissions import has_role, is_platform_admin, require
-
 from projects.models import Project
 from projects.selectors import project_result_for_transfer
 
 from . import selectors
 from .models import Achievement, Deal, IncubatedCompany, Incubator, Patent, Push, RevenueShare
 from .patent_numbers import (
-    application_patent_type, normalise_application_number, normalise_ipc_code, normalise_publication_number,
+    application_patent_type,
+    normalise_application_number,
+    normalise_ipc_code,
+    normalise_publication_number,
     publication_patent_type,
 )
-from .permissions import ENTERPRISE_DECISION_ROLES, TRANSFER_ROLES, can_manage_organisation_pool, owner_side_ids
+from .permissions import (
+    ENTERPRISE_DECISION_ROLES,
+    TRANSFER_ROLES,
+    can_manage_organisation_pool,
+    owner_side_ids,
+)
 
 S = Achievement.Status
 P = Push.Status

@@ -21,8 +21,19 @@ from platform_core.permissions import is_platform_admin, member_organisation_ids
 
 from . import selectors, services
 from .forms import (
-    AchievementForm, AnswerForm, BrokerForm, CompanyForm, CompanyStageForm, DealForm, IncubatorForm, PatentForm,
-    PoolFilterForm, PushForm, ScreenForm, ShareFormSet, SupermarketFilterForm,
+    AchievementForm,
+    AnswerForm,
+    BrokerForm,
+    CompanyForm,
+    CompanyStageForm,
+    DealForm,
+    IncubatorForm,
+    PatentForm,
+    PoolFilterForm,
+    PushForm,
+    ScreenForm,
+    ShareFormSet,
+    SupermarketFilterForm,
 )
 from .importers import AchievementImporter, PatentImporter
 from .models import Achievement, Deal, IncubatedCompany, Incubator, Patent, Push

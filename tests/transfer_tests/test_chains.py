@@ -9,7 +9,7 @@ from platform_core.models import IndustryNode, Organisation, Role
 from projects.models import Challenge
 from tests.factories import IndustryChainFactory, IndustryNodeFactory, OrganisationFactory, member
 from transfer import selectors
-from transfer.models import Achievement, IncubatedCompany, Incubator
+from transfer.models import IncubatedCompany, Incubator
 
 from .factories import AchievementFactory
 

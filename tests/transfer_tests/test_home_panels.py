@@ -7,14 +7,14 @@ from decimal import Decimal
 import pytest
 
 from consortia.models import CenterMember, Side
+from funds.models import Investment
 from platform_core.models import Role
 from talent import services as talent_services
 from tests.consortia_tests.factories import JointCenterFactory
 from tests.factories import IndustryNodeFactory, member
 from tests.funds_tests.factories import financial_org, make_company, make_fund
 from tests.talent_tests.factories import make_cast
-from transfer.models import Achievement, IncubatedCompany, Patent
-from funds.models import Investment
+from transfer.models import IncubatedCompany, Patent
 
 from .factories import AchievementFactory
 

@@ -128,7 +128,7 @@ class AchievementViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, views
             achievement, created = services.achievement_create_from_project(
                 actor=request.user, project=project, industry_node=data.validated_data["industry_node"])
         except DjangoPermissionDenied as exc:
-            raise PermissionDenied(str(exc))
+            raise PermissionDenied(str(exc)) from exc
         return Response(self.get_serializer(achievement).data,
                         status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
