@@ -7,9 +7,14 @@ class ConsortiaConfig(AppConfig):
     verbose_name = _("Joint centers and consortia")
 
     def ready(self):
-        from platform_core.navigation import register_nav
+        from platform_core.navigation import register_home_panel, register_nav
 
-        from . import permissions  # noqa: F401  (registers the rules)
+        from . import (
+            panels,
+            permissions,  # noqa: F401  (registers the rules)
+        )
 
         register_nav(_("Joint centers"), "consortia:center-list", icon="diagram-3", order=20)
         register_nav(_("Consortia"), "consortia:consortium-list", icon="people", order=25)
+        register_home_panel("consortia/panels/my_centers.html", panels.my_centers_panel, order=260,
+                            visible=panels.holds_center_position)

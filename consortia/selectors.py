@@ -113,3 +113,19 @@ def center_side_for_organisation(center: JointCenter, organisation: Organisation
 
 def is_center_participant(user, center: JointCenter) -> bool:
     return centers_of_user(user).filter(pk=center.pk).exists()
+
+
+def center_positions_of(user):
+    """The user's positions in centers (director, chief scientist, member), for the home page."""
+    if not user.is_authenticated:
+        return CenterMember.objects.none()
+    return CenterMember.objects.filter(user=user).select_related("center__enterprise", "center__university")
+
+
+def center_and_consortium_counts() -> dict[str, int]:
+    """一中心 figures for the whole platform: live joint centers and innovation consortia."""
+    return {
+        "centers": JointCenter.objects.filter(status=JointCenter.Status.ACTIVE).count(),
+        "centers_preparing": JointCenter.objects.filter(status=JointCenter.Status.PREPARING).count(),
+        "consortia": Consortium.objects.exclude(status=Consortium.Status.DISSOLVED).count(),
+    }

@@ -7,10 +7,14 @@ class FundsConfig(AppConfig):
     verbose_name = _("Funds and investment")
 
     def ready(self):
-        from platform_core.navigation import register_nav
+        from platform_core.navigation import register_home_panel, register_nav
         from platform_core.notifications import register_event
+        from platform_core.permissions import is_program_officer
 
-        from . import permissions  # noqa: F401  (registers the rules)
+        from . import (
+            panels,
+            permissions,  # noqa: F401  (registers the rules)
+        )
         from .selectors import commitment_sources_for
 
         register_nav(_("Funds"), "funds:fund-list", icon="bank", order=50)
@@ -18,6 +22,11 @@ class FundsConfig(AppConfig):
                      visible=lambda user: user.has_perm("funds.view_deal_flow"))
         register_nav(_("Our funding"), "funds:commitment-list", icon="cash-coin", order=52,
                      visible=lambda user: commitment_sources_for(user).exists())
+
+        register_home_panel("funds/panels/fund_manager.html", panels.fund_manager_panel, order=240,
+                            visible=panels.is_fund_manager)
+        register_home_panel("funds/panels/capital_figures.html", panels.capital_figures_panel, order=330,
+                            visible=is_program_officer)
 
         register_event("funds.investment_recorded", _("Investment recorded"))
         register_event("funds.tranche_paid", _("Funding tranche paid"))

@@ -7,15 +7,25 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Challenges and projects")
 
     def ready(self):
-        from platform_core.navigation import register_nav
+        from platform_core.navigation import register_home_panel, register_nav
         from platform_core.notifications import register_event
+        from platform_core.permissions import is_program_officer
         from platform_core.signoff import register_decision
 
-        from . import permissions  # noqa: F401  (registers the rules)
-        from . import services
+        from . import (
+            panels,
+            permissions,  # noqa: F401  (registers the rules)
+            services,
+        )
 
         register_nav(_("Challenges"), "projects:challenge-list", icon="lightbulb", order=10)
         register_nav(_("My workbench"), "projects:workbench", icon="kanban", order=11)
+        register_home_panel("projects/panels/rd_manager.html", panels.rd_manager_panel, order=210,
+                            visible=panels.is_rd_manager)
+        register_home_panel("projects/panels/researcher.html", panels.researcher_panel, order=220,
+                            visible=panels.is_researcher)
+        register_home_panel("projects/panels/center_figures.html", panels.center_figures_panel, order=300,
+                            visible=is_program_officer)
 
         register_decision("projects.topic_approval", label=_("Topic approval"),
                           on_approved=services.topic_approved, on_rejected=services.topic_sent_back)

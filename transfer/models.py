@@ -88,6 +88,11 @@ class Achievement(models.Model):
     )
     source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.MANUAL)
     source_label = models.CharField(_("source detail"), max_length=200, blank=True)
+    source_project = models.OneToOneField(
+        "projects.Project", on_delete=models.PROTECT, null=True, blank=True, related_name="pool_achievement",
+        verbose_name=_("source project"),
+        help_text=_("The solved project whose result this is; a project's result enters the pool once."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("created by")
     )

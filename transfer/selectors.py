@@ -3,18 +3,32 @@
 The `*_visible_to` selectors are the queryset form of the rules in `permissions.py`.
 """
 import datetime
+from dataclasses import dataclass
 
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
+from consortia.models import JointCenter
+from consortia.selectors import centers_visible_to
+from platform_core.models import IndustryChain, IndustryNode, Membership, Organisation, Role
 from platform_core.permissions import is_platform_admin, is_program_officer, member_organisation_ids
+from projects.models import Challenge, Project
+from projects.selectors import (
+    challenges_visible_to,
+    projects_visible_to,
+    solved_projects_for_transfer,
+)
 
 from .models import Achievement, Deal, IncubatedCompany, Incubator, Patent, Push
 from .permissions import (
-    ENTERPRISE_DECISION_ROLES, INTERESTED_OR_LATER, PUBLIC_STATUSES, transfer_organisation_ids,
+    ENTERPRISE_DECISION_ROLES,
+    INTERESTED_OR_LATER,
+    PUBLIC_STATUSES,
+    transfer_organisation_ids,
 )
 
 FEE_WINDOW_DAYS = 90
+ACADEMIC_KINDS = ("university", "institute")
 
 
 def _managed_achievement_filter(user) -> Q:
@@ -167,6 +181,41 @@ def companies_visible_to(user) -> QuerySet[IncubatedCompany]:
     return IncubatedCompany.objects.select_related("incubator__host", "industry_node__chain", "organisation")
 
 
+# Hand-over of solved projects to the pool (项目成果入库)
+
+
+def project_university_side(project: Project) -> Organisation | None:
+    """The university or institute party of a project: the performer usually, the sponsor in university-led calls."""
+    for organisation in (project.performer, project.sponsor):
+        if organisation.kind in ACADEMIC_KINDS:
+            return organisation
+    return None
+
+
+def _university_side_filter(organisation_ids) -> Q:
+    performer_is_academic = Q(performer__kind__in=ACADEMIC_KINDS)
+    return ((performer_is_academic & Q(performer_id__in=organisation_ids))
+            | (~performer_is_academic & Q(sponsor__kind__in=ACADEMIC_KINDS, sponsor_id__in=organisation_ids)))
+
+
+def projects_handled_by(user) -> QuerySet[Project]:
+    """Solved projects whose university side the user serves as technology-transfer staff or broker."""
+    projects = solved_projects_for_transfer().select_related("sponsor", "performer", "lead", "challenge__industry_node")
+    if is_platform_admin(user):
+        return projects.filter(Q(performer__kind__in=ACADEMIC_KINDS) | Q(sponsor__kind__in=ACADEMIC_KINDS))
+    return projects.filter(_university_side_filter(transfer_organisation_ids(user)))
+
+
+def projects_awaiting_hand_over(user) -> QuerySet[Project]:
+    return projects_handled_by(user).filter(pool_achievement__isnull=True)
+
+
+def projects_for_hand_over_lookup(user) -> QuerySet[Project]:
+    """Projects a hand-over request may name: handled by the user, or at least visible (then refused with 403)."""
+    return Project.objects.filter(Q(pk__in=projects_handled_by(user).values("pk"))
+                                  | Q(pk__in=projects_visible_to(user).values("pk")))
+
+
 # Dashboard counts (for the reporting app). Each takes an optional queryset scope so
 # reports can narrow by organisation, chain or date range before counting.
 
@@ -213,3 +262,152 @@ def pool_summary(achievements: QuerySet | None = None) -> dict[str, int]:
     total = sum(by_status.values())
     stock = by_status.get(Achievement.Status.STOCK, 0)
     return {"total": total, "stock": stock, "screened": total - stock, "by_status": by_status}
+
+
+# 两围绕: the industry chain with demand and supply on each node.
+#
+# Demand: enterprises positioned on a node and their live challenges. Supply: achievements
+# still available, universities and institutes with a capability there, joint centers and
+# incubated companies. The counts are platform-wide (a figure, not a record); the lists of
+# `node_detail` hold only what the user may see.
+
+DEMAND_CHALLENGE_STATUSES = ("published", "refined", "open", "awarded", "in_progress", "under_evaluation")
+AVAILABLE_ACHIEVEMENT_STATUSES = ("stock", "screened", "pushed", "negotiating")
+LIVE_CENTER_STATUSES = ("preparing", "active")
+
+
+@dataclass
+class NodeFigures:
+    node: IndustryNode
+    enterprises: int = 0
+    challenges: int = 0
+    capabilities: int = 0
+    achievements_stock: int = 0
+    achievements_screened: int = 0
+    centers: int = 0
+    companies: int = 0
+
+    @property
+    def achievements(self) -> int:
+        return self.achievements_stock + self.achievements_screened
+
+    @property
+    def demand(self) -> int:
+        return self.enterprises + self.challenges
+
+    @property
+    def supply(self) -> int:
+        return self.capabilities + self.achievements + self.centers + self.companies
+
+    @property
+    def gap(self) -> str | None:
+        """'unmet_demand' when a node has demand but no supply, 'unused_supply' for supply without demand."""
+        if self.demand and not self.supply:
+            return "unmet_demand"
+        if self.supply and not self.demand:
+            return "unused_supply"
+        return None
+
+
+def _figures_by_node(nodes) -> dict[int, NodeFigures]:
+    """The figures of the given nodes: one grouped query per kind of record, whatever the number of nodes."""
+    figures = {node.pk: NodeFigures(node) for node in nodes}
+    ids = list(figures)
+    if not ids:
+        return figures
+    positions = (Organisation.industry_nodes.through.objects
+                 .filter(industrynode_id__in=ids, organisation__kind__in=("enterprise", *ACADEMIC_KINDS))
+                 .values_list("industrynode_id", "organisation__kind").annotate(n=Count("organisation_id")).order_by())
+    for node_id, kind, n in positions:
+        if kind == "enterprise":
+            figures[node_id].enterprises += n
+        else:
+            figures[node_id].capabilities += n
+    challenges = (Challenge.objects.filter(industry_node_id__in=ids, status__in=DEMAND_CHALLENGE_STATUSES)
+                  .values_list("industry_node_id").annotate(n=Count("id")).order_by())
+    for node_id, n in challenges:
+        figures[node_id].challenges = n
+    achievements = (Achievement.objects.filter(industry_node_id__in=ids, status__in=AVAILABLE_ACHIEVEMENT_STATUSES)
+                    .values_list("industry_node_id", "status").annotate(n=Count("id")).order_by())
+    for node_id, status, n in achievements:
+        if status == Achievement.Status.STOCK:
+            figures[node_id].achievements_stock += n
+        else:
+            figures[node_id].achievements_screened += n
+    centers = (JointCenter.industry_nodes.through.objects
+               .filter(industrynode_id__in=ids, jointcenter__status__in=LIVE_CENTER_STATUSES)
+               .values_list("industrynode_id").annotate(n=Count("jointcenter_id")).order_by())
+    for node_id, n in centers:
+        figures[node_id].centers = n
+    companies = (IncubatedCompany.objects.filter(industry_node_id__in=ids)
+                 .exclude(stage=IncubatedCompany.Stage.EXITED)
+                 .values_list("industry_node_id").annotate(n=Count("id")).order_by())
+    for node_id, n in companies:
+        figures[node_id].companies = n
+    return figures
+
+
+def _by_segment(figures: list[NodeFigures]) -> list[tuple[str, str, list[NodeFigures]]]:
+    return [(segment, label, [f for f in figures if f.node.segment == segment])
+            for segment, label in IndustryNode.Segment.choices]
+
+
+def chain_overview(chain: IndustryChain) -> dict:
+    """One chain: its nodes by segment with demand, supply and gaps, and totals."""
+    nodes = list(chain.nodes.all())
+    for node in nodes:
+        node.chain = chain  # spares a query per node when the node is printed
+    figures = list(_figures_by_node(nodes).values())
+    return _overview(chain, figures)
+
+
+SEGMENT_ORDER = {segment: index for index, segment in enumerate(IndustryNode.Segment.values)}
+
+
+def _overview(chain, figures: list[NodeFigures]) -> dict:
+    figures = sorted(figures, key=lambda f: (SEGMENT_ORDER[f.node.segment], f.node.code))
+    return {
+        "chain": chain,
+        "nodes": figures,
+        "segments": _by_segment(figures),
+        "demand": sum(f.demand for f in figures),
+        "supply": sum(f.supply for f in figures),
+        "unmet_demand": [f for f in figures if f.gap == "unmet_demand"],
+        "unused_supply": [f for f in figures if f.gap == "unused_supply"],
+    }
+
+
+def chains_overview() -> list[dict]:
+    """Every chain's overview, with the same number of queries as for one chain."""
+    chains = list(IndustryChain.objects.all())
+    nodes = list(IndustryNode.objects.filter(chain__in=chains))
+    by_chain = {chain.pk: chain for chain in chains}
+    for node in nodes:
+        node.chain = by_chain[node.chain_id]
+    figures = _figures_by_node(nodes)
+    return [_overview(chain, [figures[n.pk] for n in nodes if n.chain_id == chain.pk]) for chain in chains]
+
+
+def node_detail(node: IndustryNode, *, user, limit: int = 50) -> dict:
+    """A node's figures (platform-wide) and the records there that `user` may see (at most `limit` of each)."""
+    figures = _figures_by_node([node])[node.pk]
+    organisations = Organisation.objects.filter(industry_nodes=node).select_related("region").order_by("name_zh")
+    return {
+        "node": node,
+        "figures": figures,
+        "enterprises": organisations.filter(kind="enterprise")[:limit],
+        "capabilities": organisations.filter(kind__in=ACADEMIC_KINDS)[:limit],
+        "challenges": challenges_visible_to(user).filter(industry_node=node)
+        .exclude(status__in=["draft", "closed"]).order_by("-created_at")[:limit],
+        "achievements": achievements_visible_to(user).filter(industry_node=node,
+                                                             status__in=AVAILABLE_ACHIEVEMENT_STATUSES)
+        .order_by("-created_at")[:limit],
+        "centers": centers_visible_to(user).filter(industry_nodes=node, status__in=LIVE_CENTER_STATUSES)[:limit],
+        "companies": companies_visible_to(user).filter(industry_node=node)
+        .exclude(stage=IncubatedCompany.Stage.EXITED)[:limit],
+    }
+
+
+def count_brokers() -> int:
+    """Professional technology brokers (技术经理人) on the platform: people holding the broker role somewhere."""
+    return Membership.objects.active().filter(role=Role.BROKER).values("user").distinct().count()

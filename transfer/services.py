@@ -14,16 +14,27 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from platform_core.audit import audit_log
-from platform_core.models import Membership, Organisation, Role
+from platform_core.models import IndustryNode, Membership, Organisation, Role, TechField
 from platform_core.notifications import notify
 from platform_core.permissions import has_role, is_platform_admin, require
+from projects.models import Project
+from projects.selectors import project_result_for_transfer
 
+from . import selectors
 from .models import Achievement, Deal, IncubatedCompany, Incubator, Patent, Push, RevenueShare
 from .patent_numbers import (
-    application_patent_type, normalise_application_number, normalise_ipc_code, normalise_publication_number,
+    application_patent_type,
+    normalise_application_number,
+    normalise_ipc_code,
+    normalise_publication_number,
     publication_patent_type,
 )
-from .permissions import ENTERPRISE_DECISION_ROLES, TRANSFER_ROLES, can_manage_organisation_pool, owner_side_ids
+from .permissions import (
+    ENTERPRISE_DECISION_ROLES,
+    TRANSFER_ROLES,
+    can_manage_organisation_pool,
+    owner_side_ids,
+)
 
 S = Achievement.Status
 P = Push.Status
@@ -199,7 +210,7 @@ def achievement_create(*, actor, title: str, owner: Organisation, abstract: str,
 @transaction.atomic
 def achievement_create_from_source(*, actor, title: str, abstract: str, owners: Sequence[Organisation],
                                    inventors: Sequence, field, industry_node, trl, keywords,
-                                   source_label: str) -> Achievement:
+                                   source_label: str, source_project=None) -> Achievement:
     """Receive a result from another module (a solved project) into the pool as stock.
 
     `owners`: the first is the rights holder; if it is a school, its university becomes the
@@ -212,7 +223,8 @@ def achievement_create_from_source(*, actor, title: str, abstract: str, owners: 
     owner, school = (first.parent, first) if first.parent_id and first.parent.kind == first.kind else (first, None)
     users, names = _split_inventors(inventors)
     inventor_member = any(u.pk == getattr(actor, "pk", None) for u in users) and has_role(actor, first)
-    if not (can_manage_organisation_pool(actor, owner) or inventor_member):
+    # Staff of the school itself or of its university (can_manage_organisation_pool looks one level up).
+    if not (can_manage_organisation_pool(actor, first) or inventor_member):
         raise PermissionDenied(_("Only the owner's technology-transfer staff or an inventor can hand a result "
                                  "to the pool."))
     title = (title or "").strip()
@@ -220,7 +232,8 @@ def achievement_create_from_source(*, actor, title: str, abstract: str, owners: 
     achievement = Achievement(
         title=title, owner=owner, school=school, abstract=abstract, industry_node=industry_node,
         trl=_validate_trl(trl), field=field, keywords=clean_keywords(keywords), inventor_names=names,
-        source=Achievement.Source.PROJECT, source_label=source_label[:200], created_by=actor,
+        source=Achievement.Source.PROJECT, source_label=source_label[:200], source_project=source_project,
+        created_by=actor,
     )
     achievement.full_clean(validate_unique=False, validate_constraints=False)
     achievement.save()
@@ -231,6 +244,46 @@ def achievement_create_from_source(*, actor, title: str, abstract: str, owners: 
            title=_("New achievement in the pool: %(title)s") % {"title": title},
            body=source_label, url=f"/transfer/achievements/{achievement.pk}/")
     return achievement
+
+
+@transaction.atomic
+def achievement_create_from_project(*, actor, project: Project, industry_node=None) -> tuple[Achievement, bool]:
+    """Hand a solved project's result to the pool as stock, once (项目成果入库).
+
+    Returns (achievement, created): a project handed over again gives back its first
+    achievement. The university or institute side owns it (the other party is co-owner);
+    its technology-transfer staff or brokers hand it over. `industry_node` is needed only
+    when the challenge was not placed on the chain.
+    """
+    project = Project.objects.select_for_update().select_related(
+        "challenge", "sponsor__parent", "performer__parent").get(pk=project.pk)
+    university_side = selectors.project_university_side(project)
+    if university_side is None or not can_manage_organisation_pool(actor, university_side):
+        raise PermissionDenied(_("Only technology-transfer staff or brokers of the project's university side can "
+                                 "hand its result to the pool."))
+    existing = Achievement.objects.filter(source_project=project).first()
+    if existing is not None:
+        return existing, False
+    try:
+        result = project_result_for_transfer(project)
+    except ValueError:
+        raise ValidationError(_("Only a solved project can hand its result to the achievement pool.")) from None
+    node = industry_node or (IndustryNode.objects.filter(pk=result["industry_node"]).first()
+                             if result["industry_node"] else None)
+    if node is None:
+        raise ValidationError({"industry_node": _("The challenge is not placed on an industry chain: choose the "
+                                                  "node of the result.")})
+    people = get_user_model().objects.in_bulk(result["inventors"])
+    owners = [university_side, *[o for o in (project.performer, project.sponsor) if o.pk != university_side.pk]]
+    achievement = achievement_create_from_source(
+        actor=actor, title=result["title"], abstract=result["abstract"], owners=owners,
+        inventors=[people[pk] for pk in result["inventors"] if pk in people],
+        field=TechField.objects.filter(pk=result["field"]).first() if result["field"] else None,
+        industry_node=node, trl=result["trl"], keywords=node.keywords[:5],
+        source_label=_("Result of the project “%(title)s”") % {"title": project.title}, source_project=project,
+    )
+    audit_log(actor=actor, action="project.result_to_pool", target=project, achievement=achievement.pk)
+    return achievement, True
 
 
 @transaction.atomic

@@ -15,14 +15,25 @@ from django.views.decorators.http import require_POST
 
 from platform_core.audit import audit_trail
 from platform_core.forms import ImportForm
-from platform_core.models import ImportRun, Organisation
+from platform_core.models import ImportRun, IndustryChain, IndustryNode, Organisation
 from platform_core.pages import add_service_errors, flash_service_error, paginate
 from platform_core.permissions import is_platform_admin, member_organisation_ids
 
 from . import selectors, services
 from .forms import (
-    AchievementForm, AnswerForm, BrokerForm, CompanyForm, CompanyStageForm, DealForm, IncubatorForm, PatentForm,
-    PoolFilterForm, PushForm, ScreenForm, ShareFormSet, SupermarketFilterForm,
+    AchievementForm,
+    AnswerForm,
+    BrokerForm,
+    CompanyForm,
+    CompanyStageForm,
+    DealForm,
+    IncubatorForm,
+    PatentForm,
+    PoolFilterForm,
+    PushForm,
+    ScreenForm,
+    ShareFormSet,
+    SupermarketFilterForm,
 )
 from .importers import AchievementImporter, PatentImporter
 from .models import Achievement, Deal, IncubatedCompany, Incubator, Patent, Push
@@ -216,7 +227,28 @@ def workbench(request):
         "fees": selectors.fee_deadlines(user)[:20],
         "summary": selectors.pool_summary(managed),
         "screen_form": ScreenForm(),
+        "hand_over": selectors.projects_awaiting_hand_over(user)[:20],
+        "nodes": IndustryNode.objects.select_related("chain"),  # only read if a project's challenge has no node
     })
+
+
+@login_required
+@require_POST
+def project_hand_over(request, pk):
+    """"Add to pool": a solved project's result becomes a stock achievement (once)."""
+    project = get_object_or_404(selectors.projects_for_hand_over_lookup(request.user), pk=pk)
+    node = IndustryNode.objects.filter(pk=request.POST.get("industry_node") or None).first()
+    try:
+        achievement, created = services.achievement_create_from_project(actor=request.user, project=project,
+                                                                         industry_node=node)
+    except ValidationError as exc:
+        flash_service_error(request, exc)
+        return redirect("transfer:workbench")
+    if created:
+        messages.success(request, _("The result of “%(title)s” is now in the pool as stock.") % {"title": project})
+    else:
+        messages.info(request, _("This project's result was already in the pool."))
+    return redirect("transfer:achievement-detail", pk=achievement.pk)
 
 
 @login_required
@@ -477,3 +509,43 @@ def company_detail(request, pk):
         "audit": audit_trail(company)[:20] if can_manage else None,
     })
 
+
+
+# ---------------------------------------------------------------- 两围绕: industry chains
+
+@login_required
+def chain_index(request):
+    return render(request, "transfer/chain_index.html", {"overviews": selectors.chains_overview()})
+
+
+@login_required
+def chain_detail(request, pk):
+    chain = get_object_or_404(IndustryChain, pk=pk)
+    overview = selectors.chain_overview(chain)
+    return render(request, "transfer/chain_detail.html", {
+        **overview, "chart": _demand_supply_chart(overview["nodes"]),
+        "other_chains": IndustryChain.objects.exclude(pk=chain.pk),
+    })
+
+
+def _demand_supply_chart(figures) -> dict:
+    """Chart.js data: per node, a demand stack (enterprises, challenges) beside a supply stack."""
+    parts = [
+        ("demand", _("Enterprises"), "enterprises", "#c0392b"), ("demand", _("Challenges"), "challenges", "#e67e22"),
+        ("supply", _("Screened achievements"), "achievements_screened", "#1f6fb2"),
+        ("supply", _("Stock achievements"), "achievements_stock", "#7fb3e0"),
+        ("supply", _("University and institute capabilities"), "capabilities", "#16a085"),
+        ("supply", _("Joint centers"), "centers", "#8e44ad"), ("supply", _("Incubated companies"), "companies", "#2c3e50"),
+    ]
+    return {
+        "labels": [f.node.name for f in figures],
+        "datasets": [{"label": str(label), "stack": stack, "backgroundColor": colour,
+                      "data": [getattr(f, attribute) for f in figures]}
+                     for stack, label, attribute, colour in parts],
+    }
+
+
+@login_required
+def node_detail(request, pk):
+    node = get_object_or_404(IndustryNode.objects.select_related("chain"), pk=pk)
+    return render(request, "transfer/node_detail.html", selectors.node_detail(node, user=request.user))

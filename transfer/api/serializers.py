@@ -2,8 +2,10 @@ from django.contrib.auth import get_user_model
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from consortia.models import JointCenter
 from platform_core.api.serializers import UserBriefSerializer
 from platform_core.models import IndustryNode, Organisation, TechField
+from projects.models import Challenge, Project
 
 from ..models import Achievement, Deal, IncubatedCompany, Incubator, Patent, Push, RevenueShare
 
@@ -89,6 +91,26 @@ class AssignBrokerInputSerializer(serializers.Serializer):
 class PushInputSerializer(serializers.Serializer):
     enterprise = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
     note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ProjectHandOverSerializer(serializers.ModelSerializer):
+    """A solved project whose result may enter the pool."""
+
+    sponsor = serializers.CharField(source="sponsor.name_zh")
+    performer = serializers.CharField(source="performer.name_zh")
+    industry_node = serializers.IntegerField(source="challenge.industry_node_id", allow_null=True)
+
+    class Meta:
+        model = Project
+        fields = ["id", "title", "sponsor", "performer", "current_trl", "finished_on", "industry_node"]
+        read_only_fields = fields
+
+
+class HandOverInputSerializer(serializers.Serializer):
+    project = serializers.IntegerField()
+    industry_node = serializers.PrimaryKeyRelatedField(queryset=IndustryNode.objects.all(), required=False,
+                                                       allow_null=True, default=None,
+                                                       help_text="Only needed when the challenge has no node.")
 
 
 class PoolSummarySerializer(serializers.Serializer):
@@ -216,5 +238,95 @@ class WorkbenchSerializer(serializers.Serializer):
     screening_queue = serializers.IntegerField()
     pushes_awaiting_follow_up = serializers.IntegerField()
     fee_deadlines = serializers.IntegerField()
+    projects_awaiting_hand_over = serializers.IntegerField()
     funnel = serializers.DictField(child=serializers.IntegerField())
     deals_by_kind = serializers.DictField(child=serializers.IntegerField())
+
+
+# 两围绕: industry chains with demand and supply per node
+
+
+class NodeFiguresSerializer(serializers.Serializer):
+    node = IndustryNodeBriefSerializer()
+    enterprises = serializers.IntegerField()
+    challenges = serializers.IntegerField()
+    capabilities = serializers.IntegerField()
+    achievements = serializers.IntegerField()
+    achievements_screened = serializers.IntegerField()
+    achievements_stock = serializers.IntegerField()
+    centers = serializers.IntegerField()
+    companies = serializers.IntegerField()
+    demand = serializers.IntegerField()
+    supply = serializers.IntegerField()
+    gap = serializers.ChoiceField(choices=["unmet_demand", "unused_supply"], allow_null=True,
+                                  help_text="unmet_demand: demand but no supply; unused_supply: supply but no demand.")
+
+
+class ChainSummarySerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="chain.pk")
+    code = serializers.CharField(source="chain.code")
+    name_zh = serializers.CharField(source="chain.name_zh")
+    name_en = serializers.CharField(source="chain.name_en")
+    demand = serializers.IntegerField()
+    supply = serializers.IntegerField()
+    unmet_demand = serializers.SerializerMethodField(help_text="Codes of nodes with demand but no supply.")
+    unused_supply = serializers.SerializerMethodField(help_text="Codes of nodes with supply but no demand.")
+
+    def get_unmet_demand(self, overview) -> list[str]:
+        return [f.node.code for f in overview["unmet_demand"]]
+
+    def get_unused_supply(self, overview) -> list[str]:
+        return [f.node.code for f in overview["unused_supply"]]
+
+
+class ChainOverviewSerializer(ChainSummarySerializer):
+    nodes = NodeFiguresSerializer(many=True)
+
+
+class ChallengeBriefSerializer(serializers.ModelSerializer):
+    """Public fields of a challenge only: the confidential detail is never part of it."""
+
+    poster = serializers.CharField(source="poster.name_zh")
+
+    class Meta:
+        model = Challenge
+        fields = ["id", "title_zh", "title_en", "summary_zh", "summary_en", "poster", "status", "current_trl",
+                  "target_trl", "deadline"]
+        read_only_fields = fields
+
+
+class AchievementBriefSerializer(serializers.ModelSerializer):
+    owner = serializers.CharField(source="owner.name_zh")
+
+    class Meta:
+        model = Achievement
+        fields = ["id", "title", "owner", "trl", "status"]
+        read_only_fields = fields
+
+
+class CenterBriefSerializer(serializers.ModelSerializer):
+    enterprise = serializers.CharField(source="enterprise.name_zh")
+    university = serializers.CharField(source="university.name_zh")
+
+    class Meta:
+        model = JointCenter
+        fields = ["id", "name_zh", "name_en", "enterprise", "university", "status"]
+        read_only_fields = fields
+
+
+class CompanyBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = IncubatedCompany
+        fields = ["id", "name", "stage", "incubator"]
+        read_only_fields = fields
+
+
+class NodeDetailSerializer(serializers.Serializer):
+    node = IndustryNodeBriefSerializer()
+    figures = NodeFiguresSerializer()
+    enterprises = OrganisationBriefSerializer(many=True)
+    capabilities = OrganisationBriefSerializer(many=True)
+    challenges = ChallengeBriefSerializer(many=True)
+    achievements = AchievementBriefSerializer(many=True)
+    centers = CenterBriefSerializer(many=True)
+    companies = CompanyBriefSerializer(many=True)

@@ -10,6 +10,8 @@ router.register("patents", views.PatentViewSet, basename="patent")
 router.register("pushes", views.PushViewSet, basename="push")
 router.register("deals", views.DealViewSet, basename="deal")
 router.register("incubators", views.IncubatorViewSet, basename="incubator")
+router.register("chains", views.ChainViewSet, basename="chain")
+router.register("chain-nodes", views.ChainNodeViewSet, basename="chain-node")
 router.register("companies", views.IncubatedCompanyViewSet, basename="incubatedcompany")
 
 app_name = "transfer-api"

@@ -1,5 +1,6 @@
 """REST API of technology transfer; same rules as the pages (services check permissions again)."""
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, parsers, permissions, status, viewsets
 from rest_framework.decorators import action
@@ -9,6 +10,7 @@ from rest_framework.views import APIView
 
 from platform_core.api.permissions import ObjectRulesPermission
 from platform_core.api.serializers import ImportRunSerializer, ImportUploadSerializer
+from platform_core.models import IndustryChain, IndustryNode
 
 from .. import selectors, services
 from ..importers import AchievementImporter, PatentImporter
@@ -105,6 +107,30 @@ class AchievementViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, views
             parser_classes=[parsers.MultiPartParser, parsers.FormParser])
     def import_file(self, request):
         return _import(request, AchievementImporter)
+
+    @extend_schema(responses=s.ProjectHandOverSerializer(many=True))
+    @action(detail=False, methods=["get"], url_path="awaiting-hand-over")
+    def awaiting_hand_over(self, request):
+        """Solved projects of your university side whose result is not yet in the pool."""
+        projects = selectors.projects_awaiting_hand_over(request.user)
+        return Response(s.ProjectHandOverSerializer(projects, many=True).data)
+
+    @extend_schema(request=s.HandOverInputSerializer, responses={201: s.AchievementSerializer,
+                                                                 200: s.AchievementSerializer})
+    @action(detail=False, methods=["post"], url_path="from-project")
+    def from_project(self, request):
+        """Put a solved project's result into the pool; 200 with the existing achievement if it is there already."""
+        data = s.HandOverInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        project = get_object_or_404(selectors.projects_for_hand_over_lookup(request.user),
+                                    pk=data.validated_data["project"])
+        try:
+            achievement, created = services.achievement_create_from_project(
+                actor=request.user, project=project, industry_node=data.validated_data["industry_node"])
+        except DjangoPermissionDenied as exc:
+            raise PermissionDenied(str(exc)) from exc
+        return Response(self.get_serializer(achievement).data,
+                        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
 class SupermarketViewSet(viewsets.ReadOnlyModelViewSet):
@@ -276,6 +302,39 @@ class WorkbenchView(APIView):
             "screening_queue": selectors.screening_queue(user).count(),
             "pushes_awaiting_follow_up": selectors.pushes_awaiting_follow_up(user).count(),
             "fee_deadlines": selectors.fee_deadlines(user).count(),
+            "projects_awaiting_hand_over": selectors.projects_awaiting_hand_over(user).count(),
             "funnel": selectors.push_funnel(selectors.pushes_visible_to(user).filter(achievement__in=managed)),
             "deals_by_kind": selectors.count_deals_by_kind(selectors.deals_visible_to(user)),
         })
+
+
+class ChainViewSet(viewsets.ViewSet):
+    """两围绕: industry chains with demand (enterprises, live challenges) and supply (achievements, capabilities,
+    centers, incubated companies) per node, and the gaps. Figures count the whole platform."""
+
+    queryset = IndustryChain.objects.none()  # types the path parameter in the schema
+
+    @extend_schema(responses=s.ChainSummarySerializer(many=True))
+    def list(self, request):
+        return Response(s.ChainSummarySerializer(selectors.chains_overview(), many=True).data)
+
+    @extend_schema(responses=s.ChainOverviewSerializer)
+    def retrieve(self, request, pk=None):
+        return self.overview(request, pk)
+
+    @extend_schema(responses=s.ChainOverviewSerializer)
+    @action(detail=True, methods=["get"])
+    def overview(self, request, pk=None):
+        chain = get_object_or_404(IndustryChain, pk=pk)
+        return Response(s.ChainOverviewSerializer(selectors.chain_overview(chain)).data)
+
+
+class ChainNodeViewSet(viewsets.ViewSet):
+    """One node of a chain: its figures and the records there that you may see."""
+
+    queryset = IndustryNode.objects.none()  # types the path parameter in the schema
+
+    @extend_schema(responses=s.NodeDetailSerializer)
+    def retrieve(self, request, pk=None):
+        node = get_object_or_404(IndustryNode.objects.select_related("chain"), pk=pk)
+        return Response(s.NodeDetailSerializer(selectors.node_detail(node, user=request.user)).data)
