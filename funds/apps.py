@@ -17,10 +17,10 @@ class FundsConfig(AppConfig):
         )
         from .selectors import commitment_sources_for
 
-        register_nav(_("Funds"), "funds:fund-list", icon="bank", order=50)
-        register_nav(_("Deal flow"), "funds:deal-flow", icon="funnel", order=51,
+        register_nav(_("Funds"), "funds:fund-list", icon="bank", order=50, group="capital")
+        register_nav(_("Deal flow"), "funds:deal-flow", icon="funnel", order=51, group="capital",
                      visible=lambda user: user.has_perm("funds.view_deal_flow"))
-        register_nav(_("Our funding"), "funds:commitment-list", icon="cash-coin", order=52,
+        register_nav(_("Our funding"), "funds:commitment-list", icon="cash-coin", order=52, group="capital",
                      visible=lambda user: commitment_sources_for(user).exists())
 
         register_home_panel("funds/panels/fund_manager.html", panels.fund_manager_panel, order=240,

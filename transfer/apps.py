@@ -17,12 +17,12 @@ class TransferConfig(AppConfig):
         )
 
         register_nav(_("Industry chains"), "transfer:chain-index", icon="diagram-2", order=30)
-        register_nav(_("Achievement supermarket"), "transfer:supermarket", icon="shop", order=40)
-        register_nav(_("Transfer workbench"), "transfer:workbench", icon="briefcase", order=41,
+        register_nav(_("Achievement supermarket"), "transfer:supermarket", icon="shop", order=40, group="incubator")
+        register_nav(_("Transfer workbench"), "transfer:workbench", icon="briefcase", order=41, group="incubator",
                      visible=lambda user: user.has_perm("transfer.use_workbench"))
-        register_nav(_("Pushed to us"), "transfer:enterprise-pushes", icon="inbox", order=42,
+        register_nav(_("Pushed to us"), "transfer:enterprise-pushes", icon="inbox", order=42, group="incubator",
                      visible=_is_enterprise_member)
-        register_nav(_("Incubators"), "transfer:incubator-list", icon="rocket-takeoff", order=43)
+        register_nav(_("Incubators"), "transfer:incubator-list", icon="rocket-takeoff", order=43, group="incubator")
 
         register_home_panel("transfer/panels/broker.html", panels.broker_panel, order=230,
                             visible=permissions.works_in_transfer)
