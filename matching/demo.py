@@ -13,7 +13,7 @@ from django.db.models import Q
 from transfer.models import Achievement
 
 from . import profiles as P
-from . import services
+from . import services, signals
 from .embeddings import dense_enabled, vectors_for
 from .models import Direction, Match
 
@@ -38,6 +38,8 @@ def load(ctx) -> None:
     if dense_enabled():
         _embed_showcase()
     counts = services.refresh_all(compute=False)
+    # The demo loaders saved hundreds of records in this transaction; the pass above covers them all.
+    signals.discard_pending()
     # One decision of each kind, so the pages show accepted matches and feedback.
     broker = ctx.users["broker"]
     first = (Match.objects.filter(direction=Direction.ACHIEVEMENT_ENTERPRISE)

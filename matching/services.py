@@ -7,7 +7,7 @@ direction, source and candidate makes a duplicate impossible).
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -141,7 +141,20 @@ def _query_embedding(index, text: str, compute: bool):
     return vectors[0] if complete and vectors[0].any() else None
 
 
-def rank_candidates(direction: str, source, *, compute: bool = False) -> list[dict]:
+@dataclass
+class PassCache:
+    """Candidate profiles and taxonomy lookups shared by the sources of one full pass."""
+
+    taxonomy: scoring.Taxonomy = field(default_factory=scoring.Taxonomy.load)
+    profiles: dict = field(default_factory=dict)
+
+    def candidate(self, key: str):
+        if key not in self.profiles:
+            self.profiles[key] = indexes.candidate_profile(key)
+        return self.profiles[key]
+
+
+def rank_candidates(direction: str, source, *, compute: bool = False, cache: PassCache | None = None) -> list[dict]:
     """Score the source's shortlisted candidates: [{"key", "score", "explanation"}], best first."""
     spec = DIRECTIONS[direction]
     query, _closed = _query_of(direction, source)
@@ -152,11 +165,11 @@ def rank_candidates(direction: str, source, *, compute: bool = False) -> list[di
     embedding = _query_embedding(index, text, compute)
     hits = [(key, fused) for key, fused in index.search(text, k=SHORTLIST, query_embedding=embedding)
             if P.split_key(key)[0] in spec.candidate_kinds and key != query.key]
-    taxonomy = scoring.Taxonomy.load()
+    cache = cache or PassCache()
     boosts = _feedback_boosts(direction, source.pk, query, [key for key, _ in hits])
     ranked = []
     for key, fused in hits:
-        candidate = indexes.candidate_profile(key)
+        candidate = cache.candidate(key)
         if candidate is None:  # deleted or withdrawn since the index was saved
             continue
         if direction == Direction.CHALLENGE_EXPERT and key == P.key_of("user", source.posted_by_id):
@@ -166,8 +179,8 @@ def rank_candidates(direction: str, source, *, compute: bool = False) -> list[di
             "text": {"score": round(scoring.text_part(fused), 4), "fused": round(fused, 4),
                      "lexical": why["lexical"], "dense": None if why["dense"] is None else round(why["dense"], 4),
                      "shared_terms": [t["term"] for t in why["shared_terms"][:8]]},
-            "node": scoring.node_part(query, candidate, taxonomy),
-            "field": scoring.field_part(query, candidate, taxonomy),
+            "node": scoring.node_part(query, candidate, cache.taxonomy),
+            "field": scoring.field_part(query, candidate, cache.taxonomy),
             "trl": _trl_parts(direction, query, candidate),
         }
         if not scoring.qualifies(parts["text"]):
@@ -194,7 +207,7 @@ def _source_recipients(direction: str, source) -> list:
     return []
 
 
-def match_refresh(*, direction: str, source_id: int, compute: bool = False) -> int:
+def match_refresh(*, direction: str, source_id: int, compute: bool = False, cache: PassCache | None = None) -> int:
     """Recompute the matches of one source in one direction; returns how many are stored.
 
     Dismissed matches are never revived and keep their old score; accepted ones are
@@ -209,7 +222,7 @@ def match_refresh(*, direction: str, source_id: int, compute: bool = False) -> i
         stored.delete()
         return 0
     _query, closed = _query_of(direction, source)
-    ranked = [] if closed else rank_candidates(direction, source, compute=compute)
+    ranked = [] if closed else rank_candidates(direction, source, compute=compute, cache=cache)
     now = timezone.now()
     with transaction.atomic():
         existing = {candidate_key(m): m for m in stored.select_related("candidate_type").select_for_update()}
@@ -293,11 +306,11 @@ def refresh_all(*, compute: bool = False) -> dict[str, int]:
     indexes.ensure_dictionary(refresh=True)
     for name in indexes.INDEXES:
         indexes.rebuild(name, compute=compute)
-    counts = {}
+    counts, cache = {}, PassCache()
     for direction, spec in DIRECTIONS.items():
         live = {Challenge: P.live_challenges, Achievement: P.live_achievements,
                 TalentProfile: P.live_talent}[spec.source_model]()
-        counts[direction] = sum(match_refresh(direction=direction, source_id=pk, compute=compute)
+        counts[direction] = sum(match_refresh(direction=direction, source_id=pk, compute=compute, cache=cache)
                                 for pk in live.values_list("pk", flat=True).iterator())
     logger.info("matching: full pass stored %s", counts)
     return counts

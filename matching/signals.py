@@ -27,6 +27,15 @@ def _enqueue_once(task, pk) -> None:
     transaction.on_commit(send)
 
 
+def discard_pending() -> int:
+    """Drop this transaction's queued refreshes (a full pass in the same transaction supersedes them)."""
+    pending = connection.run_on_commit
+    kept = [entry for entry in pending if getattr(entry[1], "matching_key", None) is None]
+    dropped = len(pending) - len(kept)
+    pending[:] = kept
+    return dropped
+
+
 def _challenge_changed(sender, instance, **kwargs):
     from .tasks import refresh_challenge
 
