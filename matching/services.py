@@ -141,6 +141,19 @@ def _query_embedding(index, text: str, compute: bool):
     return vectors[0] if complete and vectors[0].any() else None
 
 
+def readable_terms(terms, limit: int = 8) -> list[str]:
+    """Shared terms for people: no single characters, no part of a term already listed (转换 in 转换效率)."""
+    kept: list[str] = []
+    for term in terms:
+        term = term.strip()
+        if len(term) < 2 or any(term in other for other in kept):
+            continue
+        kept = [other for other in kept if other not in term] + [term]
+        if len(kept) == limit:
+            break
+    return kept
+
+
 @dataclass
 class PassCache:
     """Candidate profiles and taxonomy lookups shared by the sources of one full pass."""
@@ -178,7 +191,7 @@ def rank_candidates(direction: str, source, *, compute: bool = False, cache: Pas
         parts = {
             "text": {"score": round(scoring.text_part(fused), 4), "fused": round(fused, 4),
                      "lexical": why["lexical"], "dense": None if why["dense"] is None else round(why["dense"], 4),
-                     "shared_terms": [t["term"] for t in why["shared_terms"][:8]]},
+                     "shared_terms": readable_terms(t["term"] for t in why["shared_terms"])},
             "node": scoring.node_part(query, candidate, cache.taxonomy),
             "field": scoring.field_part(query, candidate, cache.taxonomy),
             "trl": _trl_parts(direction, query, candidate),
