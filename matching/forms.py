@@ -16,6 +16,8 @@ class PushNoteForm(forms.Form):
 
 class MatchFilterForm(forms.Form):
     direction = forms.ChoiceField(label=_("direction"), required=False,
-                                  choices=[("", _("All directions")), *Direction.choices])
+                                  choices=[("", _("All directions")), *Direction.choices],
+                                  widget=forms.Select(attrs={"class": "form-select"}))
     status = forms.ChoiceField(label=_("status"), required=False,
-                               choices=[("", _("New and accepted")), *Match.Status.choices])
+                               choices=[("", _("New and accepted")), *Match.Status.choices],
+                               widget=forms.Select(attrs={"class": "form-select"}))

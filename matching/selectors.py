@@ -72,7 +72,7 @@ def matches_of_candidate(user, candidate, directions) -> QuerySet[Match]:
 
 
 def my_matches(user, *, direction: str = "", status: str = "") -> QuerySet[Match]:
-    qs = matches_visible_to(user).order_by("direction", "source_type_id", "source_id", "rank", "-score")
+    qs = matches_visible_to(user).order_by("-score", "id")
     if direction:
         qs = qs.filter(direction=direction)
     if status:

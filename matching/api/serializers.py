@@ -36,20 +36,20 @@ class MatchSerializer(serializers.ModelSerializer):
         return self._ref(match.candidate, match.candidate_id)
 
 
-class DecisionInputSerializer(serializers.Serializer):
+class MatchDecisionInputSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
 
-class PushInputSerializer(serializers.Serializer):
+class MatchPushInputSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
 
-class PushOutputSerializer(serializers.Serializer):
+class MatchPushOutputSerializer(serializers.Serializer):
     push_id = serializers.IntegerField()
     status = serializers.CharField()
 
 
-class RecomputeInputSerializer(serializers.Serializer):
+class MatchRecomputeInputSerializer(serializers.Serializer):
     direction = serializers.ChoiceField(choices=Direction.choices, required=False)
     source_id = serializers.IntegerField(required=False, min_value=1)
 
@@ -59,5 +59,5 @@ class RecomputeInputSerializer(serializers.Serializer):
         return attrs
 
 
-class RecomputeOutputSerializer(serializers.Serializer):
+class MatchRecomputeOutputSerializer(serializers.Serializer):
     queued = serializers.CharField()

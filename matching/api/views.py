@@ -29,37 +29,37 @@ class MatchViewSet(viewsets.ReadOnlyModelViewSet):
         return qs
 
     def _decide(self, request, verdict):
-        data = s.DecisionInputSerializer(data=request.data)
+        data = s.MatchDecisionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         match = services.match_decide(actor=request.user, match=self.get_object(), verdict=verdict,
                                       reason=data.validated_data["reason"])
         return Response(self.get_serializer(match).data)
 
-    @extend_schema(request=s.DecisionInputSerializer, responses=s.MatchSerializer)
+    @extend_schema(request=s.MatchDecisionInputSerializer, responses=s.MatchSerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
         return self._decide(request, Match.Status.ACCEPTED)
 
-    @extend_schema(request=s.DecisionInputSerializer, responses=s.MatchSerializer)
+    @extend_schema(request=s.MatchDecisionInputSerializer, responses=s.MatchSerializer)
     @action(detail=True, methods=["post"])
     def dismiss(self, request, pk=None):
         return self._decide(request, Match.Status.DISMISSED)
 
-    @extend_schema(request=s.PushInputSerializer, responses={201: s.PushOutputSerializer})
+    @extend_schema(request=s.MatchPushInputSerializer, responses={201: s.MatchPushOutputSerializer})
     @action(detail=True, methods=["post"])
     def push(self, request, pk=None):
-        data = s.PushInputSerializer(data=request.data)
+        data = s.MatchPushInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         push = services.match_push(actor=request.user, match=self.get_object(), note=data.validated_data["note"])
         return Response({"push_id": push.pk, "status": push.status}, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.RecomputeInputSerializer, responses={202: s.RecomputeOutputSerializer})
+    @extend_schema(request=s.MatchRecomputeInputSerializer, responses={202: s.MatchRecomputeOutputSerializer})
     @action(detail=False, methods=["post"])
     def recompute(self, request):
         """Staff: queue a recomputation of one source (direction + source_id) or the full pass."""
         if not request.user.has_perm("matching.recompute"):
             raise PermissionDenied
-        data = s.RecomputeInputSerializer(data=request.data)
+        data = s.MatchRecomputeInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         direction = data.validated_data.get("direction")
         if direction is None:
