@@ -12,6 +12,7 @@ api_patterns = [
     path("talent/", include("talent.api.urls")),
     path("transfer/", include("transfer.api.urls")),
     path("funds/", include("funds.api.urls")),
+    path("matching/", include("matching.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
@@ -27,6 +28,7 @@ urlpatterns = [
     path("talent/", include("talent.urls")),
     path("transfer/", include("transfer.urls")),
     path("funds/", include("funds.urls")),
+    path("matching/", include("matching.urls")),
     path("", include("platform_core.urls")),
     *auth_patterns,
 ]

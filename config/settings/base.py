@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "talent",
     "transfer",
     "funds",
+    "matching",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -194,6 +195,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=40),
         "kwargs": {"days_ahead": 30},
     },
+    "matching-nightly-full-pass": {
+        "task": "matching.refresh_all",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }
 
 # Apps contribute demo data in this order (each module exposes `load(context)`).
@@ -204,7 +209,13 @@ DEMO_LOADERS = [
     "talent.demo",
     "transfer.demo",
     "funds.demo",
+    "matching.demo",
 ]
+
+# Matching: persisted indexes (rebuilt from the database when missing) and dense embeddings.
+MATCHING_INDEX_DIR = Path(os.environ.get("MATCHING_INDEX_DIR", BASE_DIR / "var" / "matching"))
+# Off: lexical (BM25) matching only, no embedding model anywhere.
+MATCHING_DENSE = env_bool("MATCHING_DENSE", True)
 
 LOGGING = {
     "version": 1,

@@ -164,6 +164,17 @@ class Index:
         slot = self._slot_of.get(candidate_id)
         return slot is not None and bool(self._slot_alive[slot])
 
+    def dense_coverage(self) -> float:
+        """Share of live candidates that have an embedding (1.0 for an empty index).
+
+        Candidates without a vector score 0 on the dense side, far below real
+        cosines, so callers should use the dense part only at full coverage."""
+        if self._n_live == 0:
+            return 1.0
+        slots = np.flatnonzero(self._slot_alive[: len(self._slot_ids)])
+        whole = self._slot_whole_row[slots]
+        return float(self._vectors[whole].any(axis=1).sum()) / self._n_live
+
     @property
     def candidate_ids(self) -> list[Hashable]:
         """Ids by slot, aligned with :meth:`score_candidates` (dead slots included)."""
