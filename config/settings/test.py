@@ -1,5 +1,7 @@
 """Tests: fast hashing, in-memory email. SQLite unless DATABASE_URL points elsewhere (CI)."""
 import os
+import tempfile
+from pathlib import Path
 
 from .base import *  # noqa: F401,F403
 from .base import BASE_DIR
@@ -13,3 +15,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Matching: no model loading and no index files in the work tree unless a test asks for them.
+MATCHING_DENSE = os.environ.get("MATCHING_DENSE", "0") == "1"
+MATCHING_INDEX_DIR = Path(tempfile.mkdtemp(prefix="matching-index-"))
