@@ -277,7 +277,7 @@ def _managers_of(organisation: Organisation) -> list:
 
 
 def _lock_commitment(commitment: FundingCommitment) -> FundingCommitment:
-    return FundingCommitment.objects.select_for_update().select_related("source").get(pk=commitment.pk)
+    return FundingCommitment.objects.select_for_update(of=("self",)).select_related("source").get(pk=commitment.pk)
 
 
 @transaction.atomic

@@ -238,7 +238,7 @@ def match_refresh(*, direction: str, source_id: int, compute: bool = False, cach
     ranked = [] if closed else rank_candidates(direction, source, compute=compute, cache=cache)
     now = timezone.now()
     with transaction.atomic():
-        existing = {candidate_key(m): m for m in stored.select_related("candidate_type").select_for_update()}
+        existing = {candidate_key(m): m for m in stored.select_related("candidate_type").select_for_update(of=("self",))}
         dismissed = {key for key, m in existing.items() if m.status == Match.Status.DISMISSED}
         ranked = [r for r in ranked if r["key"] not in dismissed][:TOP_K]
         fresh, updated = [], []

@@ -16,7 +16,7 @@ def send_notification_email(notification_id: int) -> bool:
     """Email one notification; does nothing if it is gone or was already emailed."""
     with transaction.atomic():
         notification = (
-            Notification.objects.select_for_update().select_related("recipient")
+            Notification.objects.select_for_update(of=("self",)).select_related("recipient")
             .filter(pk=notification_id, emailed_at__isnull=True).first()
         )
         if notification is None or not notification.recipient.email:
@@ -46,7 +46,7 @@ def send_daily_digests() -> int:
     for user_id, events in digest_events.items():
         with transaction.atomic():
             pending = list(
-                Notification.objects.select_for_update().select_related("recipient")
+                Notification.objects.select_for_update(of=("self",)).select_related("recipient")
                 .filter(recipient_id=user_id, event__in=events, emailed_at__isnull=True)
                 .order_by("created_at")
             )

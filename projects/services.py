@@ -292,7 +292,7 @@ def undertaking_request(*, actor, challenge: Challenge, statement: str) -> Under
 
 @transaction.atomic
 def undertaking_decide(*, actor, undertaking: Undertaking, accept: bool) -> Undertaking:
-    undertaking = Undertaking.objects.select_for_update().select_related("challenge").get(pk=undertaking.pk)
+    undertaking = Undertaking.objects.select_for_update(of=("self",)).select_related("challenge").get(pk=undertaking.pk)
     require(actor, "projects.change_challenge", undertaking.challenge,
             _("Only the posting side decides on confidentiality undertakings."))
     if undertaking.status != Undertaking.Status.REQUESTED:
@@ -427,7 +427,7 @@ def _belongs(user, organisation) -> bool:
 
 
 def _lock_call(call: Call) -> Call:
-    return Call.objects.select_for_update().select_related("challenge").get(pk=call.pk)
+    return Call.objects.select_for_update(of=("self",)).select_related("challenge").get(pk=call.pk)
 
 
 @transaction.atomic
@@ -532,7 +532,7 @@ def bid_score(*, actor, bid: Bid, scores: dict, comment: str = "") -> BidScore:
 @transaction.atomic
 def award_propose(*, actor, bid: Bid) -> SignoffRequest:
     """Propose the award to a bid; it takes effect by dual sign-off (poster + partner)."""
-    bid = Bid.objects.select_for_update().select_related("call__challenge").get(pk=bid.pk)
+    bid = Bid.objects.select_for_update(of=("self",)).select_related("call__challenge").get(pk=bid.pk)
     call = _lock_call(bid.call)
     challenge = call.challenge
     require(actor, "projects.change_challenge", challenge, _("Only the posting side proposes the award."))
@@ -592,7 +592,7 @@ def award_sent_back(request: SignoffRequest) -> None:
 
 
 def _lock_project(project: Project) -> Project:
-    return Project.objects.select_for_update().select_related("challenge", "bid").get(pk=project.pk)
+    return Project.objects.select_for_update(of=("self",)).select_related("challenge", "bid").get(pk=project.pk)
 
 
 @transaction.atomic
@@ -813,7 +813,7 @@ def milestones_remind(*, today: date | None = None, days_ahead: int = 3) -> int:
     sent = 0
     for pk in candidates:
         with transaction.atomic():
-            milestone = Milestone.objects.select_for_update().select_related("project__challenge").get(pk=pk)
+            milestone = Milestone.objects.select_for_update(of=("self",)).select_related("project__challenge").get(pk=pk)
             if milestone.reminded_on == today:
                 continue
             overdue = milestone.due_on < today

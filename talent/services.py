@@ -216,7 +216,7 @@ def shared_hire_create(*, actor, talent: TalentProfile, university: Organisation
 
 
 def _lock(hire: SharedHire) -> SharedHire:
-    return SharedHire.objects.select_for_update().select_related("talent", "university").get(pk=hire.pk)
+    return SharedHire.objects.select_for_update(of=("self",)).select_related("talent", "university").get(pk=hire.pk)
 
 
 @transaction.atomic

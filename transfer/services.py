@@ -255,7 +255,7 @@ def achievement_create_from_project(*, actor, project: Project, industry_node=No
     its technology-transfer staff or brokers hand it over. `industry_node` is needed only
     when the challenge was not placed on the chain.
     """
-    project = Project.objects.select_for_update().select_related(
+    project = Project.objects.select_for_update(of=("self",)).select_related(
         "challenge", "sponsor__parent", "performer__parent").get(pk=project.pk)
     university_side = selectors.project_university_side(project)
     if university_side is None or not can_manage_organisation_pool(actor, university_side):
@@ -771,7 +771,7 @@ def patent_fee_reminder_recipients(patent: Patent) -> list:
 @transaction.atomic
 def patent_send_fee_reminder(*, patent_id: int, today: datetime.date) -> bool:
     """Tell the owner's transfer staff and the brokers that an annual fee falls due; once per due date."""
-    patent = Patent.objects.select_for_update().select_related("owner").filter(pk=patent_id).first()
+    patent = Patent.objects.select_for_update(of=("self",)).select_related("owner").filter(pk=patent_id).first()
     if patent is None or patent.next_fee_due is None or patent.fee_reminder_sent_for == patent.next_fee_due:
         return False
     days = (patent.next_fee_due - today).days
