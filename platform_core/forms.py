@@ -29,7 +29,7 @@ class MemberAddForm(forms.Form):
 
 class OrganisationFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
-    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds"))] + Organisation.Kind.choices)
+    kind = forms.ChoiceField(label=_("Organisation type"), required=False, choices=[("", _("All types"))] + Organisation.Kind.choices)
     region = forms.ModelChoiceField(label=_("Region"), required=False, queryset=Region.objects.filter(parent=None),
                                     empty_label=_("All regions"))
     chain = forms.ModelChoiceField(label=_("Industry chain"), required=False, queryset=IndustryChain.objects.all(),

@@ -22,7 +22,6 @@ from projects.selectors import (
 from .models import Achievement, Deal, IncubatedCompany, Incubator, Patent, Push
 from .permissions import (
     ENTERPRISE_DECISION_ROLES,
-    INTERESTED_OR_LATER,
     PUBLIC_STATUSES,
     transfer_organisation_ids,
 )

@@ -193,9 +193,10 @@ def test_both_sides_signing_at_the_same_moment_take_effect_once(enterprise, univ
         pytest.skip("row locking is exercised on PostgreSQL (CI)")
     for _ in range(5):
         request = open_request(enterprise, university, sides)
+        request_id = request.pk
         errors = _race(
-            lambda: signoff.signoff_sign(actor=sides["ent_director"], request_id=request.pk),
-            lambda: signoff.signoff_sign(actor=sides["uni_director"], request_id=request.pk),
+            lambda: signoff.signoff_sign(actor=sides["ent_director"], request_id=request_id),  # noqa: B023
+            lambda: signoff.signoff_sign(actor=sides["uni_director"], request_id=request_id),  # noqa: B023
         )
         assert errors == [None, None]
         assert SignoffRequest.objects.get(pk=request.pk).status == "approved"

@@ -1,5 +1,6 @@
 """Who sees what: drafts, confidential detail and undertakings, in services, pages and API."""
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError
 
 from platform_core.models import Organisation, Role
@@ -40,7 +41,7 @@ def test_confidential_detail_needs_an_accepted_undertaking(client, api, chain, o
     undertaking = Undertaking.objects.get(user=outsider)
     assert SECRET not in client.get(url).content.decode()  # requested, not yet accepted
 
-    with pytest.raises(Exception):
+    with pytest.raises(PermissionDenied):
         services.undertaking_decide(actor=outsider, undertaking=undertaking, accept=True)
     undertaking.refresh_from_db()
     assert undertaking.status == Undertaking.Status.REQUESTED
@@ -88,7 +89,8 @@ def test_projects_are_visible_to_participants_only(client, chain, outsider):
     assert client.get(f"/projects/list/{chain.project.pk}/").status_code == 200
     # seen but not allowed: the partner side may not start the PI's project
     client.force_login(chain.people["uni_chief"])
-    response = client.post(f"/projects/list/{chain.project.pk}/start/", follow=True)
+    response = client.post(f"/projects/list/{chain.project.pk}/start/")
+    assert response.status_code == 403
     chain.project.refresh_from_db()
     assert chain.project.status == "planning"
 

@@ -59,7 +59,7 @@ def test_bad_rows_are_reported_and_good_rows_kept(world):
     rows = [
         good_row(world),
         good_row(world, "CG002", "TRL 错误", "12"),
-        f"CG003,未知单位成果,不存在大学,,ne-cell,5,简介,,",
+        "CG003,未知单位成果,不存在大学,,ne-cell,5,简介,,",
         f"CG004,未知节点,{world.university.name_zh},,no-such-node,5,简介,,",
         good_row(world),  # same reference twice
         f"CG005,,{world.university.name_zh},,ne-cell,5,,,",
