@@ -3,8 +3,8 @@ import os
 import pytest
 from rest_framework.test import APIClient
 
-from tests.factories import OrganisationFactory, member
 from platform_core.models import Organisation, Role
+from tests.factories import OrganisationFactory, member
 
 # Playwright's sync API runs an event loop in the test thread; Django refuses ORM
 # calls from such a thread unless told it is safe (it is: the loop is Playwright's).
@@ -164,3 +164,33 @@ def wait_for(predicate, timeout: float = 30.0, interval: float = 0.2):
             return value
         time.sleep(interval)
     raise AssertionError(f"condition not met within {timeout} s")
+
+
+def run_at_the_same_moment(*callables) -> list:
+    """Start the callables together in threads with their own database connections.
+
+    Returns what each raised (None where it succeeded), in order. For row-locking
+    tests on PostgreSQL; the tests need `django_db(transaction=True)`.
+    """
+    import threading
+
+    from django.db import connection
+
+    barrier = threading.Barrier(len(callables))
+    errors = [None] * len(callables)
+
+    def run(index, fn):
+        try:
+            barrier.wait()
+            fn()
+        except Exception as exc:  # collected and asserted by the caller
+            errors[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, fn)) for i, fn in enumerate(callables)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return errors

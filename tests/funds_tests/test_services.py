@@ -1,6 +1,5 @@
 """Rules of the capital chain, exercised on the services: each refusal changes nothing."""
 import datetime
-import threading
 from decimal import Decimal
 
 import pytest
@@ -11,6 +10,7 @@ from funds import services
 from funds.models import Fund, FundingCommitment, Investment, Stage, Tranche
 from platform_core.models import AuditEvent, Notification, Role
 from projects.models import Milestone
+from tests.conftest import run_at_the_same_moment
 from tests.factories import member
 
 from . import factories as f
@@ -172,33 +172,12 @@ def test_database_refuses_bad_amounts_and_equity_even_without_the_service(fund, 
                             vintage_year=2024)
 
 
-def _race(*callables):
-    barrier = threading.Barrier(len(callables))
-    errors = [None] * len(callables)
-
-    def run(index, fn):
-        try:
-            barrier.wait()
-            fn()
-        except Exception as exc:  # collected for the assertion
-            errors[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, fn)) for i, fn in enumerate(callables)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_investments_cannot_overshoot_the_committed_size(fund, fund_manager, company):
     if connection.vendor != "postgresql":
         pytest.skip("row locking is exercised on PostgreSQL (CI)")
-    errors = _race(*[lambda: invest(fund_manager, fund, company=company, amount="600000") for _ in range(3)])
+    errors = run_at_the_same_moment(*[lambda: invest(fund_manager, fund, company=company, amount="600000") for _ in range(3)])
     assert sorted(type(e).__name__ for e in errors if e) == ["ValidationError", "ValidationError"]
     assert Investment.objects.filter(fund=fund).count() == 1
 

@@ -1,5 +1,3 @@
-import threading
-
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
@@ -8,6 +6,7 @@ from platform_core import signoff
 from platform_core.audit import audit_log
 from platform_core.models import AuditEvent, Role, Signature, SignoffRequest
 from platform_core.signoff import PartySpec
+from tests.conftest import run_at_the_same_moment
 from tests.factories import member
 
 EFFECT = "test.decision.effect"
@@ -164,28 +163,6 @@ def test_api_sign_reject_and_visibility(api, enterprise, university, sides):
     assert api.get("/api/signoffs/?awaiting=1").json()["results"] == []
 
 
-def _race(*callables):
-    """Run the callables at the same moment in threads with their own connections; return their errors."""
-    barrier = threading.Barrier(len(callables))
-    errors = [None] * len(callables)
-
-    def run(index, fn):
-        try:
-            barrier.wait()
-            fn()
-        except Exception as exc:  # collected and asserted by the caller
-            errors[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, fn)) for i, fn in enumerate(callables)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_both_sides_signing_at_the_same_moment_take_effect_once(enterprise, university, sides):
@@ -194,7 +171,7 @@ def test_both_sides_signing_at_the_same_moment_take_effect_once(enterprise, univ
     for _ in range(5):
         request = open_request(enterprise, university, sides)
         request_id = request.pk
-        errors = _race(
+        errors = run_at_the_same_moment(
             lambda: signoff.signoff_sign(actor=sides["ent_director"], request_id=request_id),  # noqa: B023
             lambda: signoff.signoff_sign(actor=sides["uni_director"], request_id=request_id),  # noqa: B023
         )
@@ -210,7 +187,7 @@ def test_two_signers_of_one_side_racing_give_one_signature(enterprise, universit
     if connection.vendor != "postgresql":
         pytest.skip("row locking is exercised on PostgreSQL (CI)")
     request = open_request(enterprise, university, sides)
-    errors = _race(
+    errors = run_at_the_same_moment(
         lambda: signoff.signoff_sign(actor=sides["ent_director"], request_id=request.pk),
         lambda: signoff.signoff_sign(actor=sides["ent_chief"], request_id=request.pk),
     )

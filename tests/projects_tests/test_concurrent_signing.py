@@ -1,5 +1,4 @@
 """Two people signing at the same moment must not produce a double effect (needs PostgreSQL row locks)."""
-import threading
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -9,6 +8,7 @@ from platform_core.models import AuditEvent, SignoffRequest
 from platform_core.signoff import signoff_sign
 from projects import services
 from projects.models import Challenge, Topic
+from tests.conftest import run_at_the_same_moment
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -20,28 +20,11 @@ def postgres_only():
 
 
 def _race(*signers, request_id):
-    """Start every signer at once; return what each one got (None or the exception)."""
-    barrier = threading.Barrier(len(signers))
-    outcomes = {}
-
-    def sign(user):
-        from django.db import connection as thread_connection
-
-        try:
-            barrier.wait()
-            signoff_sign(actor=user, request_id=request_id)
-            outcomes[user.username] = None
-        except Exception as exc:  # recorded and asserted below
-            outcomes[user.username] = exc
-        finally:
-            thread_connection.close()
-
-    threads = [threading.Thread(target=sign, args=(user,)) for user in signers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return outcomes
+    """Start every signer at once; return what each one got (None or the exception), by username."""
+    errors = run_at_the_same_moment(
+        *[lambda user=user: signoff_sign(actor=user, request_id=request_id) for user in signers]
+    )
+    return {user.username: error for user, error in zip(signers, errors, strict=True)}
 
 
 def _topic_request(chain):
