@@ -176,4 +176,4 @@ def test_batch_search_matches_single_searches(small_index: Index):
     ]
     for got, expected in zip(batch, single, strict=True):
         assert [cid for cid, _ in got] == [cid for cid, _ in expected]
-        assert np.allclose([s for _, s in got], [s for _, s in expected])
+        assert np.allclose([s for _, s in got], [s for _, s in expected], rtol=1e-4, atol=1e-5)  # float32 paths
