@@ -7,6 +7,7 @@ writing fails, nothing is written. Subclasses implement `clean_row` and `write`.
 """
 import csv
 import io
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -82,7 +83,7 @@ def read_table(uploaded) -> pd.DataFrame:
     return frame
 
 
-class TabularImporter:
+class TabularImporter(ABC):
     kind = ""
     columns: tuple[Column, ...] = ()
 
@@ -109,12 +110,13 @@ class TabularImporter:
     def prepare(self, rows: list[dict]) -> None:
         """Load lookups once for the whole file (avoid a query per row)."""
 
+    @abstractmethod
     def clean_row(self, row: dict, row_number: int) -> RowResult:
-        raise NotImplementedError
+        """Turn one row into data, or into the reasons it is rejected."""
 
+    @abstractmethod
     def write(self, rows: list[RowResult]) -> tuple[int, int]:
         """Write the clean rows; return (created, updated)."""
-        raise NotImplementedError
 
     def run(self, uploaded) -> ImportRun:
         file_name = getattr(uploaded, "name", "upload")[:255]
