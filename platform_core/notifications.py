@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils.functional import Promise
 
+from .activity import is_generating
 from .models import Notification, NotificationPreference
 
 EVENT_TYPES: dict[str, Promise | str] = {}
@@ -28,6 +29,8 @@ def notify(*, recipients: Iterable, event: str, title: str, body: str = "", url:
 
     if event not in EVENT_TYPES:
         raise ValueError(f"Unregistered notification event {event!r}")
+    if is_generating():
+        return []
     created = []
     seen = set()
     for user in recipients:

@@ -77,3 +77,16 @@ def test_api_notifications_are_private(api):
     assert api.post("/api/notifications/read-all/").json() == {"marked_read": 1}
     bad = api.post("/api/notification-preferences/", {"event": "nope", "delivery": "digest"}, format="json")
     assert bad.status_code == 400
+
+
+def test_generated_activity_is_not_news():
+    from platform_core.activity import generating, is_generating
+
+    user = UserFactory(email="gen@example.com")
+    with generating():
+        assert is_generating()
+        assert notify(recipients=[user], event="platform.membership_added", title="生成数据") == []
+    assert not is_generating()
+    assert not Notification.objects.filter(recipient=user).exists() and mail.outbox == []
+    notify(recipients=[user], event="platform.membership_added", title="真实事件")
+    assert Notification.objects.filter(recipient=user).count() == 1 and len(mail.outbox) == 1
