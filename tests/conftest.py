@@ -99,6 +99,15 @@ def login(page, base_url: str, username: str, password: str = "pw") -> None:
         page.click("main form button[type=submit]")
 
 
+def choose_autocomplete(page, field_id: str, typed: str, option_text: str | None = None) -> None:
+    """Pick an option of a searchable select (platform_core.autocomplete) the way a user does:
+    type into its box, wait for the server's answer, click the option."""
+    page.click(f"#{field_id}-ts-control")
+    page.fill(f"#{field_id}-ts-control", typed)
+    option = page.locator(f"#{field_id}-ts-dropdown .option", has_text=option_text or typed).first
+    option.click()
+
+
 @pytest.fixture(scope="session")
 def celery_worker_process(django_db_setup, django_db_blocker):
     """A real `celery worker` process on Redis, sharing the PostgreSQL test database.

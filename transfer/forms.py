@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from platform_core.autocomplete import autocomplete_field
 from platform_core.models import IndustryChain, IndustryNode, Organisation, Role
 
 from .models import Achievement, Deal, IncubatedCompany, Patent, Push
@@ -52,9 +53,13 @@ class ScreenForm(forms.Form):
 
 
 class PushForm(forms.Form):
-    enterprise = forms.ModelChoiceField(label=_("Enterprise"),
-                                        queryset=Organisation.objects.filter(kind=Organisation.Kind.ENTERPRISE))
     note = forms.CharField(label=_("Note to the enterprise"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"] = autocomplete_field(
+            "organisations", user=user, params={"kind": Organisation.Kind.ENTERPRISE}, label=_("Enterprise"))
+        self.order_fields(["enterprise", "note"])
 
 
 class BrokerForm(forms.Form):

@@ -109,7 +109,7 @@ def achievement_detail(request, pk):
         context["deals"] = selectors.deals_visible_to(user).filter(achievement=achievement)
     if can_manage:
         context.update(
-            screen_form=ScreenForm(), push_form=PushForm(), broker_form=BrokerForm(achievement=achievement),
+            screen_form=ScreenForm(), push_form=PushForm(user=request.user), broker_form=BrokerForm(achievement=achievement),
             audit=audit_trail(achievement)[:20], can_deal=achievement.pushes.filter(
                 status=Push.Status.NEGOTIATING).exists() or achievement.status in ("screened", "pushed", "licensed"),
         )
@@ -178,7 +178,7 @@ def achievement_screen(request, pk):
 @require_POST
 def achievement_push(request, pk):
     achievement = _managed_achievement(request, pk)
-    form = PushForm(request.POST)
+    form = PushForm(request.POST, user=request.user)
     try:
         if not form.is_valid():
             raise ValidationError(_("Choose an enterprise."))

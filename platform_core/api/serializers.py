@@ -18,6 +18,15 @@ class UserBriefSerializer(serializers.ModelSerializer):
         fields = ["id", "username", "name"]
 
 
+class AutocompleteResultSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    text = serializers.CharField()
+
+
+class AutocompleteResultsSerializer(serializers.Serializer):
+    results = AutocompleteResultSerializer(many=True)
+
+
 class MeSerializer(serializers.ModelSerializer):
     memberships = serializers.SerializerMethodField()
 

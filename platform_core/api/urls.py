@@ -15,4 +15,8 @@ router.register("notification-preferences", views.NotificationPreferenceViewSet,
 router.register("signoffs", views.SignoffViewSet, basename="signoff")
 router.register("imports", views.ImportRunViewSet, basename="importrun")
 
-urlpatterns = [path("me/", views.MeView.as_view(), name="me"), *router.urls]
+urlpatterns = [
+    path("me/", views.MeView.as_view(), name="me"),
+    path("autocomplete/<slug:source>/", views.AutocompleteView.as_view(), name="autocomplete"),
+    *router.urls,
+]

@@ -2,11 +2,11 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, parsers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import selectors, services, signoff
+from .. import autocomplete, selectors, services, signoff
 from ..importers import OrganisationImporter
 from ..models import (
     ImportRun, IndustryChain, IndustryNode, Notification, NotificationPreference, Organisation, Region,
@@ -21,6 +21,19 @@ class MeView(APIView):
     @extend_schema(responses=s.MeSerializer)
     def get(self, request):
         return Response(s.MeSerializer(request.user).data)
+
+
+class AutocompleteView(APIView):
+    """Search one registered source (platform_core.autocomplete) for a searchable select box."""
+
+    @extend_schema(responses=s.AutocompleteResultsSerializer)
+    def get(self, request, source: str):
+        if source not in autocomplete.SOURCES:
+            raise NotFound()
+        params = {k: v for k, v in request.query_params.items() if k != "q"}
+        results = autocomplete.search(source, user=request.user, query=request.query_params.get("q", ""),
+                                      params=params)
+        return Response({"results": results})
 
 
 class RegionViewSet(viewsets.ReadOnlyModelViewSet):

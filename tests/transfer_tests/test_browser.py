@@ -1,5 +1,6 @@
 import pytest
 
+from tests.conftest import choose_autocomplete
 from transfer.models import Achievement, Deal
 
 from .factories import World
@@ -29,7 +30,7 @@ def test_screen_push_interest_deal_in_chromium(browser_page, live_server):
     page.click(f"[data-testid=screening-queue] >> text={achievement.title}")
     page.fill("textarea[name=reason]", "已有中试样品，企业需求明确")
     page.click("[data-testid=screen]")
-    page.select_option("select[name=enterprise]", str(world.enterprise.pk))
+    choose_autocomplete(page, "id_enterprise", world.enterprise.name_zh[:4], world.enterprise.name_zh)
     page.click("[data-testid=push]")
     page.wait_for_selector("[data-testid=push-status]")
     push_url = page.url
