@@ -1,0 +1,35 @@
+"""Size is a test condition: a list's query count must not grow with its rows.
+
+    def test_pool_queries_are_flat(client, world):
+        client.force_login(world.broker)
+        assert_flat_queries(grow=lambda n: world.achievements(n), fetch=lambda: client.get("/transfer/pool/"))
+
+`grow(n)` adds n more rows the fetching user can see; `fetch()` reads the list (a page or
+an API call) and is checked for a 200. The list is read once first (sessions, content
+types and other per-process caches warm up), then with 20 rows and with 200 rows.
+"""
+from collections.abc import Callable
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+
+def count_queries(fetch: Callable[[], object]) -> tuple[int, object]:
+    with CaptureQueriesContext(connection) as queries:
+        result = fetch()
+    status = getattr(result, "status_code", 200)
+    assert status == 200, f"the list answered {status}"
+    return len(queries), queries
+
+
+def assert_flat_queries(*, grow: Callable[[int], object], fetch: Callable[[], object],
+                        small: int = 20, big: int = 200) -> int:
+    """Assert that reading the list costs no more queries with `big` rows than with `small`."""
+    grow(small)
+    fetch()
+    few, _ = count_queries(fetch)
+    grow(big - small)
+    many, queries = count_queries(fetch)
+    listing = "\n".join(q["sql"][:200] for q in queries.captured_queries)
+    assert many <= few, f"{few} queries with {small} rows, {many} with {big}:\n{listing}"
+    return many
