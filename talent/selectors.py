@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 
 from platform_core.models import Membership
 from platform_core.permissions import is_platform_admin, member_organisation_ids
 
-from .models import DualMentorAssignment, EnterpriseMentor, HireShare, SharedHire, TalentProfile
+from .models import DualMentorAssignment, EnterpriseMentor, HireShare, SharedHire, TalentEvidence, TalentProfile
 from .permissions import ENTERPRISE_SIGNER_ROLES, UNIVERSITY_HR_ROLES
 
 CENT = Decimal("0.01")
@@ -32,12 +32,14 @@ def talent_pool_search(user, *, query: str = "", field=None, availability: str =
     qs = talent_profiles_visible_to(user)
     if query:
         # Keywords live in a JSON list; icontains on its text finds them in SQLite and PostgreSQL alike.
+        evidence = TalentEvidence.objects.filter(profile=OuterRef("pk"), title__icontains=query)
         qs = qs.filter(
             Q(name_zh__icontains=query) | Q(name_en__icontains=query) | Q(title__icontains=query)
-            | Q(expertise__icontains=query) | Q(biography__icontains=query) | Q(evidence__title__icontains=query)
-        ).distinct()
+            | Q(expertise__icontains=query) | Q(biography__icontains=query) | Exists(evidence)
+        )
     if field:
-        qs = qs.filter(Q(fields=field) | Q(fields__parent=field)).distinct()
+        in_field = TalentProfile.fields.through.objects.filter(Q(techfield=field) | Q(techfield__parent=field))
+        qs = qs.filter(pk__in=in_field.values("talentprofile_id"))
     if availability:
         qs = qs.filter(availability=availability)
     if overseas is not None:
@@ -51,9 +53,19 @@ def shared_hires_visible_to(user):
     if is_platform_admin(user):
         return qs
     org_ids = member_organisation_ids(user)
-    return qs.filter(
-        Q(university_id__in=org_ids) | Q(shares__organisation_id__in=org_ids) | Q(talent__user=user)
-    ).distinct()
+    holds_a_share = HireShare.objects.filter(hire=OuterRef("pk"), organisation_id__in=org_ids)
+    return qs.filter(Q(university_id__in=org_ids) | Exists(holds_a_share) | Q(talent__user=user))
+
+
+def with_shares(hires):
+    """Hires with their shares and the shares' organisations, in share order (two queries for any number)."""
+    return hires.prefetch_related(Prefetch("shares", queryset=HireShare.objects.select_related("organisation")))
+
+
+def _with_party(hires, organisation):
+    """Hires where `organisation` is the recruiting university or holds a share."""
+    share = HireShare.objects.filter(hire=OuterRef("pk"), organisation=organisation)
+    return hires.filter(Q(university=organisation) | Exists(share))
 
 
 def enterprise_mentors_visible_to(user):
@@ -140,7 +152,7 @@ def hire_cost_lines(hire: SharedHire) -> list[CostLine]:
     The year's total is rounded to the cent first and the last party takes the
     rounding remainder, so the parties' amounts always add up to the year's total.
     """
-    shares = list(hire.shares.select_related("organisation").order_by("id"))
+    shares = list(hire.shares.all())  # prefetched by `with_shares` where many hires are read
     end = hire_contract_end(hire)
     lines = []
     for year in range(hire.start_date.year, end.year + 1):
@@ -185,11 +197,10 @@ def cost_report_csv(rows: list[dict], headers: list[str]) -> str:
 
 def cost_report_hires_visible_to(user, *, organisation=None, year: int | None = None):
     """Hires in effect (or ended early) that the user may see, for the cost split page."""
-    qs = shared_hires_visible_to(user).filter(
-        status__in=[SharedHire.Status.IN_EFFECT, SharedHire.Status.TERMINATED]
-    ).prefetch_related("shares__organisation")
+    qs = with_shares(shared_hires_visible_to(user).filter(
+        status__in=[SharedHire.Status.IN_EFFECT, SharedHire.Status.TERMINATED]))
     if organisation is not None:
-        qs = qs.filter(Q(university=organisation) | Q(shares__organisation=organisation)).distinct()
+        qs = _with_party(qs, organisation)
     if year is not None:
         qs = qs.filter(start_date__lte=date(year, 12, 31), end_date__gte=date(year, 1, 1))
     return qs
@@ -224,7 +235,7 @@ def shared_hires_in_effect(*, organisation=None, start: date | None = None, end:
     if start is not None:
         qs = qs.filter(Q(terminated_on__isnull=True) | Q(terminated_on__gte=start))
     if organisation is not None:
-        qs = qs.filter(Q(university=organisation) | Q(shares__organisation=organisation)).distinct()
+        qs = _with_party(qs, organisation)
     return qs
 
 
