@@ -22,18 +22,18 @@ class FundViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Rea
     ordering_fields = ["vintage_year", "committed_size", "name_zh"]
 
     def get_queryset(self):
-        return selectors.funds_visible_to(self.request.user)
+        return selectors.with_portfolio(self.request.user, selectors.funds_visible_to(self.request.user))
 
     def get_serializer_class(self):
         return s.FundUpdateSerializer if self.action in {"update", "partial_update"} else s.FundSerializer
 
     def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        serializer.instance = services.fund_create(actor=self.request.user, **data)
+        fund = services.fund_create(actor=self.request.user, **serializer.validated_data)
+        serializer.instance = self.get_queryset().get(pk=fund.pk)
 
     def perform_update(self, serializer):
-        serializer.instance = services.fund_update(actor=self.request.user, fund=serializer.instance,
-                                                   **serializer.validated_data)
+        fund = services.fund_update(actor=self.request.user, fund=serializer.instance, **serializer.validated_data)
+        serializer.instance = self.get_queryset().get(pk=fund.pk)
 
 
 class InvestmentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -62,17 +62,19 @@ class CommitmentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
     ordering_fields = ["committed_on", "amount"]
 
     def get_queryset(self):
-        return selectors.commitments_visible_to(self.request.user)
+        return selectors.with_paid_totals(selectors.commitments_visible_to(self.request.user))
 
     def get_serializer_class(self):
         return s.CommitmentUpdateSerializer if self.action in {"update", "partial_update"} else s.CommitmentSerializer
 
     def perform_create(self, serializer):
-        serializer.instance = services.commitment_create(actor=self.request.user, **serializer.validated_data)
+        commitment = services.commitment_create(actor=self.request.user, **serializer.validated_data)
+        serializer.instance = self.get_queryset().get(pk=commitment.pk)
 
     def perform_update(self, serializer):
-        serializer.instance = services.commitment_update(actor=self.request.user, commitment=serializer.instance,
-                                                         **serializer.validated_data)
+        commitment = services.commitment_update(actor=self.request.user, commitment=serializer.instance,
+                                                **serializer.validated_data)
+        serializer.instance = self.get_queryset().get(pk=commitment.pk)
 
 
 class TrancheViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, viewsets.ReadOnlyModelViewSet):
