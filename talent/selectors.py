@@ -2,13 +2,15 @@
 import calendar
 import csv
 import io
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models.functions import Coalesce
 
-from platform_core.models import Membership
+from platform_core.models import Membership, Organisation
 from platform_core.permissions import is_platform_admin, member_organisation_ids
 
 from .models import DualMentorAssignment, EnterpriseMentor, HireShare, SharedHire, TalentEvidence, TalentProfile
@@ -104,8 +106,6 @@ def signatories_of(organisation, roles) -> list:
 
 def universities_for_hr(user):
     """Universities where the user may recruit, appoint mentors and assign students."""
-    from platform_core.models import Organisation
-
     qs = Organisation.objects.of_kind(Organisation.Kind.UNIVERSITY)
     if is_platform_admin(user):
         return qs.filter(parent__isnull=True)
@@ -126,11 +126,33 @@ def contract_months_in_year(start: date, end: date, year: int) -> Decimal:
     if first > last:
         return months
     for month in range(first.month, last.month + 1):
+        if first.month < month < last.month:
+            months += 1  # a whole month, as its day count would give
+            continue
         days_in_month = calendar.monthrange(year, month)[1]
         covered_from = max(first, date(year, month, 1))
         covered_to = min(last, date(year, month, days_in_month))
         months += Decimal((covered_to - covered_from).days + 1) / Decimal(days_in_month)
     return months
+
+
+def _split_costs(annual_cost: Decimal, start: date, end: date, percents: list[Decimal]):
+    """(year, months, party index, amount) for each party in each calendar year of the contract [start, end].
+
+    The year's total is rounded to the cent first and the last party takes the
+    rounding remainder, so the parties' amounts always add up to the year's total.
+    """
+    for year in range(start.year, end.year + 1):
+        months = contract_months_in_year(start, end, year)
+        year_total = (annual_cost * months / 12).quantize(CENT, ROUND_HALF_UP)
+        allocated = Decimal(0)
+        for index, percent in enumerate(percents):
+            if index == len(percents) - 1:
+                amount = year_total - allocated
+            else:
+                amount = (year_total * percent / 100).quantize(CENT, ROUND_HALF_UP)
+            allocated += amount
+            yield year, months, index, amount
 
 
 @dataclass(frozen=True)
@@ -142,45 +164,43 @@ class CostLine:
     amount: Decimal
 
 
-def hire_contract_end(hire: SharedHire) -> date:
-    return hire.terminated_on or hire.end_date
-
-
 def hire_cost_lines(hire: SharedHire) -> list[CostLine]:
-    """Each party's cost in each calendar year of the contract, in CNY.
-
-    The year's total is rounded to the cent first and the last party takes the
-    rounding remainder, so the parties' amounts always add up to the year's total.
-    """
+    """Each party's cost in each calendar year of the contract (up to its early end), in CNY."""
     shares = list(hire.shares.all())  # prefetched by `with_shares` where many hires are read
-    end = hire_contract_end(hire)
-    lines = []
-    for year in range(hire.start_date.year, end.year + 1):
-        months = contract_months_in_year(hire.start_date, end, year)
-        year_total = (hire.annual_cost * months / 12).quantize(CENT, ROUND_HALF_UP)
-        allocated = Decimal(0)
-        for index, share in enumerate(shares):
-            if index == len(shares) - 1:
-                amount = year_total - allocated
-            else:
-                amount = (year_total * share.salary_percent / 100).quantize(CENT, ROUND_HALF_UP)
-            allocated += amount
-            lines.append(CostLine(hire, year, share, months.quantize(CENT, ROUND_HALF_UP), amount))
-    return lines
+    return [
+        CostLine(hire, year, shares[index], months.quantize(CENT, ROUND_HALF_UP), amount)
+        for year, months, index, amount in _split_costs(hire.annual_cost, hire.start_date,
+                                                        hire.terminated_on or hire.end_date,
+                                                        [share.salary_percent for share in shares])
+    ]
 
 
 def cost_report(hires) -> list[dict]:
-    """Cost per party per year over several hires: [{organisation, role, year, hires, amount}]."""
+    """Cost per party per year over the `hires` queryset: [{organisation, role, year, hires, amount}].
+
+    Reads plain values (two queries, then the parties' names), not model rows: a report spans every agreement.
+    """
+    shares = defaultdict(list)
+    for hire_id, organisation_id, role, percent in HireShare.objects.filter(hire__in=hires.values("pk")) \
+            .order_by("hire_id", "id").values_list("hire_id", "organisation_id", "role", "salary_percent"):
+        shares[hire_id].append((organisation_id, role, percent))
+    terms = hires.order_by().annotate(contract_end=Coalesce("terminated_on", "end_date")) \
+        .values_list("pk", "annual_cost", "start_date", "contract_end")
     totals: dict[tuple, dict] = {}
-    for hire in hires:
-        for line in hire_cost_lines(hire):
-            key = (line.share.organisation_id, line.year)
-            row = totals.setdefault(key, {
-                "organisation": line.share.organisation, "role": line.share.get_role_display(),
-                "year": line.year, "hires": 0, "amount": Decimal(0),
-            })
+    for pk, annual_cost, start, end in terms:
+        parties = shares[pk]
+        for year, _months, index, amount in _split_costs(annual_cost, start, end, [p[2] for p in parties]):
+            organisation_id, role, _percent = parties[index]
+            row = totals.get((organisation_id, year))
+            if row is None:
+                row = totals[organisation_id, year] = {"organisation": organisation_id, "role": role, "year": year,
+                                                       "hires": 0, "amount": Decimal(0)}
             row["hires"] += 1
-            row["amount"] += line.amount
+            row["amount"] += amount
+    organisations = Organisation.objects.only("name_zh", "name_en").in_bulk({key[0] for key in totals})
+    roles = {code: str(label) for code, label in HireShare.Role.choices}
+    for row in totals.values():
+        row["organisation"], row["role"] = organisations[row["organisation"]], roles[row["role"]]
     return sorted(totals.values(), key=lambda r: (r["year"], r["organisation"].name_zh))
 
 
@@ -197,8 +217,7 @@ def cost_report_csv(rows: list[dict], headers: list[str]) -> str:
 
 def cost_report_hires_visible_to(user, *, organisation=None, year: int | None = None):
     """Hires in effect (or ended early) that the user may see, for the cost split page."""
-    qs = with_shares(shared_hires_visible_to(user).filter(
-        status__in=[SharedHire.Status.IN_EFFECT, SharedHire.Status.TERMINATED]))
+    qs = shared_hires_visible_to(user).filter(status__in=[SharedHire.Status.IN_EFFECT, SharedHire.Status.TERMINATED])
     if organisation is not None:
         qs = _with_party(qs, organisation)
     if year is not None:

@@ -248,7 +248,7 @@ def _csv_response(rows, filename):
 @login_required
 def hire_costs_csv(request, pk):
     hire = _visible_hire(request, pk)
-    return _csv_response(selectors.cost_report([hire]), f"shared-hire-{hire.pk}-costs.csv")
+    return _csv_response(selectors.cost_report(SharedHire.objects.filter(pk=hire.pk)), f"shared-hire-{hire.pk}-costs.csv")
 
 
 @login_required
