@@ -1,4 +1,4 @@
-"""Searchable selects of 一共享 (platform_core.autocomplete): parties of a shared hire, talent, enterprise mentors."""
+"""Searchable selects of 一共享 (platform_core.autocomplete): hire parties, talent, enterprise mentors."""
 from platform_core.autocomplete import organisation_label, register
 from platform_core.models import Organisation
 

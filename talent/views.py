@@ -248,7 +248,8 @@ def _csv_response(rows, filename):
 @login_required
 def hire_costs_csv(request, pk):
     hire = _visible_hire(request, pk)
-    return _csv_response(selectors.cost_report(SharedHire.objects.filter(pk=hire.pk)), f"shared-hire-{hire.pk}-costs.csv")
+    rows = selectors.cost_report(SharedHire.objects.filter(pk=hire.pk))
+    return _csv_response(rows, f"shared-hire-{hire.pk}-costs.csv")
 
 
 @login_required

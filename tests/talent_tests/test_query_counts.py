@@ -30,7 +30,7 @@ class Growth:
         for _ in range(n):
             profile = TalentProfileFactory(organisation=self.cast.university)
             profile.fields.add(self.field)
-            TalentEvidence.objects.create(profile=profile, kind=TalentEvidence.Kind.PUBLICATION, title="固态电解质")
+            TalentEvidence.objects.create(profile=profile, kind="publication", title="固态电解质")
 
     def hires(self, n):
         for _ in range(n):
@@ -105,3 +105,14 @@ def test_profile_page_with_its_evidence_is_flat(client, cast, grow):
     client.force_login(cast.hr)
     assert_flat_queries(grow=grow.evidence, fetch=lambda: client.get(f"/talent/profiles/{cast.talent.pk}/"),
                         small=FEW, big=MANY)
+
+
+def test_cost_report_rows_come_a_page_at_a_time_with_the_total_of_all(client, api, cast, grow):
+    grow.hires(9)  # 11 parties (9 enterprises, storage, government) × 4 years = 44 rows
+    client.force_login(cast.hr)
+    page = client.get("/talent/cost-report/").context["page"]
+    assert page.paginator.count == 44 and len(page) == 20
+    assert client.get("/talent/cost-report/").context["total"] == 9 * Decimal("1200000.00") * 3
+    api.force_authenticate(cast.hr)
+    report = api.get("/api/talent/cost-report/?page=3").json()
+    assert report["count"] == 44 and len(report["results"]) == 4
