@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from platform_core.api.permissions import ObjectRulesPermission
 
 from .. import selectors, services
+from ..models import Fund
 from . import serializers as s
 
 WITH_OBJECT_RULES = viewsets.ModelViewSet.permission_classes + [ObjectRulesPermission]
@@ -15,6 +16,7 @@ WITH_OBJECT_RULES = viewsets.ModelViewSet.permission_classes + [ObjectRulesPermi
 class FundViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Funds. Everyone signed in reads the registry; fund managers create and change their organisation's funds."""
 
+    queryset = Fund.objects.none()  # for the schema; requests use get_queryset()
     permission_classes = WITH_OBJECT_RULES
     object_perms = {"PUT": "funds.change_fund", "PATCH": "funds.change_fund"}
     filterset_fields = ["kind", "status", "manager", "currency", "vintage_year", "focus_chains"]
