@@ -12,6 +12,10 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AlterModelOptions(
+            name='membership',
+            options={'ordering': ['organisation__name_zh', 'user__username', 'role', 'id'], 'verbose_name': 'membership', 'verbose_name_plural': 'memberships'},
+        ),
+        migrations.AlterModelOptions(
             name='organisation',
             options={'ordering': ['name_zh', 'id'], 'verbose_name': 'organisation', 'verbose_name_plural': 'organisations'},
         ),

@@ -120,7 +120,7 @@ class Membership(models.Model):
     objects = MembershipQuerySet.as_manager()
 
     class Meta:
-        ordering = ["organisation__name_zh", "user__username", "role"]
+        ordering = ["organisation__name_zh", "user__username", "role", "id"]
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         constraints = [
