@@ -1,6 +1,6 @@
 """Reads of the core."""
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
 from .models import Membership, Notification, Organisation
 from .permissions import is_platform_admin, member_organisation_ids
@@ -41,8 +41,8 @@ def unread_notifications(user):
 
 def organisation_people(organisation):
     """People holding an active role in the organisation, one row each, by username."""
-    roles = Membership.objects.active().filter(organisation=organisation, user=OuterRef("pk"))
-    return get_user_model().objects.filter(Exists(roles)).order_by("username", "pk")
+    members = Membership.objects.active().filter(organisation=organisation).values("user_id")
+    return get_user_model().objects.filter(pk__in=members).order_by("username", "pk")
 
 
 def members_by_person(organisation, people) -> list[dict]:

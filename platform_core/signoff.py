@@ -188,8 +188,9 @@ def signoffs_visible_to(user):
     """Requests where the user is a signatory, the requester, or platform staff."""
     if user.is_superuser or user.is_staff:
         return SignoffRequest.objects.all()
-    signs_for_a_party = SignoffParty.objects.filter(request=OuterRef("pk"), signatories=user)
-    return SignoffRequest.objects.filter(Q(created_by=user) | Exists(signs_for_a_party))
+    # Driven by the user's own signatory rows: a correlated EXISTS would test every request ever made.
+    signs_for = SignoffParty.objects.filter(signatories=user).values("request_id")
+    return SignoffRequest.objects.filter(Q(created_by=user) | Q(pk__in=signs_for))
 
 
 def signoffs_awaiting(user):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import Coalesce
 
 from platform_core.models import Membership, Organisation
@@ -34,10 +34,10 @@ def talent_pool_search(user, *, query: str = "", field=None, availability: str =
     qs = talent_profiles_visible_to(user)
     if query:
         # Keywords live in a JSON list; icontains on its text finds them in SQLite and PostgreSQL alike.
-        evidence = TalentEvidence.objects.filter(profile=OuterRef("pk"), title__icontains=query)
+        evidence = TalentEvidence.objects.filter(title__icontains=query).values("profile_id")
         qs = qs.filter(
             Q(name_zh__icontains=query) | Q(name_en__icontains=query) | Q(title__icontains=query)
-            | Q(expertise__icontains=query) | Q(biography__icontains=query) | Exists(evidence)
+            | Q(expertise__icontains=query) | Q(biography__icontains=query) | Q(pk__in=evidence)
         )
     if field:
         in_field = TalentProfile.fields.through.objects.filter(Q(techfield=field) | Q(techfield__parent=field))
@@ -55,8 +55,8 @@ def shared_hires_visible_to(user):
     if is_platform_admin(user):
         return qs
     org_ids = member_organisation_ids(user)
-    holds_a_share = HireShare.objects.filter(hire=OuterRef("pk"), organisation_id__in=org_ids)
-    return qs.filter(Q(university_id__in=org_ids) | Exists(holds_a_share) | Q(talent__user=user))
+    holds_a_share = HireShare.objects.filter(organisation_id__in=org_ids).values("hire_id")
+    return qs.filter(Q(university_id__in=org_ids) | Q(pk__in=holds_a_share) | Q(talent__user=user))
 
 
 def with_shares(hires):
@@ -66,8 +66,8 @@ def with_shares(hires):
 
 def _with_party(hires, organisation):
     """Hires where `organisation` is the recruiting university or holds a share."""
-    share = HireShare.objects.filter(hire=OuterRef("pk"), organisation=organisation)
-    return hires.filter(Q(university=organisation) | Exists(share))
+    share = HireShare.objects.filter(organisation=organisation).values("hire_id")
+    return hires.filter(Q(university=organisation) | Q(pk__in=share))
 
 
 def enterprise_mentors_visible_to(user):
