@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -195,12 +195,10 @@ def signoffs_visible_to(user):
 
 def signoffs_awaiting(user):
     """Pending requests in which one of the user's sides has not signed yet."""
-    unsigned_party_of_user = SignoffParty.objects.filter(
-        request=OuterRef("pk"), signatories=user, signatures__isnull=True
-    )
+    unsigned_parties_of_user = SignoffParty.objects.filter(signatories=user, signatures__isnull=True)
     return (
-        SignoffRequest.objects.filter(status=SignoffRequest.Status.PENDING)
-        .filter(Exists(unsigned_party_of_user))
+        SignoffRequest.objects.filter(status=SignoffRequest.Status.PENDING,
+                                      pk__in=unsigned_parties_of_user.values("request_id"))
         .exclude(signatures__signer=user)
     )
 
