@@ -15,6 +15,9 @@ from transfer.models import Achievement
 
 
 def _enqueue_once(task, pk) -> None:
+    from platform_core.activity import is_generating
+    if is_generating():
+        return
     key = (task.name, pk)
     # The callbacks waiting for this transaction's commit (dropped with it on rollback).
     if any(getattr(entry[1], "matching_key", None) == key for entry in connection.run_on_commit):
