@@ -189,7 +189,7 @@ class Casting:
             chain, node = info.chain, rng.choice(info.nodes)
             leaders = info.signers[Side.ENTERPRISE] + info.signers[Side.UNIVERSITY]
             judges = [info.signers[Side.ENTERPRISE][-1], info.signers[Side.UNIVERSITY][-1]]
-            count = rng.choices([1, 2, 3], weights=[4, 4, 2])[0]
+            count = rng.choices([1, 2, 3], weights=[5, 4, 1])[0]
             return Cast(mode, info.enterprise, info.signers[Side.ENTERPRISE][0], info.university, info.center,
                         judges, self.academic_bids(info.university, leaders + judges, count), chain, node,
                         rng.choice(info.fields) if info.fields else self.field_for(chain))
@@ -224,7 +224,7 @@ class Casting:
         partner = rng.choice(self.universities)
         chain, node = self.node_for(poster)
         judge = (self.researchers(partner) or [self.manager(partner)])[-1]
-        bids = self.academic_bids(partner, [judge], rng.choices([1, 2, 3], weights=[4, 4, 2])[0])
+        bids = self.academic_bids(partner, [judge], rng.choices([1, 2, 3], weights=[5, 4, 1])[0])
         return Cast("enterprise", poster, author, partner, None, [author, judge], bids, chain, node,
                     self.field_for(chain))
 
@@ -235,6 +235,8 @@ class Casting:
 def _texts(rng, cast: Cast) -> dict:
     node = cast.node
     keyword = rng.choice(node.keywords or [node.name_zh])
+    if len(keyword) < 2:
+        keyword = node.name_zh
     goal = rng.choice(GOALS)
     qualifier = rng.choice(QUALIFIERS)
     metric, unit, now, target = rng.choice(METRICS)
@@ -387,7 +389,7 @@ class Walk:
         self.bid_objs = []
         for index, (lead, organisation, members) in enumerate(cast.bids):
             self.on(self.d["bids"][index % 3])
-            if rng.random() < 0.2 and not lead.has_perm("projects.view_confidential", self.challenge):
+            if rng.random() < 0.1 and not lead.has_perm("projects.view_confidential", self.challenge):
                 undertaking = services.undertaking_request(
                     actor=lead, challenge=self.challenge,
                     statement="本人承诺对获取的保密技术资料严格保密，仅用于本次揭榜方案编制。")
@@ -542,7 +544,7 @@ def _walk_one(ctx, rng, casting, item, made: ProjectsMade):
     cast = casting.cast(mode)
     if not cast.bids:
         cast = casting.cast("center" if casting.centers else "enterprise")
-    milestone_count = rng.choices([1, 2, 3], weights=[4, 4, 2])[0]
+    milestone_count = rng.choices([1, 2, 3], weights=[5, 4, 1])[0]
     d = _schedule(rng, milestone_count)
     target = before or state
     accepted, partial = None, rng.random() < 0.35

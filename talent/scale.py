@@ -111,8 +111,9 @@ def _mentors(ctx, rng, p, made: TalentMade) -> None:
     work = list(chiefs) + [(user, host, by_center_university.get(host.pk)) for user, host in
                            zip(with_accounts, hosts, strict=True)]
     universities = ctx.orgs["university"]
-    # Term starts are spread so that every year has mentors to take new students.
-    years = [2019 + (i % 7) for i in range(len(work))]
+    # Term starts (four-year terms) are spread over the years so that every intake finds mentors.
+    count = len(work)
+    years = [2021] if count == 1 else [2019 + round(i * 6 / (count - 1)) for i in range(count)]
     rng.shuffle(years)
 
     chief_ids = {c[0].pk for c in chiefs}

@@ -59,13 +59,30 @@ IPC = {"ne": ["H01M 10/052", "H01M 4/36", "H02J 7/00", "H01L 31/18", "H01M 10/44
 TEMPLATES = ["一种{kw}用{adj}{thing}及其制备方法", "基于{kw}的{thing}{system}", "{adj}{kw}{thing}关键技术",
              "面向{node}的{adj}{system}", "{kw}{thing}的{process}工艺", "一种{adj}{kw}{device}",
              "{kw}{process}方法及装置", "{node}{kw}{system}"]
-ADJECTIVES = ["高稳定性", "低成本", "高能量密度", "长寿命", "高精度", "轻量化", "宽温域", "高效率", "智能化", "低损耗",
-              "高可靠", "自适应", "高通量", "柔性", "绿色"]
-THINGS = ["复合材料", "电极", "涂层", "控制器", "传感器", "模块", "结构件", "器件", "算法", "装置", "薄膜", "催化剂",
-          "检测芯片", "执行器", "软件平台"]
-SYSTEMS = ["监测系统", "控制方法", "检测装置", "优化方法", "集成平台", "诊断系统", "调度方法", "评估方法"]
-PROCESSES = ["连续化制备", "低温烧结", "精密加工", "绿色回收", "激光焊接", "原位表征", "增材成形", "等离子处理"]
-DEVICES = ["检测装置", "夹具", "驱动电路", "冷却结构", "封装结构", "在线监测仪", "定位机构", "电源模块"]
+# Words by chain, so that a title reads like one of its field (一种……及其制备方法, 基于……的……系统).
+VOCABULARY = {
+    "new-energy": {"adj": ["高稳定性", "低成本", "高能量密度", "长寿命", "宽温域", "高安全", "快充型", "高效率"],
+                   "thing": ["复合电极材料", "固态电解质", "隔膜", "电芯", "电池包", "储能变流器", "光伏组件", "催化剂"],
+                   "process": ["连续化制备", "低温烧结", "绿色回收", "激光焊接", "原位包覆", "湿法冶金"],
+                   "device": ["热管理结构", "均衡电路", "在线监测仪", "冷却板", "检测装置"]},
+    "ic": {"adj": ["低功耗", "高可靠", "高压", "低损耗", "高集成度", "车规级", "低噪声"],
+           "thing": ["功率器件", "芯片", "晶圆", "封装结构", "薄膜", "栅介质", "驱动电路", "传感芯片"],
+           "process": ["原子层沉积", "等离子刻蚀", "低温键合", "离子注入", "晶圆减薄", "缺陷检测"],
+           "device": ["驱动电路", "封装结构", "测试夹具", "保护电路", "散热基板"]},
+    "advanced-manufacturing": {"adj": ["高精度", "轻量化", "高刚性", "智能化", "长寿命", "自适应", "高效"],
+                               "thing": ["主轴", "减速器", "伺服控制器", "刀具", "夹具", "结构件", "涂层", "叶片"],
+                               "process": ["精密加工", "激光熔覆", "增材成形", "热处理", "表面强化", "装配"],
+                               "device": ["定位机构", "夹具", "检测装置", "补偿装置", "末端执行器"]},
+    "biomedicine": {"adj": ["靶向", "高灵敏度", "缓释", "低免疫原性", "便携式", "高通量", "可降解"],
+                    "thing": ["制剂", "抗体", "检测试剂盒", "微流控芯片", "植入材料", "给药系统", "支架"],
+                    "process": ["连续流合成", "冻干", "纯化", "微球制备", "三维打印", "表面改性"],
+                    "device": ["检测装置", "采样装置", "植入器械", "监护设备", "给药装置"]},
+    "ai": {"adj": ["轻量化", "自适应", "高鲁棒性", "可解释", "低延时", "多模态", "端侧"],
+           "thing": ["模型", "算法", "识别系统", "推理芯片", "数据平台", "知识图谱", "感知模块"],
+           "process": ["联邦学习", "模型压缩", "数据增强", "在线标定", "迁移学习", "多传感器融合"],
+           "device": ["识别装置", "边缘计算终端", "检测装置", "标注平台", "感知终端"]},
+}
+SYSTEMS = ["监测系统", "控制方法", "检测装置", "优化方法", "集成平台", "诊断系统", "评估方法", "管理系统"]
 SCREEN_REASONS = ["技术成熟度与产业链需求匹配，权属清晰，可直接许可。", "已有样机与专利保护，企业需求明确，易于转化。",
                   "完成中试验证，工艺稳定，具备产业化条件。", "与多家链上企业技术路线契合，建议优先推介。"]
 PUSH_NOTES = ["与贵司产品路线高度契合，建议安排技术对接。", "可用于贵司产线升级改造，已具备中试数据。",
@@ -112,12 +129,17 @@ def plan(ctx) -> dict:
 # ---------------------------------------------------------------- texts
 
 
+def _words(rng, node) -> dict:
+    vocabulary = VOCABULARY.get(node.chain.code, VOCABULARY["advanced-manufacturing"])
+    keyword = rng.choice(node.keywords or [node.name_zh])
+    return {"kw": keyword if len(keyword) > 1 else node.name_zh, "adj": rng.choice(vocabulary["adj"]),
+            "thing": rng.choice(vocabulary["thing"]), "process": rng.choice(vocabulary["process"]),
+            "device": rng.choice(vocabulary["device"]), "system": rng.choice(SYSTEMS), "node": node.name_zh}
+
+
 def _title(rng, node, taken: set) -> str:
-    keywords = node.keywords or [node.name_zh]
     for attempt in range(60):
-        words = {"kw": rng.choice(keywords), "adj": rng.choice(ADJECTIVES), "thing": rng.choice(THINGS),
-                 "system": rng.choice(SYSTEMS), "process": rng.choice(PROCESSES), "device": rng.choice(DEVICES),
-                 "node": node.name_zh}
+        words = _words(rng, node)
         title = rng.choice(TEMPLATES).format(**words)
         if attempt > 40:
             title += rng.choice(["及其应用", "（改进型）", "系统集成", "工程化技术"])
@@ -128,10 +150,9 @@ def _title(rng, node, taken: set) -> str:
 
 
 def _abstract(rng, node, title, trl) -> str:
-    keyword = rng.choice(node.keywords or [node.name_zh])
-    return ABSTRACT.format(kw=keyword, problem=rng.choice(PROBLEMS), adj=rng.choice(ADJECTIVES),
-                           thing=rng.choice(THINGS), process=rng.choice(PROCESSES), gain=rng.randint(8, 60),
-                           stage=STAGES[trl], node=node.name_zh)
+    words = _words(rng, node)
+    return ABSTRACT.format(kw=words["kw"], problem=rng.choice(PROBLEMS), adj=words["adj"], thing=words["thing"],
+                           process=words["process"], gain=rng.randint(8, 60), stage=STAGES[trl], node=node.name_zh)
 
 
 # ---------------------------------------------------------------- people

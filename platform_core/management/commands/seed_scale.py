@@ -48,10 +48,9 @@ class Command(BaseCommand):
         debug = settings.DEBUG
         # No per-query log while generating (it costs time; the data set is millions of queries).
         settings.DEBUG = False
-        if connection.vendor == "sqlite":
+        if connection.vendor == "sqlite" and not connection.in_atomic_block:
             with connection.cursor() as cursor:
                 cursor.execute("PRAGMA cache_size = -262144")   # this connection only: 256 MB of page cache
-                cursor.execute("PRAGMA temp_store = MEMORY")
         try:
             # Generated activity is not news: no notifications, e-mails or per-save matching refreshes.
             with generating(), Clock().installed() as clock:
