@@ -79,7 +79,8 @@ def _funds(ctx, rng, p) -> dict:
                                                                           add_days(ctx.clock.today, -30)))
         ctx.clock.at(established, rng)
         theme = rng.choice(THEMES)
-        short = manager.name_zh[:4]
+        profile = ctx.profile.get(manager.pk)
+        short = profile.short if profile and profile.short else manager.name_zh[:2]
         base = f"{short}{theme[0]}{KIND_WORDS[kind][0]}"
         count = names.get((manager.pk, base), 0) + 1
         names[(manager.pk, base)] = count
@@ -269,7 +270,8 @@ def figures(ctx) -> list[Figure]:
         Figure("financial institutions", selectors.count_financial_institutions(), core_plan(ctx)["financial"]),
         Figure("investments / invested (CNY)", f"{Investment.objects.count():,} / "
                f"{sum(selectors.total_invested_by_fund_kind().values()):,.0f}"),
-        Figure("enterprise R&D committed (CNY)", f"{commitments[FundingCommitment.Kind.ENTERPRISE_RD]['committed']:,.0f}"),
+        Figure("enterprise R&D committed (CNY)",
+               f"{commitments[FundingCommitment.Kind.ENTERPRISE_RD]['committed']:,.0f}"),
         Figure("government subsidies committed (CNY)",
                f"{commitments[FundingCommitment.Kind.GOVERNMENT_SUBSIDY]['committed']:,.0f}"),
         Figure("tranches paid / planned", " / ".join(

@@ -33,7 +33,7 @@ import math
 import random
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -49,7 +49,7 @@ from .demo import CHAINS as DEMO_CHAINS
 from .demo import DEMO_PASSWORD
 from .demo import FIELDS as DEMO_FIELDS
 from .demo import REGIONS as DEMO_REGIONS
-from .models import IndustryChain, IndustryNode, Membership, Organisation, Region, Role, TechField
+from .models import IndustryChain, IndustryNode, Organisation, Region, Role, TechField
 
 MARKER_USERNAME = "scale_admin"
 DEFAULT_SEED = 1121
@@ -108,9 +108,6 @@ class ScaleContext:
 
     def log(self, message: str) -> None:
         self.write(message)
-
-    def person(self, role: str, organisation) -> list:
-        return self.people[(role, organisation.pk)]
 
     def first(self, role: str, organisation):
         people = self.people[(role, organisation.pk)]
@@ -404,8 +401,8 @@ EXTRA_FIELDS = [
 ]
 # Technology fields that go with each chain.
 CHAIN_FIELDS = {"new-energy": ["0805", "0807", "0808", "0817", "0703"], "ic": ["0809", "0805", "0812", "0702"],
-                "advanced-manufacturing": ["0802", "0811", "0805", "0807"], "biomedicine": ["0710", "0831", "1007", "0703"],
-                "ai": ["0812", "0811", "0810", "0835"]}
+                "advanced-manufacturing": ["0802", "0811", "0805", "0807"],
+                "biomedicine": ["0710", "0831", "1007", "0703"], "ai": ["0812", "0811", "0810", "0835"]}
 CHAIN_WEIGHTS = {"new-energy": 30, "advanced-manufacturing": 25, "ic": 20, "ai": 15, "biomedicine": 10}
 
 
@@ -603,7 +600,8 @@ def _universities(ctx, names, rng, count) -> None:
 INSTITUTE_SUBJECTS = [("先进制造", "Advanced Manufacturing", "advanced-manufacturing"),
                       ("新能源", "New Energy", "new-energy"), ("微电子", "Microelectronics", "ic"),
                       ("智能技术", "Intelligent Technology", "ai"), ("生物医药", "Biomedicine", "biomedicine"),
-                      ("新材料", "New Materials", "new-energy"), ("工业技术", "Industrial Technology", "advanced-manufacturing")]
+                      ("新材料", "New Materials", "new-energy"),
+                      ("工业技术", "Industrial Technology", "advanced-manufacturing")]
 
 
 def _institutes(ctx, names, rng, count) -> None:
@@ -681,7 +679,8 @@ def _agencies(ctx, names, rng, count) -> None:
             return zh, en
 
         zh, en = names.claim(propose)
-        _create_org(ctx, names, rng, kind=Organisation.Kind.GOVERNMENT, zh=zh, en=en, region=ctx.regions[chosen["code"]],
+        _create_org(ctx, names, rng, kind=Organisation.Kind.GOVERNMENT, zh=zh, en=en,
+                    region=ctx.regions[chosen["code"]],
                     description=f"{zh}负责本地区科技创新与成果转化工作，设立揭榜挂帅专项与成果转化引导资金。")
 
 
@@ -689,12 +688,16 @@ def _financial(ctx, names, rng, count) -> None:
     for index in range(count):
         kinds = BANK_BRANCHES if index % 5 == 4 else FINANCIAL_KINDS
 
+        chosen = {}
+
         def make(attempt, kinds=kinds):
             place, brand, kind = rng.choice(PLACES), rng.choice(BRANDS), rng.choice(kinds)
+            chosen["short"] = place[0] + brand[0]
             return f"{place[0]}{brand[0]}{kind[0]}", f"{place[1]} {brand[1]} {kind[1]}"
 
         zh, en = names.claim(make)
         _create_org(ctx, names, rng, kind=Organisation.Kind.FINANCIAL, zh=zh, en=en, region=pick_region(ctx, rng),
+                    short=chosen["short"],
                     description=f"{zh}关注硬科技早期项目与在孵企业，提供股权投资、科技信贷与投后服务。")
 
 

@@ -365,9 +365,9 @@ class Walk:
         t, rng = self.texts, self.rng
         metric, unit, now, target = t["metric"]
         self.on(self.d["topic"])
+        base = self.challenge.title_zh.removesuffix("研究")
         services.topic_save(actor=self.cast.author, challenge=self.challenge,
-                            title=f"{t['keyword']}{rng.choice(['关键技术研究', '工程化方法研究', '集成验证'])}"
-                                  f"（{self.challenge.title_zh[:20]}）",
+                            title=f"{base}{rng.choice(['研究', '研究与验证', '攻关与示范应用', '工程化研究'])}"[:200],
                             objectives=f"{metric}由 {now}{unit} 提升至 {target}{unit}，在用户现场连续稳定运行不少于"
                                        f" {rng.choice([3, 6])} 个月。",
                             deliverables=rng.choice(["技术报告、样品、工艺包、发明专利申请 2 项。",
@@ -486,7 +486,8 @@ class Walk:
             base = rng.randint(78, 95)
             services.evaluation_submit(
                 actor=party.signatories[0], project=self.project, technical_score=base,
-                application_score=min(100, base + rng.randint(-6, 6)), management_score=min(100, base + rng.randint(-8, 4)),
+                application_score=min(100, base + rng.randint(-6, 6)),
+                management_score=min(100, base + rng.randint(-8, 4)),
                 comment=rng.choice(["达到预期目标，同意验收。", "技术指标全面完成，建议推广应用。", "完成合同约定内容。"]))
             self.ctx.clock.later(60 * 24 * rng.randint(1, 5))
 
@@ -579,8 +580,7 @@ def _walk_one(ctx, rng, casting, item, made: ProjectsMade):
     walk = Walk(ctx, rng, cast, day0, d, milestone_count)
     walk.run(target, accepted=accepted, partial=partial and target not in (S.SOLVED,) and not before)
     if before:
-        ctx.clock.at(min(add_days(today, -1), add_days(day0, (last if target != S.SOLVED else 0) + rng.randint(20, 80))),
-                     rng)
+        ctx.clock.at(min(add_days(today, -1), add_days(day0, last + rng.randint(20, 80))), rng)
         services.challenge_close(actor=cast.author, challenge=walk.challenge, reason=CLOSE_REASONS[before])
     if walk.info is not None and not before:
         made.projects.append(walk.info)

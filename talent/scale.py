@@ -76,7 +76,8 @@ def _keyword(rng, ctx, organisation):
     profile = ctx.profile.get(organisation.pk)
     nodes = profile.nodes if profile and profile.nodes else list(ctx.nodes.values())
     node = rng.choice(nodes)
-    return node, rng.choice(node.keywords or [node.name_zh])
+    keyword = rng.choice(node.keywords or [node.name_zh])
+    return node, keyword if len(keyword) > 1 else node.name_zh
 
 
 # ---------------------------------------------------------------- mentors
@@ -233,8 +234,8 @@ def _evidence(ctx, rng, profile, node, keyword, hr):
         year = rng.randint(2012, ctx.clock.current.year)
         identifier = ""
         if kind == "publication":
-            identifier = f"10.{rng.randint(1000, 9999)}/j.{rng.choice(['jpowsour', 'ijmachtools', 'sse', 'actamat'])}." \
-                         f"{year}.{rng.randint(100000, 999999)}"
+            journal = rng.choice(["jpowsour", "ijmachtools", "sse", "actamat"])
+            identifier = f"10.{rng.randint(1000, 9999)}/j.{journal}.{year}.{rng.randint(100000, 999999)}"
         services.talent_evidence_add(actor=hr, profile=profile, kind=kind, title=title[:300], year=year,
                                      summary=f"围绕{node.name_zh}中的{keyword}问题开展研究，成果具有工程应用价值。",
                                      identifier=identifier)

@@ -1,5 +1,6 @@
 """`manage.py seed_scale --scale F [--seed N]`: data at scale, through the services (see platform_core/scale.py)."""
 import argparse
+import gc
 import math
 import resource
 import time
@@ -43,11 +44,25 @@ class Command(BaseCommand):
         ctx = ScaleContext(scale=scale, seed=seed, write=self.stdout.write)
         before = {f.label: f.value for _path, module in modules for f in module.figures(ctx)}
         self.stdout.write(f"seed_scale: scale {scale:g}, seed {seed}")
-        started = time.monotonic()
+        started, cpu = time.monotonic(), time.process_time()
+        timings = self.generate(ctx, modules)
+        elapsed, cpu = time.monotonic() - started, time.process_time() - cpu
+        self.print_figures(ctx, modules, before)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        self.stdout.write("\nTime: " + ", ".join(f"{p.split('.')[0]} {t:.0f} s" for p, t in timings))
+        self.stdout.write(self.style.SUCCESS(f"seed_scale finished in {elapsed / 60:.1f} min ({elapsed:.0f} s; "
+                                             f"CPU {cpu / 60:.1f} min), peak memory {peak:.0f} MB."))
+        self.stdout.write("Matching was not run; compute the matches with `manage.py matching_recompute`.")
+
+    def generate(self, ctx, modules) -> list[tuple[str, float]]:
         timings = []
-        debug = settings.DEBUG
-        # No per-query log while generating (it costs time; the data set is millions of queries).
+        debug, thresholds = settings.DEBUG, gc.get_threshold()
+        # No per-query log while generating (it costs time; the data set is millions of queries), and
+        # fewer garbage-collector passes over the long-lived registries (about 8 % of the time).
         settings.DEBUG = False
+        gc.collect()
+        gc.freeze()
+        gc.set_threshold(50_000, 50, 1000)
         if connection.vendor == "sqlite" and not connection.in_atomic_block:
             with connection.cursor() as cursor:
                 cursor.execute("PRAGMA cache_size = -262144")   # this connection only: 256 MB of page cache
@@ -63,13 +78,9 @@ class Command(BaseCommand):
                     self.stdout.write(f"  {path} done in {timings[-1][1]:.0f} s")
         finally:
             settings.DEBUG = debug
-        elapsed = time.monotonic() - started
-        self.print_figures(ctx, modules, before)
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        self.stdout.write("\nTime: " + ", ".join(f"{p.split('.')[0]} {t:.0f} s" for p, t in timings))
-        self.stdout.write(self.style.SUCCESS(f"seed_scale finished in {elapsed / 60:.1f} min "
-                                             f"({elapsed:.0f} s), peak memory {peak:.0f} MB."))
-        self.stdout.write("Matching was not run; compute the matches with `manage.py matching_recompute`.")
+            gc.set_threshold(*thresholds)
+            gc.unfreeze()
+        return timings
 
     def print_figures(self, ctx, modules, before):
         rows, wrong = [], []
