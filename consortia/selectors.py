@@ -49,15 +49,15 @@ def centers_of_user(user):
         return JointCenter.objects.none()
     org_ids = Membership.objects.active().filter(user=user).values("organisation_id")
     return JointCenter.objects.filter(
-        Q(members__user=user) | Q(enterprise_id__in=org_ids) | Q(university_id__in=org_ids)
-    ).distinct().select_related("enterprise", "university")
+        Q(pk__in=CenterMember.objects.filter(user=user).values("center_id"))
+        | Q(enterprise_id__in=org_ids) | Q(university_id__in=org_ids)
+    ).select_related("enterprise", "university")
 
 
 def centers_directed_by(user):
+    leaders = [CenterMember.Position.DIRECTOR, CenterMember.Position.CHIEF_SCIENTIST]
     return JointCenter.objects.filter(
-        members__user=user,
-        members__position__in=[CenterMember.Position.DIRECTOR, CenterMember.Position.CHIEF_SCIENTIST],
-    ).distinct()
+        pk__in=CenterMember.objects.filter(user=user, position__in=leaders).values("center_id"))
 
 
 def center_leaders(center, side: str) -> dict:

@@ -85,6 +85,7 @@ class Challenge(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["-created_at", "-id"], name="challenge_newest_first")]
         verbose_name = _("challenge")
         verbose_name_plural = _("challenges")
         constraints = [
@@ -157,7 +158,7 @@ class Undertaking(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
-        ordering = ["-created_at"]
+        ordering = ["-created_at", "-id"]
         verbose_name = _("confidentiality undertaking")
         verbose_name_plural = _("confidentiality undertakings")
         constraints = [models.UniqueConstraint(fields=["challenge", "user"], name="undertaking_one_per_user")]
@@ -259,7 +260,8 @@ class Bid(models.Model):
     history = HistoricalRecords(excluded_fields=["submitted_at"])
 
     class Meta:
-        ordering = ["-submitted_at"]
+        ordering = ["-submitted_at", "-id"]
+        indexes = [models.Index(fields=["-submitted_at", "-id"], name="bid_newest_first")]
         verbose_name = _("bid")
         verbose_name_plural = _("bids")
         constraints = [
@@ -345,7 +347,8 @@ class Project(models.Model):
     history = HistoricalRecords(excluded_fields=["created_at"])
 
     class Meta:
-        ordering = ["-created_at"]
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["-created_at", "-id"], name="project_newest_first")]
         verbose_name = _("project")
         verbose_name_plural = _("projects")
         constraints = [

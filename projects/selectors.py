@@ -3,12 +3,13 @@ from django.db.models import Avg, Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from consortia.models import CenterMember
 from consortia.selectors import center_side_for_organisation, center_side_signatories, organisation_signatories
-from platform_core.models import Membership
+from platform_core.models import Membership, Organisation
 from platform_core.permissions import is_platform_admin
 from platform_core.signoff import PartySpec
 
-from .models import Bid, Call, Challenge, Milestone, Project, Undertaking
+from .models import Bid, BidMember, Call, Challenge, Milestone, PanelMember, Project, Undertaking
 from .permissions import CENTER_LEADERS, MANAGING_ROLES
 
 
@@ -16,23 +17,33 @@ def _managed_org_ids(user):
     return Membership.objects.active().filter(user=user, role__in=MANAGING_ROLES).values("organisation_id")
 
 
-def _side_filter(user):
-    """Q over challenges where the user is on the poster or partner side (managers and center leaders)."""
+def _side_filter(user) -> Q:
+    """Q over challenges where the user is on the poster or partner side (managers and center leaders).
+
+    Built from id subqueries, not joins, so that it can be ORed with other conditions without
+    duplicating rows (no DISTINCT) and each subquery is evaluated once.
+    """
     managed = _managed_org_ids(user)
-    return (Q(posted_by=user) | Q(poster_id__in=managed) | Q(poster__parent_id__in=managed)
-            | Q(partner_id__in=managed) | Q(center__members__user=user, center__members__position__in=CENTER_LEADERS))
+    led_centers = CenterMember.objects.filter(user=user, position__in=CENTER_LEADERS).values("center_id")
+    return (Q(posted_by=user) | Q(poster_id__in=managed)
+            | Q(poster_id__in=Organisation.objects.filter(parent_id__in=managed).values("pk"))
+            | Q(partner_id__in=managed) | Q(center_id__in=led_centers))
+
+
+def _side_challenges(user):
+    return Challenge.objects.filter(_side_filter(user)).values("pk")
 
 
 def challenges_visible_to(user):
     """Published challenges are public to signed-in users; drafts only to the two sides."""
     if not user.is_authenticated:
         return Challenge.objects.none()
-    qs = Challenge.objects.select_related("poster", "partner", "center", "industry_node", "field", "posted_by")
+    qs = Challenge.objects.select_related("poster", "partner", "center", "industry_node__chain", "field",
+                                          "posted_by")
     if is_platform_admin(user):
         return qs
-    ids = Challenge.objects.filter(~Q(status=Challenge.Status.DRAFT) | _side_filter(user)
-                                   | Q(center__members__user=user)).values("pk")
-    return qs.filter(pk__in=ids)
+    member_centers = CenterMember.objects.filter(user=user).values("center_id")
+    return qs.filter(~Q(status=Challenge.Status.DRAFT) | _side_filter(user) | Q(center_id__in=member_centers))
 
 
 def attachments_visible_to(user, challenge: Challenge):
@@ -68,12 +79,22 @@ def challenge_list(user, *, query: str = "", status: str = "", mode: str = "", n
 def challenges_posted_by_side(user):
     if not user.is_authenticated:
         return Challenge.objects.none()
-    managed = _managed_org_ids(user)
-    return Challenge.objects.filter(Q(posted_by=user) | Q(poster_id__in=managed)).select_related("poster")
+    return Challenge.objects.filter(Q(posted_by=user) | Q(poster_id__in=_managed_org_ids(user))).select_related(
+        "poster")
 
 
 def open_challenges_for(user):
     return challenges_visible_to(user).filter(status=Challenge.Status.OPEN, call__closes_on__gte=timezone.localdate())
+
+
+def _team_bids(user):
+    return BidMember.objects.filter(user=user).values("bid_id")
+
+
+def _reviewed_calls(user):
+    """Calls on challenges of the user's side, or whose panel the user sits on."""
+    return Call.objects.filter(Q(challenge_id__in=_side_challenges(user))
+                               | Q(pk__in=PanelMember.objects.filter(user=user).values("call_id"))).values("pk")
 
 
 def bids_visible_to(user):
@@ -82,22 +103,19 @@ def bids_visible_to(user):
     qs = Bid.objects.select_related("call__challenge__poster", "organisation", "lead")
     if is_platform_admin(user):
         return qs
-    reviewer_challenges = Challenge.objects.filter(_side_filter(user)).values("pk")
-    return qs.filter(Q(lead=user) | Q(members__user=user) | Q(call__challenge__in=reviewer_challenges)
-                     | Q(call__panel__user=user)).distinct()
+    return qs.filter(Q(lead=user) | Q(pk__in=_team_bids(user)) | Q(call_id__in=_reviewed_calls(user)))
 
 
 def bids_to_review(user):
     """Bids on challenges the user manages, or sits on the panel of, while the call is not yet awarded."""
-    managed = Challenge.objects.filter(_side_filter(user)).values("pk")
-    return (Bid.objects.filter(Q(call__challenge__in=managed) | Q(call__panel__user=user))
-            .filter(call__status__in=[Call.Status.OPEN, Call.Status.CLOSED], status=Bid.Status.SUBMITTED)
-            .select_related("call__challenge", "organisation", "lead").distinct())
+    return (Bid.objects.filter(call_id__in=_reviewed_calls(user), status=Bid.Status.SUBMITTED,
+                               call__status__in=[Call.Status.OPEN, Call.Status.CLOSED])
+            .select_related("call__challenge", "organisation", "lead"))
 
 
 def my_bids(user):
-    return Bid.objects.filter(Q(lead=user) | Q(members__user=user)).select_related(
-        "call__challenge", "organisation").distinct()
+    return Bid.objects.filter(Q(lead=user) | Q(pk__in=_team_bids(user))).select_related(
+        "call__challenge", "organisation")
 
 
 def projects_visible_to(user):
@@ -106,21 +124,21 @@ def projects_visible_to(user):
     qs = Project.objects.select_related("challenge", "sponsor", "performer", "lead")
     if is_platform_admin(user):
         return qs
-    managed = _managed_org_ids(user)
-    side_challenges = Challenge.objects.filter(_side_filter(user)).values("pk")
-    return qs.filter(Q(lead=user) | Q(bid__members__user=user) | Q(performer_id__in=managed)
-                     | Q(challenge__in=side_challenges)).distinct()
+    return qs.filter(Q(lead=user) | Q(bid_id__in=_team_bids(user)) | Q(performer_id__in=_managed_org_ids(user))
+                     | Q(challenge_id__in=_side_challenges(user)))
 
 
 def my_projects(user):
-    return Project.objects.filter(Q(lead=user) | Q(bid__members__user=user)).select_related(
-        "challenge", "sponsor", "performer").distinct()
+    return Project.objects.filter(Q(lead=user) | Q(bid_id__in=_team_bids(user))).select_related(
+        "challenge", "sponsor", "performer")
 
 
-def milestones_due(user, within_days: int = 30):
+def milestones_due(user, within_days: int = 30, projects=None):
+    """Open milestones due within the window, of `projects` (default: the projects the user sees)."""
     horizon = timezone.localdate() + timezone.timedelta(days=within_days)
-    return (Milestone.objects.filter(project__in=projects_visible_to(user).values("pk"), due_on__lte=horizon)
-            .exclude(status=Milestone.Status.ACCEPTED).select_related("project").order_by("due_on"))
+    projects = projects_visible_to(user) if projects is None else projects
+    return (Milestone.objects.filter(project__in=projects.values("pk"), due_on__lte=horizon)
+            .exclude(status=Milestone.Status.ACCEPTED).select_related("project").order_by("due_on", "id"))
 
 
 def undertakings_visible_to(user):
