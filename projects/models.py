@@ -77,15 +77,15 @@ class Challenge(models.Model):
                                   help_text=_("Government-led calls: the subsidy the agency grants."))
     terms = models.TextField(_("terms of the call"), blank=True)
     deadline = models.DateField(_("deadline"))
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT,
-                              db_index=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["-created_at", "-id"], name="challenge_newest_first")]
+        indexes = [models.Index(fields=["-created_at", "-id"], name="challenge_newest_first"),
+                   models.Index(fields=["status", "-created_at", "-id"], name="challenge_status_newest_first")]
         verbose_name = _("challenge")
         verbose_name_plural = _("challenges")
         constraints = [
