@@ -18,10 +18,20 @@ from django.db.models import Q
 
 from consortia.models import CenterMember
 from consortia.selectors import center_side_for_organisation
-from platform_core.models import Role
+from platform_core.models import Organisation, Role
 from platform_core.permissions import is_platform_admin, member_organisation_ids
 
+from .models import Mode, Project, Undertaking
+
 MANAGING_ROLES = (Role.RD_MANAGER, Role.ORG_ADMIN, Role.PROGRAM_OFFICER, Role.TTO_STAFF)
+# Who may lead a bid (帅): a researcher or R&D manager of an organisation of the kind the mode calls for.
+BIDDER_ROLES = (Role.RESEARCHER, Role.RD_MANAGER)
+BIDDER_KINDS_BY_MODE = {
+    Mode.ENTERPRISE_LED: {Organisation.Kind.UNIVERSITY, Organisation.Kind.RESEARCH_INSTITUTE},
+    Mode.UNIVERSITY_LED: {Organisation.Kind.ENTERPRISE},
+    Mode.GOVERNMENT_LED: {Organisation.Kind.ENTERPRISE, Organisation.Kind.UNIVERSITY,
+                          Organisation.Kind.RESEARCH_INSTITUTE},
+}
 CENTER_LEADERS = (CenterMember.Position.DIRECTOR, CenterMember.Position.CHIEF_SCIENTIST)
 
 
@@ -63,8 +73,6 @@ class ChallengeAccess:
     @cached_property
     def undertaken(self) -> set[int]:
         """Challenges whose poster accepted the user's confidentiality undertaking."""
-        from .models import Undertaking
-
         if not self.user.is_authenticated:
             return set()
         return set(Undertaking.objects.filter(user=self.user, challenge_id__in=self.ids,
@@ -74,8 +82,6 @@ class ChallengeAccess:
     @cached_property
     def awarded(self) -> set[int]:
         """Challenges whose project the user leads or is a team member of."""
-        from .models import Project
-
         if not self.user.is_authenticated:
             return set()
         return set(Project.objects.filter(Q(lead=self.user) | Q(bid__members__user=self.user),

@@ -1,5 +1,5 @@
 """Reads of the challenge → project chain, the parties that sign, and the hand-over to transfer."""
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -7,10 +7,10 @@ from consortia.models import CenterMember
 from consortia.selectors import center_side_for_organisation, center_side_signatories, organisation_signatories
 from platform_core.models import Membership, Organisation
 from platform_core.permissions import is_platform_admin
-from platform_core.signoff import PartySpec
+from platform_core.signoff import PartySpec, signoffs_for
 
 from .models import Bid, BidMember, Call, Challenge, Milestone, PanelMember, Project, Undertaking
-from .permissions import CENTER_LEADERS, MANAGING_ROLES
+from .permissions import BIDDER_KINDS_BY_MODE, BIDDER_ROLES, CENTER_LEADERS, MANAGING_ROLES
 
 
 def _managed_org_ids(user):
@@ -46,6 +46,12 @@ def challenges_visible_to(user):
     return qs.filter(~Q(status=Challenge.Status.DRAFT) | _side_filter(user) | Q(center_id__in=member_centers))
 
 
+def challenge_with_chain(user):
+    """Visible challenges with their topic, call (and its panel) and project, for a detail page."""
+    return challenges_visible_to(user).select_related("topic", "call", "project").prefetch_related(
+        Prefetch("call__panel", queryset=PanelMember.objects.select_related("user", "organisation")))
+
+
 def attachments_visible_to(user, challenge: Challenge):
     """Public attachments to anyone who sees the challenge; confidential ones only with access to the detail."""
     attachments = challenge.attachments.all()
@@ -74,6 +80,15 @@ def challenge_list(user, *, query: str = "", status: str = "", mode: str = "", n
     if poster:
         challenges = challenges.filter(poster=poster)
     return challenges
+
+
+def bidding_organisations(user, challenge: Challenge):
+    """Organisations the user may lead a bid for on this challenge (not a school, never the poster)."""
+    memberships = Membership.objects.active().filter(user=user, role__in=BIDDER_ROLES)
+    return Organisation.objects.filter(
+        Q(pk__in=memberships.values("organisation_id")) | Q(pk__in=memberships.values("organisation__parent_id")),
+        kind__in=BIDDER_KINDS_BY_MODE[challenge.mode], parent__isnull=True,
+    ).exclude(pk=challenge.poster_id)
 
 
 def challenges_posted_by_side(user):
@@ -159,12 +174,17 @@ def ranked_bids(call: Call):
     """Bids with their panel's mean weighted score, best first."""
     return (call.bids.exclude(status=Bid.Status.WITHDRAWN).annotate(mean_score=Avg("scores__total"),
                                                                     score_count=Count("scores"))
-            .select_related("organisation", "lead").order_by("-mean_score", "submitted_at"))
+            .select_related("organisation", "lead").order_by("-mean_score", "submitted_at", "id"))
+
+
+def count_by_status(queryset) -> dict[str, int]:
+    """{status: number of rows} of a queryset, in one query."""
+    return dict(queryset.order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
 
 
 def challenge_funnel():
     """Counts by status: the challenge → bid → project → solved funnel reporting uses."""
-    return dict(Challenge.objects.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+    return count_by_status(Challenge.objects.all())
 
 
 # Who signs
@@ -199,6 +219,17 @@ def delivery_parties(project: Project) -> list[PartySpec]:
     challenge = project.challenge
     return [side_party(challenge, project.sponsor, _("Sponsor side")),
             side_party(challenge, project.performer, _("Performing side"))]
+
+
+def project_signoffs(project: Project, milestones):
+    """The sign-offs on a project and on its milestones (acceptances), read together."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from platform_core.models import SignoffRequest
+
+    on_milestones = SignoffRequest.objects.filter(target_type=ContentType.objects.get_for_model(Milestone),
+                                                  target_id__in=[str(m.pk) for m in milestones])
+    return signoffs_for(project) | on_milestones
 
 
 def can_sign_for(user, party: PartySpec) -> bool:

@@ -3,7 +3,6 @@
 Signing is done through the core's /api/signoffs/<id>/sign/ and /reject/; the actions
 here that open a decision answer with the sign-off id.
 """
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -13,7 +12,7 @@ from rest_framework.response import Response
 from platform_core.api.permissions import ObjectRulesPermission
 
 from .. import selectors, services
-from ..models import Call, Milestone, PanelMember
+from ..models import Call, Milestone
 from . import serializers as s
 
 
@@ -35,8 +34,7 @@ class ChallengeViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewset
     ordering_fields = ["created_at", "deadline", "budget_max", "current_trl"]
 
     def get_queryset(self):
-        return selectors.challenges_visible_to(self.request.user).select_related("topic", "call", "project") \
-            .prefetch_related(Prefetch("call__panel", queryset=PanelMember.objects.select_related("user", "organisation")))
+        return selectors.challenge_with_chain(self.request.user)
 
     def get_serializer_class(self):
         if self.action == "create":
