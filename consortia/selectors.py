@@ -1,6 +1,6 @@
 """Reads of centers and consortia, and who signs for each side of a center."""
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 
 from platform_core.models import IndustryNode, Membership, Organisation, Role
 from platform_core.signoff import PartySpec
@@ -158,7 +158,7 @@ def center_positions_of(user):
 def center_and_consortium_counts() -> dict[str, int]:
     """一中心 figures for the whole platform: live joint centers and innovation consortia."""
     return {
-        "centers": JointCenter.objects.filter(status=JointCenter.Status.ACTIVE).count(),
-        "centers_preparing": JointCenter.objects.filter(status=JointCenter.Status.PREPARING).count(),
+        **JointCenter.objects.aggregate(centers=Count("pk", filter=Q(status=JointCenter.Status.ACTIVE)),
+                                        centers_preparing=Count("pk", filter=Q(status=JointCenter.Status.PREPARING))),
         "consortia": Consortium.objects.exclude(status=Consortium.Status.DISSOLVED).count(),
     }
