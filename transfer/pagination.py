@@ -11,6 +11,11 @@ from rest_framework.pagination import PageNumberPagination
 
 
 class LateRowPaginator(Paginator):
+    def __init__(self, object_list, per_page, *, count: int | None = None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        if count is not None:
+            self.count = count  # known already (the pool's summary counted it): spares a COUNT
+
     def page(self, number):
         page = super().page(number)
         ids = list(page.object_list.values_list("pk", flat=True))
@@ -19,9 +24,9 @@ class LateRowPaginator(Paginator):
         return page
 
 
-def paginate_late(request, queryset, per_page: int = 20):
+def paginate_late(request, queryset, per_page: int = 20, *, count: int | None = None):
     """`platform_core.pages.paginate` for wide lists."""
-    return LateRowPaginator(queryset, per_page).get_page(request.GET.get("page"))
+    return LateRowPaginator(queryset, per_page, count=count).get_page(request.GET.get("page"))
 
 
 class LateRowPagination(PageNumberPagination):

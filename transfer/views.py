@@ -79,15 +79,19 @@ def pool(request):
     user = request.user
     achievements = selectors.pool_achievements(user)
     summary = selectors.pool_summary(achievements)
-    if filters.get("q"):
-        achievements = achievements.filter(title__icontains=filters["q"])
+    count = summary["total"]  # the summary has counted the pool, and each status, already
     if filters.get("status"):
         achievements = achievements.filter(status=filters["status"])
+        count = summary["by_status"].get(filters["status"], 0)
+    if filters.get("q"):
+        achievements = achievements.filter(title__icontains=filters["q"])
+        count = None
     if filters.get("chain"):
         achievements = achievements.filter(industry_node__chain=filters["chain"])
+        count = None
     screened_share = round(100 * summary["screened"] / summary["total"], 1) if summary["total"] else 0
     return render(request, "transfer/pool.html", {
-        "form": form, "page": paginate_late(request, achievements), "summary": summary,
+        "form": form, "page": paginate_late(request, achievements, count=count), "summary": summary,
         "screened_share": screened_share,
         "can_add": user.has_perm("transfer.import_pool"),
     })

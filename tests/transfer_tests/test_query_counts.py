@@ -5,6 +5,8 @@ import datetime
 import itertools
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from platform_core.models import Organisation, Role
 from tests.factories import OrganisationFactory, TechFieldFactory, UserFactory, member
@@ -156,6 +158,21 @@ def test_pool_of_an_enterprise_sees_what_was_pushed_to_it(client, world, rows):
 def test_pool_search_and_deep_page(client, world, rows):
     client = logged_in(client, world.tto)
     assert_flat(grow=rows.achievements, fetch=lambda: client.get("/transfer/?q=规模&status=stock&page=999"))
+
+
+def test_pool_is_counted_once(client, world, rows):
+    """The pool's summary counts it, and each status: the paginator does not count again (searches it must)."""
+    rows.achievements(25)
+    rows.achievements(3, status="screened")
+    client = logged_in(client, world.tto)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/transfer/")
+    assert "1 / 2" in response.content.decode()
+    assert not [q for q in queries.captured_queries if 'COUNT(*)' in q["sql"] and "transfer_achievement" in q["sql"]]
+    screened = client.get("/transfer/?status=screened").context["page"]
+    assert (screened.paginator.count, len(screened)) == (3, 3)
+    found = client.get("/transfer/?q=规模成果&status=stock").context["page"]
+    assert (found.paginator.count, found.paginator.num_pages, len(found)) == (25, 2, 20)
 
 
 def test_supermarket(client, world, rows):
