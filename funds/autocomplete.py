@@ -1,7 +1,7 @@
 """Searchable selects of the capital chain (platform_core.autocomplete): fund managers, investees, commitment
 sources and targets, milestones of a commitment. Each offers only what the user may pick."""
 from platform_core.autocomplete import organisation_label, register
-from projects.models import Milestone
+from projects.models import Milestone, Project
 
 from . import selectors
 
@@ -12,6 +12,13 @@ def _managers(user, params):
 
 def _sources(user, params):
     return selectors.commitment_sources_for(user).select_related("region").order_by("name_zh", "pk")
+
+
+def _projects(user, params):
+    """Open projects, for the people whose forms pick one: fund managers and those who commit money."""
+    if selectors.funds_managed_by(user).exists() or selectors.commitment_sources_for(user).exists():
+        return selectors.open_projects()
+    return Project.objects.none()
 
 
 def project_label(project) -> str:
@@ -40,7 +47,7 @@ register("funds-managers", queryset=_managers, search=ORGANISATION_SEARCH, label
 register("funds-sources", queryset=_sources, search=ORGANISATION_SEARCH, label=organisation_label)
 register("funds-companies", queryset=lambda user, params: selectors.investable_companies(user),
          search=("name", "founder_names"))
-register("funds-projects", queryset=lambda user, params: selectors.open_projects(),
+register("funds-projects", queryset=_projects,
          search=("title", "sponsor__name_zh", "performer__name_zh"), label=project_label)
 register("funds-centers", queryset=lambda user, params: selectors.commitment_centers(user),
          search=("name_zh", "name_en"))

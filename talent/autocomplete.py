@@ -28,8 +28,8 @@ def _enterprise_mentors(user, params):
         .select_related("user", "organisation").order_by("user__username", "pk")
 
 
-register("hire-parties", queryset=_hire_parties, search=("name_zh", "name_en", "credit_code"),
+register("talent-hire-parties", queryset=_hire_parties, search=("name_zh", "name_en", "credit_code"),
          label=organisation_label)
 register("talent-profiles", queryset=_talent, search=("name_zh", "name_en", "title"), label=talent_label)
-register("enterprise-mentors", queryset=_enterprise_mentors,
+register("talent-mentors", queryset=_enterprise_mentors,
          search=("user__username", "user__display_name", "organisation__name_zh", "title"))

@@ -106,7 +106,8 @@ class ShareForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"] = autocomplete_field("hire-parties", user=user, label=_("Party"), required=False)
+        self.fields["organisation"] = autocomplete_field("talent-hire-parties", user=user, label=_("Party"),
+                                                         required=False)
         self.order_fields(["organisation"])
 
     def clean(self):
@@ -185,7 +186,7 @@ class AssignmentForm(forms.ModelForm):
     def __init__(self, *args, universities=None, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["university"].queryset = universities
-        self.fields["enterprise_mentor"] = autocomplete_field("enterprise-mentors", user=user,
+        self.fields["enterprise_mentor"] = autocomplete_field("talent-mentors", user=user,
                                                               label=_("Enterprise mentor"))
 
     def _post_clean(self):

@@ -75,7 +75,7 @@ def profile_detail(request, pk):
     hires = selectors.shared_hires_visible_to(request.user).filter(talent=profile)
     return render(request, "talent/profile_detail.html", {
         "profile": profile, "can_edit": can_edit, "evidence_form": evidence_form,
-        "evidence": profile.evidence.all(), "hires": hires,
+        "page": paginate(request, profile.evidence.all()), "hires": hires,
     })
 
 
