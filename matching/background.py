@@ -4,9 +4,9 @@ With eager Celery (no broker) `task.delay()` runs the task in the caller: on com
 a challenge edit, that is inside the web request.  With ``MATCHING_ON_SAVE = "thread"``
 (the default) the request only queues the task; a single daemon thread runs the
 queue in order, after the response.  A task already waiting with the same arguments
-is not queued twice (several saves of one record make one refresh).  The thread closes its database connection after each job, so it
-holds none while idle.  Jobs are lost if the process exits first: the nightly pass
-recomputes everything anyway.
+is not queued twice (several saves of one record make one refresh).  The thread
+closes its database connection after each job, so it holds none while idle.  Jobs
+are lost if the process exits first: the nightly pass recomputes everything anyway.
 """
 from __future__ import annotations
 

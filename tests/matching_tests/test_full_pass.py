@@ -30,8 +30,8 @@ def refresh_each_source():
 
 
 def test_the_pass_in_chunks_and_the_refresh_of_each_source_store_the_same_matches(scene, monkeypatch):
-    scene.achievement("钙钛矿光伏组件激光划线工艺", "钙钛矿组件的激光划线与串联工艺。", scene.pv, scene.materials, trl=4,
-                      keywords=["钙钛矿"])
+    scene.achievement("钙钛矿光伏组件激光划线工艺", "钙钛矿组件的激光划线与串联工艺。", scene.pv, scene.materials,
+                      trl=4, keywords=["钙钛矿"])
     monkeypatch.setattr(services, "CHUNK", 1)  # a transaction per source: every chunk boundary is crossed
     report = scene.compute()
     in_chunks = stored_matches()
