@@ -279,7 +279,7 @@ def _score(pool: Pool, source: Source, hits, profiles: dict, boosts: FeedbackBoo
                  "field": scoring.field_part(source.query, candidate, pool.taxonomy),
                  "trl": _trl_parts(pool.direction, source.query, candidate)}
         boost = boosts.boost(key, source.obj.pk, source.query)
-        score = scoring.combine({"text": {"score": scoring.text_part(fused)}, **parts},
+        score = scoring.combine({"text": {"score": round(scoring.text_part(fused), 4)}, **parts},
                                 boost["boost"] if boost else 0.0)
         scored.append(Scored(key, fused, parts, boost, score, candidate))
     scored.sort(key=lambda s: -s.score)
@@ -289,12 +289,13 @@ def _score(pool: Pool, source: Source, hits, profiles: dict, boosts: FeedbackBoo
 def _top(pool: Pool, source: Source, scored: list[Scored], vector, skip: set[str]) -> list[dict]:
     """The best TOP_K that share a key term (or stand out semantically), leaving out ``skip``:
     [{"key", "score", "explanation"}].  Only these are explained."""
-    kept = []
+    kept, explain = [], None
     for s in scored:
         if s.key in skip:
             continue
-        why = pool.index.explain(source.text, s.key, query_embedding=vector)
-        text = {"score": round(scoring.text_part(s.fused), 4), "fused": round(s.fused, 4),
+        explain = explain or pool.index.explainer(source.text, query_embedding=vector)
+        why = explain(s.key)
+        text = {"score": round(scoring.text_part(s.fused), 4), "fused": round(s.fused, 4),  # as in the score
                 "lexical": why["lexical"], "dense": None if why["dense"] is None else round(why["dense"], 4),
                 "shared_terms": readable_terms(t["term"] for t in why["shared_terms"])}
         if not scoring.qualifies(text):
