@@ -241,18 +241,17 @@ class Scored:
     candidate: P.Profile
 
 
-def _query_vectors(pool: Pool, texts: list[str]) -> tuple[list[np.ndarray | None], int]:
-    """Each text's query vector where it has one (the dense part needs it), and how many were embedded."""
+def _query_vectors(pool: Pool, texts: list[str]) -> list[np.ndarray | None]:
+    """Each text's query vector where it has one (the dense part needs it)."""
     if not pool.dense:
-        return [None] * len(texts), 0
-    embedded = embed_missing(texts, "query") if pool.compute else 0
-    vectors, _complete = vectors_for(texts, "query", compute=False)
-    return [v if v.any() else None for v in vectors], embedded
+        return [None] * len(texts)
+    vectors, _complete = vectors_for(texts, "query", compute=pool.compute)
+    return [v if v.any() else None for v in vectors]
 
 
-def _shortlists(pool: Pool, sources: list[Source]) -> tuple[list[list[tuple[str, float]]], list, int]:
+def _shortlists(pool: Pool, sources: list[Source]) -> tuple[list[list[tuple[str, float]]], list]:
     """The engine's best candidates of each source (one batch search per kind of query), its query vector."""
-    vectors, embedded = _query_vectors(pool, [s.text for s in sources])
+    vectors = _query_vectors(pool, [s.text for s in sources])
     hits: list[list[tuple[str, float]]] = [[] for _ in sources]
     for dense in (True, False):
         group = [i for i, v in enumerate(vectors) if (v is not None) == dense and sources[i].text.strip()]
@@ -263,7 +262,7 @@ def _shortlists(pool: Pool, sources: list[Source]) -> tuple[list[list[tuple[str,
         for i, result in zip(group, found, strict=True):
             hits[i] = [(key, fused) for key, fused in result
                        if P.split_key(key)[0] in pool.spec.candidate_kinds and key != sources[i].query.key]
-    return hits, vectors, embedded
+    return hits, vectors
 
 
 def _score(pool: Pool, source: Source, hits, profiles: dict, boosts: FeedbackBoosts) -> list[Scored]:
@@ -417,8 +416,8 @@ def _forget_closed(direction: str, source_ids: Iterable[int]) -> None:
     stored.exclude(source_id__in=spec.source_model.objects.values("pk")).delete()
 
 
-def _refresh_chunk(pool: Pool, ids: list[int], news: News) -> tuple[int, int]:
-    """Recompute the matches of these sources: (matches stored, texts embedded).
+def _refresh_chunk(pool: Pool, ids: list[int], news: News) -> int:
+    """Recompute the matches of these sources; returns how many are stored.
 
     Dismissed matches are never revived and keep their old score; accepted ones are
     re-scored; new ones that fell out of the top are removed.  A source that was
@@ -430,8 +429,8 @@ def _refresh_chunk(pool: Pool, ids: list[int], news: News) -> tuple[int, int]:
     if gone:
         _forget_closed(pool.direction, gone)
     if not sources:
-        return 0, 0
-    hits, vectors, embedded = _shortlists(pool, sources)
+        return 0
+    hits, vectors = _shortlists(pool, sources)
     profiles = pool.profiles({key for found in hits for key, _ in found})
     boosts = pool.boosts({key for found in hits for key, _ in found})
     scored = [_score(pool, source, found, profiles, boosts) for source, found in zip(sources, hits, strict=True)]
@@ -473,7 +472,7 @@ def _refresh_chunk(pool: Pool, ids: list[int], news: News) -> tuple[int, int]:
         Match.objects.filter(pk__in=stale).delete()
         Match.objects.bulk_create(fresh, ignore_conflicts=True)  # a concurrent run may have inserted them
         Match.objects.bulk_update(updated, ["score", "rank", "explanation", "computed_at"])
-    return stored_count, embedded
+    return stored_count
 
 
 def _single_pool(direction: str, compute: bool) -> Pool:
@@ -485,7 +484,7 @@ def _single_pool(direction: str, compute: bool) -> Pool:
 
 
 def _refresh_one(direction: str, source_id: int, compute: bool, news: News) -> int:
-    return _refresh_chunk(_single_pool(direction, compute), [source_id], news)[0]
+    return _refresh_chunk(_single_pool(direction, compute), [source_id], news)
 
 
 def match_refresh(*, direction: str, source_id: int, compute: bool = False) -> int:
@@ -526,52 +525,63 @@ def talent_changed(*, profile_id: int, compute: bool = False) -> int:
     return match_refresh(direction=Direction.TALENT_ENTERPRISE, source_id=profile_id, compute=compute)
 
 
+def _live_ids(model) -> list[int]:
+    return list(_live(model).order_by("pk").values_list("pk", flat=True))
+
+
+def pass_texts(profiles: dict[str, dict[str, P.Profile]]) -> dict[str, list[str]]:
+    """What the full pass embeds: the texts of the candidates (``profiles`` of every index)
+    as passages, and the query texts of every live source."""
+    queries = []
+    for model in DIRECTIONS_OF_SOURCE:
+        ids = _live_ids(model)
+        for start in range(0, len(ids), CHUNK):
+            queries += [s.text for s in _live_sources(model, ids[start:start + CHUNK])]
+    return {"passage": [t for pool in profiles.values() for p in pool.values() for t in p.texts],
+            "query": queries}
+
+
 def _refresh_direction(pool: Pool, news: News) -> dict:
     spec = pool.spec
     started = time.monotonic()
     source_type = ContentType.objects.get_for_model(spec.source_model)
-    live = _live(spec.source_model)
     # Sources closed or deleted without their refresh (bulk writes, an import): the same rules.
     stored = Match.objects.filter(direction=pool.direction, source_type=source_type)
-    stored.filter(status=Match.Status.NEW).exclude(source_id__in=live.values("pk")).delete()
+    stored.filter(status=Match.Status.NEW).exclude(source_id__in=_live(spec.source_model).values("pk")).delete()
     stored.exclude(source_id__in=spec.source_model.objects.values("pk")).delete()
-    ids = list(live.order_by("pk").values_list("pk", flat=True))
-    count = embedded = 0
-    for start in range(0, len(ids), CHUNK):
-        chunk_stored, chunk_embedded = _refresh_chunk(pool, ids[start:start + CHUNK], news)
-        count += chunk_stored
-        embedded += chunk_embedded
-    return {"sources": len(ids), "stored": count, "embedded": embedded,
-            "seconds": round(time.monotonic() - started, 1)}
+    ids = _live_ids(spec.source_model)
+    count = sum(_refresh_chunk(pool, ids[start:start + CHUNK], news) for start in range(0, len(ids), CHUNK))
+    return {"sources": len(ids), "stored": count, "seconds": round(time.monotonic() - started, 1)}
 
 
 def refresh_all(*, compute: bool = False) -> dict:
     """The nightly pass: rebuild every index (with the current dictionary), then every live source.
 
     With ``compute`` (and MATCHING_DENSE on) the texts without a stored vector are
-    embedded first, in committed chunks.  Returns a report: per direction the live
-    sources, matches stored, query texts embedded and seconds; the passage texts
-    embedded, the time of the index builds, and the notifications sent."""
+    embedded first, in committed chunks (see embeddings.py).  Returns a report: the
+    texts embedded and the seconds it took, the seconds of the index builds, per
+    direction the live sources, the matches stored and the seconds, the
+    notifications sent and the seconds in all."""
     started = time.monotonic()
     indexes.ensure_dictionary(refresh=True)
-    taxonomy = scoring.Taxonomy.load()
-    profiles, built, embedded = {}, {}, 0
-    for name in indexes.INDEXES:
-        profiles[name] = indexes.load_profiles(name)
-        if compute:
-            embedded += embed_missing((t for p in profiles[name].values() for t in p.texts), "passage")
-        built[name] = indexes.rebuild(name, profiles=profiles[name])
-    report = {"indexes_seconds": round(time.monotonic() - started, 1), "directions": {}}
-    news = News()
+    profiles = {name: indexes.load_profiles(name) for name in indexes.INDEXES}
+    report = {"embedded": 0, "embedding_seconds": 0.0}
+    if compute and dense_enabled():
+        embedding = time.monotonic()
+        report["embedded"] = sum(embed_missing(texts, kind) for kind, texts in pass_texts(profiles).items())
+        report["embedding_seconds"] = round(time.monotonic() - embedding, 1)
+    building = time.monotonic()
+    built = {name: indexes.rebuild(name, profiles=profiles[name]) for name in indexes.INDEXES}
+    report["indexes_seconds"] = round(time.monotonic() - building, 1)
+    taxonomy, news = scoring.Taxonomy.load(), News()
+    report["directions"] = {}
     for direction, spec in DIRECTIONS.items():
         known, accepted = profiles[spec.index], FeedbackBoosts.load(direction)
         pool = Pool(direction, built[spec.index],
                     profiles=lambda keys, known=known: {k: known[k] for k in keys if k in known},
                     boosts=lambda keys, accepted=accepted: accepted,
-                    taxonomy=taxonomy, compute=compute)
+                    taxonomy=taxonomy, compute=False)  # embedded above
         report["directions"][direction] = _refresh_direction(pool, news)
-    report["embedded"] = embedded + sum(d["embedded"] for d in report["directions"].values())
-    report["passages_embedded"] = embedded
     report["notifications"] = news.send_digest()
     report["seconds"] = round(time.monotonic() - started, 1)
     logger.info("matching: full pass %s", report)
