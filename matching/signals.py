@@ -21,7 +21,8 @@ from . import background
 
 
 def _enqueue_once(task, pk) -> None:
-    if is_generating(): return
+    if is_generating():
+        return
     key = (task.name, pk)
     # The callbacks waiting for this transaction's commit (dropped with it on rollback).
     if any(getattr(entry[1], "matching_key", None) == key for entry in connection.run_on_commit):
