@@ -62,6 +62,7 @@ def full_pass(timeout: int | None) -> dict:
 
     mail.outbox = []
     counter = QueryCounter()
+    notified_before = Notification.objects.filter(event="matching.new_match").count()
 
     def stop(signum, frame):
         raise PassTimeout
@@ -84,7 +85,7 @@ def full_pass(timeout: int | None) -> dict:
     return {
         "finished": finished, "seconds": round(elapsed, 1), "cpu_seconds": round(cpu, 1), "queries": counter.count,
         "matches": Match.objects.count(), "sources_with_matches": progress,
-        "notifications": Notification.objects.filter(event="matching.new_match").count(),
+        "notifications": Notification.objects.filter(event="matching.new_match").count() - notified_before,
         "emails": len(mail.outbox), "report": report,
     }
 

@@ -7,7 +7,7 @@ opens to an enterprise only once it has expressed interest. The selectors in
 `selectors.py` express the same rules as querysets.
 """
 import rules
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 
 from platform_core.models import Membership, Organisation, Role
 from platform_core.permissions import is_platform_admin, is_program_officer, member_organisation_ids
@@ -30,14 +30,12 @@ def owner_side_ids(*organisations) -> set[int]:
     return ids
 
 
-def transfer_organisations(user) -> QuerySet[Organisation]:
-    """Organisations where `user` is TTO staff or broker, with their schools (a university's TTO manages all).
-
-    Lazy: selectors filter by it as a subquery, so building their querysets costs no query of its own."""
+def transfer_organisation_ids(user) -> set[int]:
+    """Organisations where `user` is TTO staff or broker, with their schools (a university's TTO manages all)."""
     if not user.is_authenticated:
-        return Organisation.objects.none()
+        return set()
     held = Membership.objects.active().filter(user=user, role__in=TRANSFER_ROLES).values("organisation_id")
-    return Organisation.objects.filter(Q(pk__in=held) | Q(parent_id__in=held))
+    return set(Organisation.objects.filter(Q(pk__in=held) | Q(parent_id__in=held)).values_list("pk", flat=True))
 
 
 def _holds_transfer_role(user, organisation_ids: set[int]) -> bool:

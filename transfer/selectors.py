@@ -11,7 +11,7 @@ from django.utils import timezone
 from consortia.models import JointCenter
 from consortia.selectors import centers_visible_to
 from platform_core.models import IndustryChain, IndustryNode, Membership, Organisation, Role
-from platform_core.permissions import is_platform_admin, is_program_officer
+from platform_core.permissions import is_platform_admin, is_program_officer, member_organisation_ids
 from projects.models import Challenge, Project
 from projects.selectors import (
     challenges_visible_to,
@@ -25,7 +25,7 @@ from .permissions import (
     INTERESTED_OR_LATER,
     PUBLIC_STATUSES,
     TRANSFER_ROLES,
-    transfer_organisations,
+    transfer_organisation_ids,
 )
 
 FEE_WINDOW_DAYS = 90
@@ -35,20 +35,31 @@ ACADEMIC_KINDS = ("university", "institute")
 ACHIEVEMENT_LIST_RELATED = ("owner", "school", "industry_node__chain", "field", "broker")
 
 
-def _member_of(user, *roles) -> QuerySet:
-    """Ids of the organisations where `user` holds one of `roles` (any role when none), as a subquery."""
-    if not user.is_authenticated:
-        return Membership.objects.none().values("organisation_id")
-    memberships = Membership.objects.active().filter(user=user)
-    if roles:
-        memberships = memberships.filter(role__in=roles)
-    return memberships.values("organisation_id")
+def _read_once(user, key, read):
+    """`read()` once per user object, that is once per request (each request has its own `request.user`): a page
+    asks several selectors, which all filter by the same few organisation ids. As literal ids, not subqueries,
+    they let the database estimate and index the filter, and let Django drop a branch that cannot match."""
+    reads = getattr(user, "_transfer_reads", None)
+    if reads is None:
+        reads = user._transfer_reads = {}
+    if key not in reads:
+        reads[key] = read()
+    return reads[key]
+
+
+def _member_of(user, *roles) -> set[int]:
+    """The organisations where `user` holds one of `roles` (any role when none)."""
+    return _read_once(user, ("member", roles), lambda: member_organisation_ids(user, *roles))
+
+
+def _transfer_units(user) -> set[int]:
+    return _read_once(user, "transfer", lambda: transfer_organisation_ids(user))
 
 
 def _managed_filter(user, prefix: str = "") -> Q:
     """Achievements (at `prefix`) whose owner or school the user serves as TTO staff or broker."""
-    organisations = transfer_organisations(user).values("pk")
-    return Q(**{f"{prefix}owner_id__in": organisations}) | Q(**{f"{prefix}school_id__in": organisations})
+    units = _transfer_units(user)
+    return Q(**{f"{prefix}owner_id__in": units}) | Q(**{f"{prefix}school_id__in": units})
 
 
 def _inventor_of(user) -> QuerySet:
@@ -64,7 +75,7 @@ def achievements_managed_by(user) -> QuerySet[Achievement]:
 def achievements_visible_to(user) -> QuerySet[Achievement]:
     """The queryset form of `transfer.view_achievement`.
 
-    One WHERE clause of uncorrelated subqueries (each run once, then looked up per row), without
+    One WHERE clause of the user's organisation ids and uncorrelated subqueries (each run once), without
     joins: no row is repeated, so no DISTINCT, and counting stays one scan."""
     qs = Achievement.objects.select_related(*ACHIEVEMENT_LIST_RELATED)
     if not user.is_authenticated:
@@ -205,7 +216,7 @@ def patents_visible_to(user) -> QuerySet[Patent]:
 def patents_managed_by(user) -> QuerySet[Patent]:
     if is_platform_admin(user):
         return Patent.objects.all()
-    return Patent.objects.filter(owner_id__in=transfer_organisations(user).values("pk"))
+    return Patent.objects.filter(owner_id__in=_transfer_units(user))
 
 
 def fee_deadlines(user, *, days: int = FEE_WINDOW_DAYS, today: datetime.date | None = None) -> QuerySet[Patent]:
@@ -277,7 +288,7 @@ def projects_handled_by(user) -> QuerySet[Project]:
     projects = solved_projects_for_transfer().select_related("sponsor", "performer", "lead", "challenge__industry_node")
     if is_platform_admin(user):
         return projects.filter(Q(performer__kind__in=ACADEMIC_KINDS) | Q(sponsor__kind__in=ACADEMIC_KINDS))
-    return projects.filter(_university_side_filter(transfer_organisations(user).values("pk")))
+    return projects.filter(_university_side_filter(_transfer_units(user)))
 
 
 def projects_awaiting_hand_over(user) -> QuerySet[Project]:

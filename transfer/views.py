@@ -40,7 +40,7 @@ from .forms import (
 from .importers import AchievementImporter, PatentImporter
 from .models import Achievement, Deal, IncubatedCompany, Incubator, Patent, Push
 from .pagination import paginate_late
-from .permissions import transfer_organisations
+from .permissions import transfer_organisation_ids
 
 SUB_LIST_SIZE = 20
 
@@ -48,7 +48,7 @@ SUB_LIST_SIZE = 20
 def _pool_owners(user):
     if is_platform_admin(user):
         return Organisation.objects.filter(kind__in=[Organisation.Kind.UNIVERSITY, Organisation.Kind.RESEARCH_INSTITUTE])
-    return transfer_organisations(user)
+    return Organisation.objects.filter(pk__in=transfer_organisation_ids(user))
 
 
 def _sub_page(request, queryset, param: str):
@@ -271,7 +271,7 @@ def project_hand_over(request, pk):
 def enterprise_pushes(request):
     pushes = selectors.pushes_received_by(request.user)
     return render(request, "transfer/enterprise_pushes.html", {
-        "page": paginate(request, pushes), "funnel": selectors.push_funnel(pushes),
+        "page": paginate_late(request, pushes), "funnel": selectors.push_funnel(pushes),
     })
 
 

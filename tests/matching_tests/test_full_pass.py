@@ -45,6 +45,25 @@ def test_the_pass_in_chunks_and_the_refresh_of_each_source_store_the_same_matche
     assert stored_matches() == in_chunks
 
 
+def test_a_later_pass_rescores_new_and_accepted_matches_and_leaves_dismissed_ones(scene):
+    scene.compute()
+    fresh = stored_matches()
+    [accepted, dismissed, *_] = Match.objects.filter(direction=Direction.CHALLENGE_EXPERT).order_by("rank")
+    services.match_decide(actor=scene.rd, match=accepted, verdict="accepted")
+    services.match_decide(actor=scene.rd, match=dismissed, verdict="dismissed")
+    Match.objects.update(score=0.01, explanation={"stale": True})
+    before = {m.pk: m.computed_at for m in Match.objects.all()}
+    scene.compute()
+    dismissed.refresh_from_db()
+    assert dismissed.score == 0.01 and dismissed.explanation == {"stale": True}
+    def without_status(rows):
+        return [m[:6] + m[7:] for m in rows]
+
+    assert without_status(m for m in stored_matches() if m[7] != {"stale": True}) == without_status(
+        m for m in fresh if (m[0], m[1], m[3]) != (dismissed.direction, dismissed.source_id, dismissed.candidate_id))
+    assert all(m.computed_at > before[m.pk] for m in Match.objects.exclude(pk=dismissed.pk))
+
+
 def test_the_pass_applies_the_rules_to_sources_closed_or_deleted_without_their_refresh(scene):
     scene.compute()
     [accepted, *_] = Match.objects.filter(direction=Direction.CHALLENGE_EXPERT).order_by("rank")
