@@ -2,6 +2,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from platform_core.autocomplete import autocomplete_field
 from platform_core.models import IndustryChain
 
 from .models import Currency, Fund, Stage
@@ -36,7 +37,6 @@ class FundFilterForm(BootstrapMixin, forms.Form):
 
 
 class FundForm(BootstrapMixin, forms.Form):
-    manager = forms.ModelChoiceField(label=_("Manager"), queryset=None)
     name_zh = forms.CharField(label=_("Name (Chinese)"), max_length=200)
     name_en = forms.CharField(label=_("Name (English)"), max_length=200, required=False)
     kind = forms.ChoiceField(label=_("Fund type"), choices=Fund.Kind.choices)
@@ -53,19 +53,14 @@ class FundForm(BootstrapMixin, forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=Fund.Status.choices, initial=Fund.Status.INVESTING)
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, managers=None, editing=False, **kwargs):
+    def __init__(self, *args, user=None, editing=False, **kwargs):
         super().__init__(*args, **kwargs)
-        if editing:
-            del self.fields["manager"]
-        else:
-            self.fields["manager"].queryset = managers
+        if not editing:
+            self.fields["manager"] = autocomplete_field("funds-managers", user=user, label=_("Manager"))
+            self.order_fields(["manager"])
 
 
 class InvestmentForm(BootstrapMixin, forms.Form):
-    company = forms.ModelChoiceField(label=_("Incubated company"), required=False, queryset=None,
-                                     empty_label=_("— none —"))
-    project = forms.ModelChoiceField(label=_("or project"), required=False, queryset=None,
-                                     empty_label=_("— none —"))
     round = forms.ChoiceField(label=_("Round"), choices=Stage.choices)
     amount = amount_field(_("Amount"))
     equity_percent = forms.CharField(label=_("Equity (%)"), required=False,
@@ -74,18 +69,16 @@ class InvestmentForm(BootstrapMixin, forms.Form):
     invested_on = forms.DateField(label=_("Invested on"), widget=DateInput)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, companies, projects, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["company"].queryset = companies
-        self.fields["project"].queryset = projects
+        self.fields["company"] = autocomplete_field("funds-companies", user=user, label=_("Incubated company"),
+                                                    required=False)
+        self.fields["project"] = autocomplete_field("funds-projects", user=user, label=_("or project"),
+                                                    required=False)
+        self.order_fields(["company", "project"])
 
 
 class CommitmentForm(BootstrapMixin, forms.Form):
-    source = forms.ModelChoiceField(label=_("Source organisation"), queryset=None)
-    center = forms.ModelChoiceField(label=_("Joint center"), required=False, queryset=None,
-                                    empty_label=_("— none —"))
-    project = forms.ModelChoiceField(label=_("or project"), required=False, queryset=None,
-                                     empty_label=_("— none —"))
     title = forms.CharField(label=_("Title"), max_length=200)
     reference = forms.CharField(label=_("Document number"), max_length=100, required=False)
     amount = amount_field(_("Committed amount"))
@@ -93,25 +86,27 @@ class CommitmentForm(BootstrapMixin, forms.Form):
     committed_on = forms.DateField(label=_("Committed on"), widget=DateInput)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, sources, centers, projects, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["source"].queryset = sources
-        self.fields["center"].queryset = centers
-        self.fields["project"].queryset = projects
+        self.fields["source"] = autocomplete_field("funds-sources", user=user, label=_("Source organisation"))
+        self.fields["center"] = autocomplete_field("funds-centers", user=user, label=_("Joint center"),
+                                                   required=False)
+        self.fields["project"] = autocomplete_field("funds-projects", user=user, label=_("or project"),
+                                                    required=False)
+        self.order_fields(["source", "center", "project"])
 
 
 class TrancheForm(BootstrapMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     amount = amount_field(_("Amount"))
-    milestone = forms.ModelChoiceField(label=_("Milestone"), required=False, queryset=None,
-                                       empty_label=_("— no milestone —"),
-                                       help_text=_("Payable only after this milestone was accepted."))
     due_on = forms.DateField(label=_("Planned date"), required=False, widget=DateInput)
 
-    def __init__(self, *args, milestones, **kwargs):
+    def __init__(self, *args, user, commitment, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["milestone"].queryset = milestones
-        self.fields["milestone"].label_from_instance = lambda m: f"{m.project} · {m.title} ({m.get_status_display()})"
+        self.fields["milestone"] = autocomplete_field(
+            "funds-milestones", user=user, params={"commitment": commitment.pk}, label=_("Milestone"),
+            required=False, help_text=_("Payable only after this milestone was accepted."))
+        self.order_fields(["title", "amount", "milestone", "due_on"])
 
 
 class PayForm(BootstrapMixin, forms.Form):

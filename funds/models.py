@@ -83,7 +83,8 @@ class Fund(models.Model):
     history = HistoricalRecords(excluded_fields=["created_at"])
 
     class Meta:
-        ordering = ["-vintage_year", "name_zh"]
+        ordering = ["-vintage_year", "name_zh", "id"]
+        indexes = [models.Index(fields=["-vintage_year", "name_zh", "id"], name="fund_order")]
         verbose_name = _("fund")
         verbose_name_plural = _("funds")
         constraints = [
@@ -133,6 +134,7 @@ class Investment(models.Model):
 
     class Meta:
         ordering = ["-invested_on", "-id"]
+        indexes = [models.Index(fields=["-invested_on", "-id"], name="investment_order")]
         verbose_name = _("investment")
         verbose_name_plural = _("investments")
         constraints = [
@@ -186,6 +188,7 @@ class FundingCommitment(models.Model):
 
     class Meta:
         ordering = ["-committed_on", "-id"]
+        indexes = [models.Index(fields=["-committed_on", "-id"], name="commitment_order")]
         verbose_name = _("funding commitment")
         verbose_name_plural = _("funding commitments")
         constraints = [

@@ -4,15 +4,17 @@ Every total is a database aggregation on Decimal (Sum + Coalesce to 0), never a 
 """
 import datetime
 from decimal import Decimal
+from functools import reduce
+from operator import or_
 
 from django.db.models import (
-    Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value,
+    BooleanField, DecimalField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery, Sum, Value,
 )
 from django.db.models.functions import Coalesce
 
 from consortia.models import JointCenter
 from consortia.selectors import centers_visible_to
-from platform_core.models import Organisation, Region
+from platform_core.models import Membership, Organisation, Region
 from platform_core.permissions import is_platform_admin, is_program_officer, member_organisation_ids
 from projects.models import Milestone, Project
 from projects.selectors import projects_visible_to
@@ -48,12 +50,10 @@ def _reads_everything(user) -> bool:
 # Funds and investments
 
 
-def _invested_subquery():
-    return Subquery(
-        Investment.objects.filter(fund=OuterRef("pk")).order_by().values("fund")
-        .annotate(s=Sum("amount")).values("s"),
-        output_field=DecimalField(max_digits=16, decimal_places=2),
-    )
+def _invested_in(target: str) -> Subquery:
+    """Sum of the investments whose `target` (fund, company) is the outer row, as a subquery."""
+    return Subquery(Investment.objects.filter(**{target: OuterRef("pk")}).order_by().values(target)
+                    .annotate(s=Sum("amount")).values("s"), output_field=DecimalField(max_digits=16, decimal_places=2))
 
 
 def funds_visible_to(user) -> QuerySet[Fund]:
@@ -93,6 +93,20 @@ def fund_managing_organisations(user) -> QuerySet[Organisation]:
     return Organisation.objects.filter(pk__in=member_organisation_ids(user, *FUND_MANAGER_ROLES))
 
 
+def _portfolio_readable(user):
+    """funds.view_portfolio as a column: platform staff and program officers, or a member of the manager."""
+    if _reads_everything(user):
+        return Value(True)
+    ids = member_organisation_ids(user)
+    return ExpressionWrapper(Q(manager_id__in=ids), output_field=BooleanField()) if ids else Value(False)
+
+
+def with_portfolio(user, funds: QuerySet[Fund]) -> QuerySet[Fund]:
+    """Annotate each fund's `invested_total` and whether `user` may read it (`portfolio_readable`)."""
+    return funds.annotate(invested_total=Coalesce(_invested_in("fund"), ZERO),
+                          portfolio_readable=_portfolio_readable(user))
+
+
 def fund_invested_total(fund: Fund) -> Decimal:
     return total(Investment.objects.filter(fund=fund))
 
@@ -127,13 +141,15 @@ def portfolio(user, fund: Fund) -> QuerySet[Investment]:
     return investments_visible_to(user).filter(fund=fund)
 
 
-def investment_targets_for(user) -> dict:
-    """What a fund manager may invest in: incubated companies and projects in progress or done."""
-    return {
-        "companies": transfer_selectors.companies_visible_to(user).order_by("name"),
-        "projects": Project.objects.exclude(status=Project.Status.CLOSED).select_related("sponsor", "performer")
-        .order_by("-created_at"),
-    }
+def investable_companies(user) -> QuerySet:
+    """Incubated companies a fund may invest in."""
+    return transfer_selectors.companies_visible_to(user).order_by("name", "pk")
+
+
+def open_projects() -> QuerySet[Project]:
+    """Projects in progress or done: what a fund invests in and commitments finance."""
+    return Project.objects.exclude(status=Project.Status.CLOSED).select_related("sponsor", "performer") \
+        .order_by("-created_at", "-pk")
 
 
 def deal_flow(user, *, chain=None) -> dict:
@@ -142,14 +158,7 @@ def deal_flow(user, *, chain=None) -> dict:
     achievements = transfer_selectors.supermarket_achievements(chain=chain)
     if chain:
         companies = companies.filter(industry_node__chain=chain)
-    companies = companies.annotate(
-        raised=Subquery(
-            Investment.objects.filter(company=OuterRef("pk")).order_by().values("company")
-            .annotate(s=Sum("amount")).values("s"),
-            output_field=DecimalField(max_digits=16, decimal_places=2),
-        ),
-        investment_count=Count("investments", distinct=True),
-    )
+    companies = companies.annotate(raised=_invested_in("company"))
     return {"companies": companies, "achievements": achievements}
 
 
@@ -180,10 +189,13 @@ def commitment_sources_for(user) -> QuerySet[Organisation]:
     """Organisations on whose behalf the user may commit money (enterprise R&D, government subsidy)."""
     if is_platform_admin(user):
         return Organisation.objects.of_kind(*COMMITMENT_ROLES_BY_KIND)
-    allowed = Q(pk__in=[])
-    for kind, roles in COMMITMENT_ROLES_BY_KIND.items():
-        allowed |= Q(kind=kind, pk__in=member_organisation_ids(user, *roles))
-    return Organisation.objects.filter(allowed)
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    memberships = Membership.objects.active().filter(user=user).order_by()
+    return Organisation.objects.filter(reduce(or_, (
+        Q(kind=kind, pk__in=memberships.filter(role__in=roles).values("organisation_id"))
+        for kind, roles in COMMITMENT_ROLES_BY_KIND.items()
+    )))
 
 
 def with_paid_totals(commitments: QuerySet) -> QuerySet:
@@ -218,12 +230,9 @@ def milestones_for_commitment(commitment: FundingCommitment) -> QuerySet[Milesto
     return Milestone.objects.filter(project__challenge__center_id=commitment.center_id).select_related("project")
 
 
-def commitment_targets_for(user) -> dict:
-    return {
-        "centers": centers_visible_to(user).order_by("name_zh"),
-        "projects": Project.objects.exclude(status=Project.Status.CLOSED).select_related("sponsor", "performer")
-        .order_by("-created_at"),
-    }
+def commitment_centers(user) -> QuerySet[JointCenter]:
+    """Joint centers a commitment may finance."""
+    return centers_visible_to(user).order_by("name_zh", "pk")
 
 
 # Capital view of a center or a project (all money flowing into it, by source)
@@ -284,16 +293,16 @@ def count_funds_brought_in(*, kinds=None, start: datetime.date | None = None, en
     if end:
         funds = funds.filter(created_at__date__lte=end)
     if chain:
-        funds = funds.filter(focus_chains=chain)
-    return funds.distinct().count()
+        funds = funds.filter(pk__in=Fund.objects.filter(focus_chains=chain).values("pk"))
+    return funds.count()
 
 
 def count_financial_institutions(*, region: Region | None = None, involved_only: bool = False) -> int:
     """Financial institutions on the platform (seed 001: 338); `involved_only` counts those managing a fund."""
     institutions = Organisation.objects.of_kind(Organisation.Kind.FINANCIAL).filter(_region_q("", region))
     if involved_only:
-        institutions = institutions.filter(managed_funds__isnull=False)
-    return institutions.distinct().count()
+        institutions = institutions.filter(Exists(Fund.objects.filter(manager=OuterRef("pk"))))
+    return institutions.count()
 
 
 def _investments_in_scope(start, end, region, chain, currency) -> QuerySet[Investment]:

@@ -40,7 +40,7 @@ def fund_list(request):
     funds = selectors.fund_list(request.user, query=filters.get("q", ""), kind=filters.get("kind", ""),
                                 status=filters.get("status", ""), chain=filters.get("chain"))
     return render(request, "funds/fund_list.html", {
-        "form": form, "page": paginate(request, funds), "total": funds.count(),
+        "form": form, "page": paginate(request, funds),
         "can_create": selectors.fund_managing_organisations(request.user).exists(),
         "managed_ids": set(selectors.funds_managed_by(request.user).values_list("pk", flat=True)),
     })
@@ -48,11 +48,9 @@ def fund_list(request):
 
 @login_required
 def fund_create(request):
-    managers = selectors.fund_managing_organisations(request.user)
-    if not managers.exists():
+    if not selectors.fund_managing_organisations(request.user).exists():
         raise PermissionDenied(_("Only fund managers may create funds."))
-    form = forms.FundForm(request.POST or None, managers=managers,
-                          initial={"vintage_year": timezone.localdate().year})
+    form = forms.FundForm(request.POST or None, user=request.user, initial={"vintage_year": timezone.localdate().year})
     if request.method == "POST" and form.is_valid():
         try:
             fund = services.fund_create(actor=request.user, **_fund_form_data(form))
@@ -91,7 +89,7 @@ def fund_detail(request, pk):
     return render(request, "funds/fund_detail.html", {
         "fund": fund,
         "summary": selectors.fund_summary(fund) if user.has_perm("funds.view_portfolio", fund) else None,
-        "investments": selectors.portfolio(user, fund),
+        "page": paginate(request, selectors.portfolio(user, fund)),
         "can_manage": can_manage,
         "can_invest": user.has_perm("funds.add_investment", fund),
         "audit": audit_trail(fund)[:20] if can_manage else None,
@@ -103,10 +101,9 @@ def investment_create(request, pk):
     fund = _fund(request, pk)
     if not request.user.has_perm("funds.add_investment", fund):
         raise PermissionDenied(_("Only the fund's managers may record its investments."))
-    targets = selectors.investment_targets_for(request.user)
     initial = {"invested_on": timezone.localdate(), "company": request.GET.get("company"),
                "project": request.GET.get("project")}
-    form = forms.InvestmentForm(request.POST or None, initial=initial, **targets)
+    form = forms.InvestmentForm(request.POST or None, initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.investment_record(actor=request.user, fund=fund, **form.cleaned_data)
@@ -127,7 +124,7 @@ def deal_flow(request):
     chain = form.cleaned_data.get("chain") if form.is_valid() else None
     flow = selectors.deal_flow(request.user, chain=chain)
     return render(request, "funds/deal_flow.html", {
-        "form": form, "companies": flow["companies"][:50], "achievements": flow["achievements"][:50],
+        "form": form, "page": paginate(request, flow["companies"]), "achievements": flow["achievements"][:50],
         "funds": selectors.funds_managed_by(request.user).exclude(status__in=services.CLOSED_FUND_STATUSES),
     })
 
@@ -157,14 +154,12 @@ def commitment_list(request):
 
 @login_required
 def commitment_create(request):
-    sources = selectors.commitment_sources_for(request.user)
-    if not sources.exists():
+    if not selectors.commitment_sources_for(request.user).exists():
         raise PermissionDenied(_("You may commit money only for an enterprise or government agency where you "
                                  "hold a managing role."))
-    targets = selectors.commitment_targets_for(request.user)
     initial = {"committed_on": timezone.localdate(), "center": request.GET.get("center"),
                "project": request.GET.get("project")}
-    form = forms.CommitmentForm(request.POST or None, sources=sources, initial=initial, **targets)
+    form = forms.CommitmentForm(request.POST or None, initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             commitment = services.commitment_create(actor=request.user, **form.cleaned_data)
@@ -180,7 +175,7 @@ def commitment_create(request):
 def commitment_detail(request, pk):
     commitment = _commitment(request, pk)
     can_manage = request.user.has_perm("funds.change_commitment", commitment)
-    form = forms.TrancheForm(request.POST or None, milestones=selectors.milestones_for_commitment(commitment))
+    form = forms.TrancheForm(request.POST or None, user=request.user, commitment=commitment)
     if request.method == "POST":
         if not can_manage:
             raise PermissionDenied(_("Only the source organisation may schedule tranches of its commitment."))
@@ -194,7 +189,7 @@ def commitment_detail(request, pk):
                 return redirect("funds:commitment-detail", commitment.pk)
     return render(request, "funds/commitment_detail.html", {
         "commitment": commitment, "summary": selectors.commitment_summary(commitment),
-        "tranches": commitment.tranches.select_related("milestone__project", "paid_by"),
+        "page": paginate(request, commitment.tranches.select_related("milestone__project", "paid_by")),
         "form": form, "can_manage": can_manage, "today": timezone.localdate(),
         "audit": audit_trail(commitment)[:20],
     })
@@ -244,9 +239,10 @@ def center_capital(request, pk):
     center = selectors.center_for_capital_view(request.user, pk)
     if center is None:
         raise Http404
+    flow = selectors.capital_inflow(request.user, center=center)
     return render(request, "funds/capital.html", {
         "target": center, "target_kind": _("Joint R&D center"), "is_center": True,
-        "flow": selectors.capital_inflow(request.user, center=center),
+        "flow": flow, "page": paginate(request, flow["commitments"]),
         "can_commit": selectors.commitment_sources_for(request.user).exists(),
     })
 
@@ -256,9 +252,10 @@ def project_capital(request, pk):
     project = selectors.project_for_capital_view(request.user, pk)
     if project is None:
         raise Http404
+    flow = selectors.capital_inflow(request.user, project=project)
     return render(request, "funds/capital.html", {
         "target": project, "target_kind": _("Project"), "is_center": False,
-        "flow": selectors.capital_inflow(request.user, project=project),
+        "flow": flow, "page": paginate(request, flow["commitments"]),
         "can_commit": selectors.commitment_sources_for(request.user).exists(),
         "invest_funds": [f for f in selectors.funds_managed_by(request.user)
                          if f.status not in services.CLOSED_FUND_STATUSES],

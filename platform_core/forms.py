@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import IndustryChain, NotificationPreference, Organisation, Region, Role
+from .models import IndustryChain, IndustryNode, NotificationPreference, Organisation, Region, Role
 from .notifications import EVENT_TYPES
 
 
@@ -19,6 +19,10 @@ class OrganisationForm(forms.ModelForm):
             "fields": forms.SelectMultiple(attrs={"size": 8}),
             "description": forms.Textarea(attrs={"rows": 4}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["industry_nodes"].queryset = IndustryNode.objects.select_related("chain")  # labels name the chain
 
 
 class MemberAddForm(forms.Form):

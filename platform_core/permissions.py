@@ -17,6 +17,7 @@ def active_roles(user, organisation) -> set[str]:
     return set(
         Membership.objects.active()
         .filter(user=user, organisation=organisation)
+        .order_by()  # the default ordering would join users and organisations for nothing
         .values_list("role", flat=True)
     )
 
@@ -30,7 +31,7 @@ def has_role(user, organisation, *roles: str) -> bool:
 def member_organisation_ids(user, *roles: str) -> set[int]:
     if not user.is_authenticated:
         return set()
-    memberships = Membership.objects.active().filter(user=user)
+    memberships = Membership.objects.active().filter(user=user).order_by()
     if roles:
         memberships = memberships.filter(role__in=roles)
     return set(memberships.values_list("organisation_id", flat=True))

@@ -1,5 +1,6 @@
 """Reads of the core."""
-from django.db.models import Q
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Q
 
 from .models import Membership, Notification, Organisation
 from .permissions import is_platform_admin, member_organisation_ids
@@ -15,7 +16,8 @@ def organisation_list(*, query: str = "", kind: str = "", region=None, chain=Non
     if region:
         qs = qs.filter(Q(region=region) | Q(region__parent=region))
     if chain:
-        qs = qs.filter(industry_nodes__chain=chain).distinct()
+        qs = qs.filter(pk__in=Organisation.industry_nodes.through.objects.filter(industrynode__chain=chain)
+                       .values("organisation_id"))
     if node:
         qs = qs.filter(industry_nodes=node)
     return qs
@@ -37,12 +39,20 @@ def unread_notifications(user):
     return Notification.objects.filter(recipient=user, read_at__isnull=True)
 
 
-def members_by_person(organisation) -> list[dict]:
-    """Active members of an organisation, one entry per person with all their roles."""
-    people: dict[int, dict] = {}
-    for membership in organisation.memberships.active().select_related("user").order_by("user__username", "role"):
-        entry = people.setdefault(membership.user_id, {"user": membership.user, "titles": [], "roles": []})
+def organisation_people(organisation):
+    """People holding an active role in the organisation, one row each, by username."""
+    roles = Membership.objects.active().filter(organisation=organisation, user=OuterRef("pk"))
+    return get_user_model().objects.filter(Exists(roles)).order_by("username", "pk")
+
+
+def members_by_person(organisation, people) -> list[dict]:
+    """`people` (e.g. a page of `organisation_people`) with all their active roles and titles there."""
+    people = list(people)
+    entries = {person.pk: {"user": person, "titles": [], "roles": []} for person in people}
+    memberships = organisation.memberships.active().filter(user_id__in=entries).order_by("user_id", "role")
+    for membership in memberships:
+        entry = entries[membership.user_id]
         entry["roles"].append(membership.get_role_display())
         if membership.title and membership.title not in entry["titles"]:
             entry["titles"].append(membership.title)
-    return list(people.values())
+    return list(entries.values())

@@ -188,7 +188,8 @@ def signoffs_visible_to(user):
     """Requests where the user is a signatory, the requester, or platform staff."""
     if user.is_superuser or user.is_staff:
         return SignoffRequest.objects.all()
-    return SignoffRequest.objects.filter(Q(created_by=user) | Q(parties__signatories=user)).distinct()
+    signs_for_a_party = SignoffParty.objects.filter(request=OuterRef("pk"), signatories=user)
+    return SignoffRequest.objects.filter(Q(created_by=user) | Exists(signs_for_a_party))
 
 
 def signoffs_awaiting(user):

@@ -17,7 +17,9 @@ from .importing import error_report_csv
 from .models import ImportRun, Membership, NotificationPreference, Organisation
 from .navigation import home_panels_for
 from .pages import add_service_errors, flash_service_error, paginate
-from .permissions import organisations_administered_by
+from .permissions import member_organisation_ids, organisations_administered_by
+
+AWAITING_SHOWN = 10  # sign-offs listed in the queue cards of the home and sign-off pages
 
 
 @login_required
@@ -25,7 +27,7 @@ def home(request):
     user = request.user
     return render(request, "platform/home.html", {
         "organisations": selectors.user_organisations(user),
-        "awaiting": signoff.signoffs_awaiting(user)[:10],
+        "awaiting": signoff.signoffs_awaiting(user)[:AWAITING_SHOWN],
         "notifications": selectors.unread_notifications(user)[:8],
         "panels": home_panels_for(request),
     })
@@ -39,9 +41,7 @@ def organisation_list(request):
         query=filters.get("q", ""), kind=filters.get("kind", ""), region=filters.get("region"),
         chain=filters.get("chain"),
     )
-    return render(request, "platform/organisation_list.html", {
-        "form": form, "page": paginate(request, organisations), "total": organisations.count(),
-    })
+    return render(request, "platform/organisation_list.html", {"form": form, "page": paginate(request, organisations)})
 
 
 @login_required
@@ -52,13 +52,14 @@ def organisation_detail(request, pk):
     )
     user = request.user
     can_manage = user.has_perm("platform.manage_members", organisation)
-    is_member = organisation.pk in {o.pk for o in selectors.user_organisations(user)}
-    members = None
-    if can_manage or is_member:
-        members = selectors.members_by_person(organisation)
+    people = members = None
+    if can_manage or organisation.pk in member_organisation_ids(user):
+        people = paginate(request, selectors.organisation_people(organisation))
+        members = selectors.members_by_person(organisation, people)
     return render(request, "platform/organisation_detail.html", {
         "organisation": organisation,
         "members": members,
+        "page": people,
         "can_edit": user.has_perm("platform.change_organisation", organisation),
         "can_manage": can_manage,
         "audit": audit_trail(organisation)[:20] if can_manage else None,
@@ -118,9 +119,9 @@ def organisation_members(request, pk):
         else:
             messages.success(request, _("%(user)s was added.") % {"user": user})
             return redirect("platform:organisation-members", pk=pk)
-    members = organisation.memberships.active().select_related("user").order_by("user__username", "role")
+    members = organisation.memberships.active().select_related("user").order_by("user__username", "role", "pk")
     return render(request, "platform/organisation_members.html", {
-        "organisation": organisation, "members": members, "form": form,
+        "organisation": organisation, "page": paginate(request, members), "form": form,
     })
 
 
@@ -181,9 +182,13 @@ def notification_preferences(request):
 
 @login_required
 def signoff_list(request):
+    """The user's queue (its first entries; `?awaiting=1` lists all of it) and every decision they are part of."""
+    awaiting = signoff.signoffs_awaiting(request.user).select_related("created_by")
+    only_awaiting = request.GET.get("awaiting") == "1"
+    decisions = awaiting if only_awaiting else signoff.signoffs_visible_to(request.user).select_related("created_by")
     return render(request, "platform/signoff_list.html", {
-        "awaiting": signoff.signoffs_awaiting(request.user).select_related("created_by"),
-        "page": paginate(request, signoff.signoffs_visible_to(request.user).select_related("created_by")),
+        "awaiting": awaiting[:AWAITING_SHOWN], "awaiting_shown": AWAITING_SHOWN, "only_awaiting": only_awaiting,
+        "page": paginate(request, decisions),
     })
 
 
@@ -220,7 +225,7 @@ def organisation_import(request):
     if request.method == "POST" and form.is_valid():
         run = OrganisationImporter(actor=request.user).run(form.cleaned_data["file"])
         return redirect("platform:import-detail", pk=run.pk)
-    runs = ImportRun.objects.filter(kind=OrganisationImporter.kind)[:10]
+    runs = ImportRun.objects.filter(kind=OrganisationImporter.kind).defer("errors")[:10]
     return render(request, "platform/import_form.html", {
         "form": form, "runs": runs, "importer": OrganisationImporter, "title": _("Import organisations"),
     })
@@ -233,7 +238,8 @@ def _visible_import(request, pk):
 
 @login_required
 def import_detail(request, pk):
-    return render(request, "platform/import_detail.html", {"run": _visible_import(request, pk)})
+    run = _visible_import(request, pk)
+    return render(request, "platform/import_detail.html", {"run": run, "page": paginate(request, run.errors)})
 
 
 @login_required

@@ -11,6 +11,7 @@ class TalentConfig(AppConfig):
         from platform_core.permissions import is_program_officer
 
         from . import (
+            autocomplete,  # noqa: F401  (registers the searchable-select sources)
             panels,
             permissions,  # noqa: F401  (registers the rules)
         )

@@ -4,7 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from platform_core.models import Organisation, TechField
+from platform_core.autocomplete import autocomplete_field
+from platform_core.models import IndustryNode, Organisation, TechField
 from platform_core.services import find_user
 
 from .models import DualMentorAssignment, EnterpriseMentor, SharedHire, TalentEvidence, TalentProfile
@@ -63,6 +64,7 @@ class TalentProfileForm(forms.ModelForm):
             self.initial["languages"] = ", ".join(self.instance.languages)
         else:
             self.fields["organisation"].queryset = organisations
+        self.fields["industry_nodes"].queryset = IndustryNode.objects.select_related("chain")  # labels name the chain
 
     def _post_clean(self):
         """The service validates and saves; the ModelForm must not copy values onto the instance."""
@@ -84,11 +86,12 @@ class SharedHireForm(forms.ModelForm):
         fields = ["talent", "university", "position", "annual_cost", "start_date", "end_date", "notes"]
         widgets = {"start_date": DATE, "end_date": DATE, "notes": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args, universities=None, **kwargs):
+    def __init__(self, *args, universities=None, user, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             del self.fields["talent"], self.fields["university"]
         else:
+            self.fields["talent"] = autocomplete_field("talent-profiles", user=user, label=_("Talent"))
             self.fields["university"].queryset = universities
 
     def _post_clean(self):
@@ -96,15 +99,16 @@ class SharedHireForm(forms.ModelForm):
 
 
 class ShareForm(forms.Form):
-    organisation = forms.ModelChoiceField(
-        label=_("Party"), required=False,
-        queryset=Organisation.objects.of_kind(Organisation.Kind.ENTERPRISE, Organisation.Kind.GOVERNMENT,
-                                              Organisation.Kind.UNIVERSITY).filter(parent__isnull=True),
-    )
     salary_percent = forms.DecimalField(label=_("Share of package (%)"), max_digits=5, decimal_places=2,
                                         required=False, min_value=0, max_value=100)
     time_percent = forms.DecimalField(label=_("Share of working time (%)"), max_digits=5, decimal_places=2,
                                       required=False, min_value=0, max_value=100)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"] = autocomplete_field("talent-hire-parties", user=user, label=_("Party"),
+                                                         required=False)
+        self.order_fields(["organisation"])
 
     def clean(self):
         data = super().clean()
@@ -143,8 +147,11 @@ class TerminateForm(forms.Form):
 
 
 class CostReportFilterForm(forms.Form):
-    organisation = forms.ModelChoiceField(label=_("Party"), queryset=Organisation.objects.all(), required=False)
     year = forms.IntegerField(label=_("Year"), required=False, min_value=1900, max_value=2100)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"] = autocomplete_field("organisations", user=user, label=_("Party"), required=False)
 
 
 class MentorForm(forms.ModelForm):
@@ -156,10 +163,11 @@ class MentorForm(forms.ModelForm):
         widgets = {"term_start": DATE, "term_end": DATE, "fields": forms.SelectMultiple(attrs={"size": 6}),
                    "expertise": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args, universities=None, **kwargs):
+    def __init__(self, *args, universities=None, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["university"].queryset = universities
-        self.fields["organisation"].queryset = Organisation.objects.of_kind(Organisation.Kind.ENTERPRISE)
+        self.fields["organisation"] = autocomplete_field(
+            "organisations", user=user, params={"kind": Organisation.Kind.ENTERPRISE}, label=_("Enterprise"))
 
     def _post_clean(self):
         """Validated by the service."""
@@ -175,11 +183,11 @@ class AssignmentForm(forms.ModelForm):
                   "placement_label", "placement_ref_id", "thesis_topic", "start_date", "expected_graduation"]
         widgets = {"start_date": DATE, "expected_graduation": DATE}
 
-    def __init__(self, *args, universities=None, **kwargs):
+    def __init__(self, *args, universities=None, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["university"].queryset = universities
-        self.fields["enterprise_mentor"].queryset = EnterpriseMentor.objects.filter(university__in=universities) \
-            .select_related("user", "organisation")
+        self.fields["enterprise_mentor"] = autocomplete_field("talent-mentors", user=user,
+                                                              label=_("Enterprise mentor"))
 
     def _post_clean(self):
         """Validated by the service."""

@@ -57,6 +57,7 @@ class TalentProfile(models.Model):
 
     class Meta:
         ordering = ["name_zh", "id"]
+        indexes = [models.Index(fields=["name_zh", "id"], name="talent_profile_order")]
         verbose_name = _("talent profile")
         verbose_name_plural = _("talent profiles")
 
@@ -93,6 +94,7 @@ class TalentEvidence(models.Model):
 
     class Meta:
         ordering = ["-year", "id"]
+        indexes = [models.Index(fields=["-year", "id"], name="talent_evidence_order")]
         verbose_name = _("evidence")
         verbose_name_plural = _("evidence")
         constraints = [
@@ -135,6 +137,7 @@ class SharedHire(models.Model):
 
     class Meta:
         ordering = ["-start_date", "-id"]
+        indexes = [models.Index(fields=["-start_date", "-id"], name="shared_hire_order")]
         verbose_name = _("shared hire")
         verbose_name_plural = _("shared hires")
         constraints = [
@@ -203,6 +206,7 @@ class EnterpriseMentor(models.Model):
 
     class Meta:
         ordering = ["-term_start", "id"]
+        indexes = [models.Index(fields=["-term_start", "id"], name="enterprise_mentor_order")]
         verbose_name = _("enterprise mentor")
         verbose_name_plural = _("enterprise mentors")
         constraints = [
@@ -266,6 +270,7 @@ class DualMentorAssignment(models.Model):
 
     class Meta:
         ordering = ["-start_date", "-id"]
+        indexes = [models.Index(fields=["-start_date", "-id"], name="assignment_order")]
         verbose_name = _("dual-mentor assignment")
         verbose_name_plural = _("dual-mentor assignments")
         constraints = [

@@ -2,16 +2,18 @@
 import calendar
 import csv
 import io
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models.functions import Coalesce
 
-from platform_core.models import Membership
+from platform_core.models import Membership, Organisation
 from platform_core.permissions import is_platform_admin, member_organisation_ids
 
-from .models import DualMentorAssignment, EnterpriseMentor, HireShare, SharedHire, TalentProfile
+from .models import DualMentorAssignment, EnterpriseMentor, HireShare, SharedHire, TalentEvidence, TalentProfile
 from .permissions import ENTERPRISE_SIGNER_ROLES, UNIVERSITY_HR_ROLES
 
 CENT = Decimal("0.01")
@@ -32,12 +34,14 @@ def talent_pool_search(user, *, query: str = "", field=None, availability: str =
     qs = talent_profiles_visible_to(user)
     if query:
         # Keywords live in a JSON list; icontains on its text finds them in SQLite and PostgreSQL alike.
+        evidence = TalentEvidence.objects.filter(profile=OuterRef("pk"), title__icontains=query)
         qs = qs.filter(
             Q(name_zh__icontains=query) | Q(name_en__icontains=query) | Q(title__icontains=query)
-            | Q(expertise__icontains=query) | Q(biography__icontains=query) | Q(evidence__title__icontains=query)
-        ).distinct()
+            | Q(expertise__icontains=query) | Q(biography__icontains=query) | Exists(evidence)
+        )
     if field:
-        qs = qs.filter(Q(fields=field) | Q(fields__parent=field)).distinct()
+        in_field = TalentProfile.fields.through.objects.filter(Q(techfield=field) | Q(techfield__parent=field))
+        qs = qs.filter(pk__in=in_field.values("talentprofile_id"))
     if availability:
         qs = qs.filter(availability=availability)
     if overseas is not None:
@@ -51,9 +55,19 @@ def shared_hires_visible_to(user):
     if is_platform_admin(user):
         return qs
     org_ids = member_organisation_ids(user)
-    return qs.filter(
-        Q(university_id__in=org_ids) | Q(shares__organisation_id__in=org_ids) | Q(talent__user=user)
-    ).distinct()
+    holds_a_share = HireShare.objects.filter(hire=OuterRef("pk"), organisation_id__in=org_ids)
+    return qs.filter(Q(university_id__in=org_ids) | Exists(holds_a_share) | Q(talent__user=user))
+
+
+def with_shares(hires):
+    """Hires with their shares and the shares' organisations, in share order (two queries for any number)."""
+    return hires.prefetch_related(Prefetch("shares", queryset=HireShare.objects.select_related("organisation")))
+
+
+def _with_party(hires, organisation):
+    """Hires where `organisation` is the recruiting university or holds a share."""
+    share = HireShare.objects.filter(hire=OuterRef("pk"), organisation=organisation)
+    return hires.filter(Q(university=organisation) | Exists(share))
 
 
 def enterprise_mentors_visible_to(user):
@@ -92,8 +106,6 @@ def signatories_of(organisation, roles) -> list:
 
 def universities_for_hr(user):
     """Universities where the user may recruit, appoint mentors and assign students."""
-    from platform_core.models import Organisation
-
     qs = Organisation.objects.of_kind(Organisation.Kind.UNIVERSITY)
     if is_platform_admin(user):
         return qs.filter(parent__isnull=True)
@@ -114,11 +126,33 @@ def contract_months_in_year(start: date, end: date, year: int) -> Decimal:
     if first > last:
         return months
     for month in range(first.month, last.month + 1):
+        if first.month < month < last.month:
+            months += 1  # a whole month, as its day count would give
+            continue
         days_in_month = calendar.monthrange(year, month)[1]
         covered_from = max(first, date(year, month, 1))
         covered_to = min(last, date(year, month, days_in_month))
         months += Decimal((covered_to - covered_from).days + 1) / Decimal(days_in_month)
     return months
+
+
+def _split_costs(annual_cost: Decimal, start: date, end: date, percents: list[Decimal]):
+    """(year, months, party index, amount) for each party in each calendar year of the contract [start, end].
+
+    The year's total is rounded to the cent first and the last party takes the
+    rounding remainder, so the parties' amounts always add up to the year's total.
+    """
+    for year in range(start.year, end.year + 1):
+        months = contract_months_in_year(start, end, year)
+        year_total = (annual_cost * months / 12).quantize(CENT, ROUND_HALF_UP)
+        allocated = Decimal(0)
+        for index, percent in enumerate(percents):
+            if index == len(percents) - 1:
+                amount = year_total - allocated
+            else:
+                amount = (year_total * percent / 100).quantize(CENT, ROUND_HALF_UP)
+            allocated += amount
+            yield year, months, index, amount
 
 
 @dataclass(frozen=True)
@@ -130,45 +164,43 @@ class CostLine:
     amount: Decimal
 
 
-def hire_contract_end(hire: SharedHire) -> date:
-    return hire.terminated_on or hire.end_date
-
-
 def hire_cost_lines(hire: SharedHire) -> list[CostLine]:
-    """Each party's cost in each calendar year of the contract, in CNY.
-
-    The year's total is rounded to the cent first and the last party takes the
-    rounding remainder, so the parties' amounts always add up to the year's total.
-    """
-    shares = list(hire.shares.select_related("organisation").order_by("id"))
-    end = hire_contract_end(hire)
-    lines = []
-    for year in range(hire.start_date.year, end.year + 1):
-        months = contract_months_in_year(hire.start_date, end, year)
-        year_total = (hire.annual_cost * months / 12).quantize(CENT, ROUND_HALF_UP)
-        allocated = Decimal(0)
-        for index, share in enumerate(shares):
-            if index == len(shares) - 1:
-                amount = year_total - allocated
-            else:
-                amount = (year_total * share.salary_percent / 100).quantize(CENT, ROUND_HALF_UP)
-            allocated += amount
-            lines.append(CostLine(hire, year, share, months.quantize(CENT, ROUND_HALF_UP), amount))
-    return lines
+    """Each party's cost in each calendar year of the contract (up to its early end), in CNY."""
+    shares = list(hire.shares.all())  # prefetched by `with_shares` where many hires are read
+    return [
+        CostLine(hire, year, shares[index], months.quantize(CENT, ROUND_HALF_UP), amount)
+        for year, months, index, amount in _split_costs(hire.annual_cost, hire.start_date,
+                                                        hire.terminated_on or hire.end_date,
+                                                        [share.salary_percent for share in shares])
+    ]
 
 
 def cost_report(hires) -> list[dict]:
-    """Cost per party per year over several hires: [{organisation, role, year, hires, amount}]."""
+    """Cost per party per year over the `hires` queryset: [{organisation, role, year, hires, amount}].
+
+    Reads plain values (two queries, then the parties' names), not model rows: a report spans every agreement.
+    """
+    shares = defaultdict(list)
+    for hire_id, organisation_id, role, percent in HireShare.objects.filter(hire__in=hires.values("pk")) \
+            .order_by("hire_id", "id").values_list("hire_id", "organisation_id", "role", "salary_percent"):
+        shares[hire_id].append((organisation_id, role, percent))
+    terms = hires.order_by().annotate(contract_end=Coalesce("terminated_on", "end_date")) \
+        .values_list("pk", "annual_cost", "start_date", "contract_end")
     totals: dict[tuple, dict] = {}
-    for hire in hires:
-        for line in hire_cost_lines(hire):
-            key = (line.share.organisation_id, line.year)
-            row = totals.setdefault(key, {
-                "organisation": line.share.organisation, "role": line.share.get_role_display(),
-                "year": line.year, "hires": 0, "amount": Decimal(0),
-            })
+    for pk, annual_cost, start, end in terms:
+        parties = shares[pk]
+        for year, _months, index, amount in _split_costs(annual_cost, start, end, [p[2] for p in parties]):
+            organisation_id, role, _percent = parties[index]
+            row = totals.get((organisation_id, year))
+            if row is None:
+                row = totals[organisation_id, year] = {"organisation": organisation_id, "role": role, "year": year,
+                                                       "hires": 0, "amount": Decimal(0)}
             row["hires"] += 1
-            row["amount"] += line.amount
+            row["amount"] += amount
+    organisations = Organisation.objects.only("name_zh", "name_en").in_bulk({key[0] for key in totals})
+    roles = {code: str(label) for code, label in HireShare.Role.choices}
+    for row in totals.values():
+        row["organisation"], row["role"] = organisations[row["organisation"]], roles[row["role"]]
     return sorted(totals.values(), key=lambda r: (r["year"], r["organisation"].name_zh))
 
 
@@ -185,11 +217,9 @@ def cost_report_csv(rows: list[dict], headers: list[str]) -> str:
 
 def cost_report_hires_visible_to(user, *, organisation=None, year: int | None = None):
     """Hires in effect (or ended early) that the user may see, for the cost split page."""
-    qs = shared_hires_visible_to(user).filter(
-        status__in=[SharedHire.Status.IN_EFFECT, SharedHire.Status.TERMINATED]
-    ).prefetch_related("shares__organisation")
+    qs = shared_hires_visible_to(user).filter(status__in=[SharedHire.Status.IN_EFFECT, SharedHire.Status.TERMINATED])
     if organisation is not None:
-        qs = qs.filter(Q(university=organisation) | Q(shares__organisation=organisation)).distinct()
+        qs = _with_party(qs, organisation)
     if year is not None:
         qs = qs.filter(start_date__lte=date(year, 12, 31), end_date__gte=date(year, 1, 1))
     return qs
@@ -224,7 +254,7 @@ def shared_hires_in_effect(*, organisation=None, start: date | None = None, end:
     if start is not None:
         qs = qs.filter(Q(terminated_on__isnull=True) | Q(terminated_on__gte=start))
     if organisation is not None:
-        qs = qs.filter(Q(university=organisation) | Q(shares__organisation=organisation)).distinct()
+        qs = _with_party(qs, organisation)
     return qs
 
 

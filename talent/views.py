@@ -35,8 +35,7 @@ def home(request):
         availability=filters.get("availability", ""),
     ).prefetch_related("fields")
     return render(request, "talent/pool.html", {
-        "form": form, "page": paginate(request, profiles), "total": profiles.count(),
-        "can_add": selectors.is_hr_anywhere(request.user),
+        "form": form, "page": paginate(request, profiles), "can_add": selectors.is_hr_anywhere(request.user),
     })
 
 
@@ -76,7 +75,7 @@ def profile_detail(request, pk):
     hires = selectors.shared_hires_visible_to(request.user).filter(talent=profile)
     return render(request, "talent/profile_detail.html", {
         "profile": profile, "can_edit": can_edit, "evidence_form": evidence_form,
-        "evidence": profile.evidence.all(), "hires": hires,
+        "page": paginate(request, profile.evidence.all()), "hires": hires,
     })
 
 
@@ -114,7 +113,7 @@ def evidence_remove(request, pk):
 
 @login_required
 def hire_list(request):
-    hires = selectors.shared_hires_visible_to(request.user).prefetch_related("shares__organisation")
+    hires = selectors.with_shares(selectors.shared_hires_visible_to(request.user))
     status = request.GET.get("status", "")
     if status in SharedHire.Status.values:
         hires = hires.filter(status=status)
@@ -126,8 +125,8 @@ def hire_list(request):
 
 def _hire_form_page(request, *, hire=None):
     universities = None if hire else _hr_universities_or_403(request)
-    form = forms.SharedHireForm(request.POST or None, instance=hire, universities=universities)
-    shares = forms.ShareFormSet(request.POST or None, prefix="shares",
+    form = forms.SharedHireForm(request.POST or None, instance=hire, universities=universities, user=request.user)
+    shares = forms.ShareFormSet(request.POST or None, prefix="shares", form_kwargs={"user": request.user},
                                 initial=forms.share_initial(hire) if hire else None)
     if request.method == "POST" and form.is_valid() and shares.is_valid():
         try:
@@ -151,7 +150,7 @@ def hire_create(request):
 
 
 def _visible_hire(request, pk):
-    return get_object_or_404(selectors.shared_hires_visible_to(request.user), pk=pk)
+    return get_object_or_404(selectors.with_shares(selectors.shared_hires_visible_to(request.user)), pk=pk)
 
 
 @login_required
@@ -171,7 +170,7 @@ def hire_detail(request, pk):
     can_change = request.user.has_perm("talent.change_sharedhire", hire)
     lines = selectors.hire_cost_lines(hire)
     years = sorted({line.year for line in lines})
-    shares = list(hire.shares.select_related("organisation"))
+    shares = list(hire.shares.all())
     cost_table = [
         {"share": share, "amounts": [next(li.amount for li in lines if li.year == y and li.share.pk == share.pk)
                                      for y in years]}
@@ -249,12 +248,13 @@ def _csv_response(rows, filename):
 @login_required
 def hire_costs_csv(request, pk):
     hire = _visible_hire(request, pk)
-    return _csv_response(selectors.cost_report([hire]), f"shared-hire-{hire.pk}-costs.csv")
+    rows = selectors.cost_report(SharedHire.objects.filter(pk=hire.pk))
+    return _csv_response(rows, f"shared-hire-{hire.pk}-costs.csv")
 
 
 @login_required
 def cost_report(request):
-    form = forms.CostReportFilterForm(request.GET or None)
+    form = forms.CostReportFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
     hires = selectors.cost_report_hires_visible_to(request.user, organisation=filters.get("organisation"),
                                                    year=filters.get("year"))
@@ -266,7 +266,7 @@ def cost_report(request):
     if request.GET.get("format") == "csv":
         return _csv_response(rows, "shared-talent-costs.csv")
     return render(request, "talent/cost_report.html", {
-        "form": form, "rows": rows, "total": sum(r["amount"] for r in rows),
+        "form": form, "page": paginate(request, rows), "total": sum(r["amount"] for r in rows),
         "csv_query": request.GET.urlencode(),
     })
 
@@ -288,7 +288,7 @@ def mentor_list(request):
 @login_required
 def mentor_create(request):
     universities = _hr_universities_or_403(request)
-    form = forms.MentorForm(request.POST or None, universities=universities)
+    form = forms.MentorForm(request.POST or None, universities=universities, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
@@ -318,7 +318,7 @@ def assignment_list(request):
 @login_required
 def assignment_create(request):
     universities = _hr_universities_or_403(request)
-    form = forms.AssignmentForm(request.POST or None, universities=universities)
+    form = forms.AssignmentForm(request.POST or None, universities=universities, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             assignment = services.assignment_create(actor=request.user, **form.cleaned_data)

@@ -1,5 +1,4 @@
 """Input and output shapes of the funds API. Amounts are Decimal strings in the record's currency."""
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from platform_core.models import IndustryChain, Organisation
@@ -12,7 +11,9 @@ MONEY = {"max_digits": 16, "decimal_places": 2}
 
 
 class FundSerializer(serializers.ModelSerializer):
-    """A fund's public profile; `invested_total` only for readers of its portfolio (removed otherwise)."""
+    """A fund's public profile; `invested_total` only for readers of its portfolio (removed otherwise).
+
+    Reads a fund annotated by `selectors.with_portfolio` (its total and whether the reader may see it)."""
 
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     manager_name = serializers.CharField(source="manager.name_zh", read_only=True)
@@ -20,7 +21,7 @@ class FundSerializer(serializers.ModelSerializer):
     focus_chains = serializers.PrimaryKeyRelatedField(many=True, required=False,
                                                       queryset=IndustryChain.objects.all())
     committed_size = serializers.DecimalField(**MONEY)
-    invested_total = serializers.SerializerMethodField()
+    invested_total = serializers.DecimalField(**MONEY, read_only=True, required=False)
 
     class Meta:
         model = Fund
@@ -32,16 +33,9 @@ class FundSerializer(serializers.ModelSerializer):
         read_only_fields = ["created_at"]
         validators = []  # the service checks uniqueness with a clearer message
 
-    @extend_schema_field(serializers.DecimalField(**MONEY, allow_null=True))
-    def get_invested_total(self, fund):
-        from ..selectors import fund_invested_total
-
-        return str(fund_invested_total(fund))
-
     def to_representation(self, fund):
         data = super().to_representation(fund)
-        request = self.context.get("request")
-        if request is None or not request.user.has_perm("funds.view_portfolio", fund):
+        if not fund.portfolio_readable:
             data.pop("invested_total")
         return data
 
@@ -76,8 +70,8 @@ class CommitmentSerializer(serializers.ModelSerializer):
     source = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
     amount = serializers.DecimalField(**MONEY)
     currency = serializers.ChoiceField(choices=Currency.choices, required=False)
-    scheduled_total = serializers.SerializerMethodField()
-    paid_total = serializers.SerializerMethodField()
+    scheduled_total = serializers.DecimalField(source="scheduled", **MONEY, read_only=True)
+    paid_total = serializers.DecimalField(source="paid", **MONEY, read_only=True)
 
     class Meta:
         model = FundingCommitment
@@ -86,18 +80,6 @@ class CommitmentSerializer(serializers.ModelSerializer):
                   "created_at"]
         read_only_fields = ["kind", "created_by", "created_at"]
         validators = []
-
-    @extend_schema_field(serializers.DecimalField(**MONEY))
-    def get_scheduled_total(self, commitment):
-        from ..selectors import commitment_summary
-
-        return str(commitment_summary(commitment)["scheduled"])
-
-    @extend_schema_field(serializers.DecimalField(**MONEY))
-    def get_paid_total(self, commitment):
-        from ..selectors import commitment_summary
-
-        return str(commitment_summary(commitment)["paid"])
 
 
 class CommitmentUpdateSerializer(CommitmentSerializer):

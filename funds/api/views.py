@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from platform_core.api.permissions import ObjectRulesPermission
 
 from .. import selectors, services
+from ..models import Fund
 from . import serializers as s
 
 WITH_OBJECT_RULES = viewsets.ModelViewSet.permission_classes + [ObjectRulesPermission]
@@ -15,6 +16,7 @@ WITH_OBJECT_RULES = viewsets.ModelViewSet.permission_classes + [ObjectRulesPermi
 class FundViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Funds. Everyone signed in reads the registry; fund managers create and change their organisation's funds."""
 
+    queryset = Fund.objects.none()  # for the schema; requests use get_queryset()
     permission_classes = WITH_OBJECT_RULES
     object_perms = {"PUT": "funds.change_fund", "PATCH": "funds.change_fund"}
     filterset_fields = ["kind", "status", "manager", "currency", "vintage_year", "focus_chains"]
@@ -22,18 +24,18 @@ class FundViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Rea
     ordering_fields = ["vintage_year", "committed_size", "name_zh"]
 
     def get_queryset(self):
-        return selectors.funds_visible_to(self.request.user)
+        return selectors.with_portfolio(self.request.user, selectors.funds_visible_to(self.request.user))
 
     def get_serializer_class(self):
         return s.FundUpdateSerializer if self.action in {"update", "partial_update"} else s.FundSerializer
 
     def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        serializer.instance = services.fund_create(actor=self.request.user, **data)
+        fund = services.fund_create(actor=self.request.user, **serializer.validated_data)
+        serializer.instance = self.get_queryset().get(pk=fund.pk)
 
     def perform_update(self, serializer):
-        serializer.instance = services.fund_update(actor=self.request.user, fund=serializer.instance,
-                                                   **serializer.validated_data)
+        fund = services.fund_update(actor=self.request.user, fund=serializer.instance, **serializer.validated_data)
+        serializer.instance = self.get_queryset().get(pk=fund.pk)
 
 
 class InvestmentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -62,17 +64,19 @@ class CommitmentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
     ordering_fields = ["committed_on", "amount"]
 
     def get_queryset(self):
-        return selectors.commitments_visible_to(self.request.user)
+        return selectors.with_paid_totals(selectors.commitments_visible_to(self.request.user))
 
     def get_serializer_class(self):
         return s.CommitmentUpdateSerializer if self.action in {"update", "partial_update"} else s.CommitmentSerializer
 
     def perform_create(self, serializer):
-        serializer.instance = services.commitment_create(actor=self.request.user, **serializer.validated_data)
+        commitment = services.commitment_create(actor=self.request.user, **serializer.validated_data)
+        serializer.instance = self.get_queryset().get(pk=commitment.pk)
 
     def perform_update(self, serializer):
-        serializer.instance = services.commitment_update(actor=self.request.user, commitment=serializer.instance,
-                                                         **serializer.validated_data)
+        commitment = services.commitment_update(actor=self.request.user, commitment=serializer.instance,
+                                                **serializer.validated_data)
+        serializer.instance = self.get_queryset().get(pk=commitment.pk)
 
 
 class TrancheViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, viewsets.ReadOnlyModelViewSet):

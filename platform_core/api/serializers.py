@@ -171,13 +171,21 @@ class RejectInputSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
-class ImportRunSerializer(serializers.ModelSerializer):
+class ImportRunSummarySerializer(serializers.ModelSerializer):
+    """An import in a list: its counts; the per-row errors are read on the run itself."""
+
     class Meta:
         model = ImportRun
         fields = [
             "id", "kind", "file_name", "total_rows", "created_rows", "updated_rows", "rejected_rows",
-            "file_error", "errors", "created_at",
+            "file_error", "created_at",
         ]
+        read_only_fields = fields
+
+
+class ImportRunSerializer(ImportRunSummarySerializer):
+    class Meta(ImportRunSummarySerializer.Meta):
+        fields = [*ImportRunSummarySerializer.Meta.fields, "errors"]
         read_only_fields = fields
 
 

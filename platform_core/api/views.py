@@ -177,7 +177,8 @@ class SignoffViewSet(viewsets.ReadOnlyModelViewSet):
         user = self.request.user
         qs = signoff.signoffs_awaiting(user) if self.request.query_params.get("awaiting") in {"1", "true"} \
             else signoff.signoffs_visible_to(user)
-        return qs.prefetch_related("parties__organisation", "parties__signatories", "signatures__signer")
+        return qs.select_related("target_type").prefetch_related(
+            "parties__organisation", "parties__signatories", "signatures__signer")
 
     @extend_schema(request=s.SignInputSerializer, responses=s.SignoffRequestSerializer)
     @action(detail=True, methods=["post"])
@@ -200,10 +201,17 @@ class SignoffViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class ImportRunViewSet(viewsets.ReadOnlyModelViewSet):
+    """Your imports (staff: all). The list gives the counts; a run's own URL adds its per-row errors."""
+
     queryset = ImportRun.objects.none()
     serializer_class = s.ImportRunSerializer
     filterset_fields = ["kind"]
 
+    def get_serializer_class(self):
+        return s.ImportRunSummarySerializer if self.action == "list" else s.ImportRunSerializer
+
     def get_queryset(self):
         qs = ImportRun.objects.all()
+        if self.action == "list":
+            qs = qs.defer("errors")
         return qs if self.request.user.is_staff else qs.filter(actor=self.request.user)

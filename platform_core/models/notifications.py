@@ -18,7 +18,8 @@ class Notification(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["recipient", "read_at"])]
+        indexes = [models.Index(fields=["recipient", "read_at"]),
+                   models.Index(fields=["recipient", "-created_at", "-id"], name="notification_inbox_order")]
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
 

@@ -74,7 +74,8 @@ class Organisation(models.Model):
     objects = OrganisationQuerySet.as_manager()
 
     class Meta:
-        ordering = ["name_zh"]
+        ordering = ["name_zh", "id"]
+        indexes = [models.Index(fields=["name_zh", "id"], name="organisation_name_order")]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         constraints = [

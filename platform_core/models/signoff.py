@@ -38,7 +38,8 @@ class SignoffRequest(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["target_type", "target_id"])]
+        indexes = [models.Index(fields=["target_type", "target_id"]),
+                   models.Index(fields=["-created_at", "-id"], name="signoff_request_order")]
         verbose_name = _("sign-off request")
         verbose_name_plural = _("sign-off requests")
         constraints = [

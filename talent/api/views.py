@@ -1,6 +1,7 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -31,7 +32,8 @@ class TalentProfileViewSet(viewsets.ModelViewSet):
     ordering_fields = ["name_zh", "created_at"]
 
     def get_queryset(self):
-        return selectors.talent_profiles_visible_to(self.request.user).prefetch_related("evidence", "fields")
+        return selectors.talent_profiles_visible_to(self.request.user).prefetch_related(
+            "evidence", "fields", "industry_nodes")
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
@@ -82,7 +84,7 @@ class SharedHireViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
         return s.SharedHireSerializer
 
     def get_queryset(self):
-        return selectors.shared_hires_visible_to(self.request.user).prefetch_related("shares__organisation")
+        return selectors.with_shares(selectors.shared_hires_visible_to(self.request.user))
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
@@ -130,8 +132,11 @@ class SharedHireViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
         return Response(s.CostLineSerializer(selectors.hire_cost_lines(self.get_object()), many=True).data)
 
 
-class CostReportView(APIView):
-    """Cost per party per year over the agreements in effect you can see (`?organisation=&year=`)."""
+class CostReportView(GenericAPIView):
+    """Cost per party per year over the agreements in effect you can see (`?organisation=&year=`), paginated."""
+
+    serializer_class = s.CostReportRowSerializer
+    filter_backends = []  # the rows are computed, not a queryset; the query serializer filters them
 
     @extend_schema(parameters=[s.CostReportQuerySerializer], responses=s.CostReportRowSerializer(many=True))
     def get(self, request):
@@ -142,7 +147,7 @@ class CostReportView(APIView):
         year = query.validated_data.get("year")
         if year is not None:
             rows = [r for r in rows if r["year"] == year]
-        return Response(s.CostReportRowSerializer(rows, many=True).data)
+        return self.get_paginated_response(self.get_serializer(self.paginate_queryset(rows), many=True).data)
 
 
 class EnterpriseMentorViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):

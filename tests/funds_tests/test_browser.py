@@ -2,7 +2,7 @@
 import pytest
 
 from funds.models import Investment
-from tests.conftest import login
+from tests.conftest import choose_autocomplete, login
 
 from . import factories as f
 
@@ -17,7 +17,7 @@ def test_fund_manager_records_an_investment_and_sees_the_total(browser_page, liv
     assert page.inner_text("[data-testid=invested-total]") == "0.00"
 
     page.click("[data-testid=record-investment]")
-    page.select_option("select[name=company]", str(company.pk))
+    choose_autocomplete(page, "id_company", company.name)
     page.select_option("select[name=round]", "angel")
     page.fill("input[name=amount]", "1200000")  # beyond the 1,000,000 committed
     page.fill("input[name=equity_percent]", "12.5")

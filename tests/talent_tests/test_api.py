@@ -37,7 +37,7 @@ def test_shared_hire_end_to_end(api, cast):
     assert detail["status"] == "in_effect"
     costs = api.get(f"/api/talent/shared-hires/{hire_id}/costs/").json()
     assert {c["amount"] for c in costs if c["year"] == 2026} == {"540000.00", "300000.00", "360000.00"}
-    report = api.get(f"/api/talent/cost-report/?organisation={cast.storage.pk}&year=2026").json()
+    report = api.get(f"/api/talent/cost-report/?organisation={cast.storage.pk}&year=2026").json()["results"]
     storage_row = [r for r in report if r["organisation"] == cast.storage.pk]
     assert storage_row[0]["amount"] == "300000.00"
     counts = api.get("/api/talent/counts/").json()

@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from talent.models import DualMentorAssignment, SharedHire
+from tests.conftest import choose_autocomplete
 
 from .factories import make_cast
 
@@ -30,7 +31,7 @@ def test_shared_hire_signed_by_all_parties_and_dual_mentor_assignment(browser_pa
     login(page, base, "hr")
     page.goto(f"{base}/talent/shared-hires/")
     page.click("[data-testid=new-hire]")
-    page.select_option("#id_talent", str(cast.talent.pk))
+    choose_autocomplete(page, "id_talent", "林海")
     page.select_option("#id_university", str(cast.university.pk))
     page.fill("#id_position", "固态电池首席科学家")
     page.fill("#id_annual_cost", "1200000")
@@ -38,7 +39,7 @@ def test_shared_hire_signed_by_all_parties_and_dual_mentor_assignment(browser_pa
     page.fill("#id_end_date", "2028-06-30")
     for row, (org, salary, time) in enumerate([(cast.energy, "45", "40"), (cast.storage, "25", "20"),
                                               (cast.government, "30", "")]):
-        page.select_option(f"#id_shares-{row}-organisation", str(org.pk))
+        choose_autocomplete(page, f"id_shares-{row}-organisation", org.name_zh)
         page.fill(f"#id_shares-{row}-salary_percent", salary)
         page.fill(f"#id_shares-{row}-time_percent", time)
     page.click("[data-testid=save]")
@@ -66,7 +67,7 @@ def test_shared_hire_signed_by_all_parties_and_dual_mentor_assignment(browser_pa
     page.select_option("#id_degree", "doctor")
     page.select_option("#id_university", str(cast.university.pk))
     page.fill("#id_university_mentor", "professor")
-    page.select_option("#id_enterprise_mentor", str(mentor.pk))
+    choose_autocomplete(page, "id_enterprise_mentor", "engineer", str(mentor))
     page.select_option("#id_placement_kind", "center")
     page.fill("#id_placement_label", "储能技术联合研发中心")
     page.fill("#id_start_date", "2025-09-01")
