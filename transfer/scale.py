@@ -360,7 +360,7 @@ def _import_patents(ctx, rng, p, rows: list[Row]) -> None:
     def upload(item):
         owner, patent_rows = item
         for start in range(0, len(patent_rows), 1500):
-            # The patent ledgers were imported this autumn from the patent office's records.
+            # The patent ledgers were imported in the last two months, from the patent office’s records.
             ctx.clock.at(day_between(rng, add_days(ctx.clock.today, -70), add_days(ctx.clock.today, -25)), rng)
             _import(ctx, PatentImporter, ctx.first(Role.TTO_STAFF, owner), patent_rows[start:start + 1500],
                     f"{owner.name_zh}专利清单.csv")
