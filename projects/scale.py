@@ -539,6 +539,40 @@ def _work(ctx, rng, p) -> list[tuple]:
     return work
 
 
+def _last_step(target, d, accepted, partial) -> int:
+    """Day offset of the last step a challenge stopping in `target` takes."""
+    if target == S.IN_PROGRESS:
+        return d["dues"][accepted - 1] + 10 if accepted else d["start"]
+    return {S.DRAFT: 0, S.PUBLISHED: d["topic"] if partial else 0, S.REFINED: d["topic"] + 8,
+            S.OPEN: max(d["bids"]), S.AWARDED: d["award"] + 8, S.UNDER_EVALUATION: d["evaluate"] + 5}[target]
+
+
+def _first_day(rng, today, target, d, last, closed: bool) -> datetime.date:
+    """The day a challenge is created, so that its steps so far lie in the past and the rest after today.
+
+    Solved ones finished between 2019 and today; live ones took their last step recently (an open
+    call still takes bids); closed ones happened any time since the platform started.
+    """
+    if target == S.SOLVED:
+        year = spread_years(rng, SOLVED_YEARS)
+        day0 = day_between(rng, datetime.date(year, 1, 5), datetime.date(year, 12, 25))
+        latest = add_days(today, -d["end"] - 5)
+        day0 = min(day0, latest)
+        return max(day0, datetime.date(FIRST_YEAR, 1, 3)) if latest >= datetime.date(FIRST_YEAR, 1, 3) else day0
+    day0 = add_days(today, -last - rng.randint(1, 2 if target == S.OPEN else 80))
+    if target == S.OPEN:
+        day0 = add_days(today, -(d["call"] + rng.randint(2, d["window"] - 12)))
+        d["bids"] = [min(b, (today - day0).days - 1) for b in d["bids"]]
+        d["score"] = max(d["bids"])
+    if closed:
+        earliest = datetime.date(FIRST_YEAR, 2, 1)
+        day0 = add_days(earliest, rng.randint(0, max(1, (today - earliest).days - last - 90)))
+        if target == S.OPEN:
+            d["bids"] = [d["call"] + 3 + i for i in range(3)]
+            d["score"] = d["call"] + 6
+    return day0
+
+
 def _walk_one(ctx, rng, casting, item, made: ProjectsMade):
     state, mode, before = item
     today = ctx.clock.today
@@ -547,42 +581,22 @@ def _walk_one(ctx, rng, casting, item, made: ProjectsMade):
         cast = casting.cast("center" if casting.centers else "enterprise")
     milestone_count = rng.choices([1, 2, 3], weights=[5, 4, 1])[0]
     d = _schedule(rng, milestone_count)
+    # A closed challenge first walks to the state it was closed in.
     target = before or state
     accepted, partial = None, rng.random() < 0.35
-    if target == S.SOLVED:
-        year = spread_years(rng, SOLVED_YEARS)
-        day0 = day_between(rng, datetime.date(year, 1, 5), datetime.date(year, 12, 25))
-        latest = add_days(today, -d["end"] - 5)
-        day0 = min(day0, latest)
-        day0 = max(day0, datetime.date(FIRST_YEAR, 1, 3)) if latest >= datetime.date(FIRST_YEAR, 1, 3) else day0
-    else:
+    last = 0
+    if target != S.SOLVED:
         if target == S.IN_PROGRESS:
             accepted = rng.randint(0, milestone_count - 1)
-            last = d["dues"][accepted - 1] + 10 if accepted else d["start"]
-        else:
-            last = {S.DRAFT: 0, S.PUBLISHED: d["topic"] if partial else 0, S.REFINED: d["topic"] + 8,
-                    S.OPEN: max(d["bids"]), S.AWARDED: d["award"] + 8, S.UNDER_EVALUATION: d["evaluate"] + 5}[target]
-        window = {S.OPEN: 0}.get(target, 80)
-        day0 = add_days(today, -last - rng.randint(1, max(2, window or 2)))
-        if target == S.OPEN:
-            # Bidding still open: the call closes after today.
-            day0 = add_days(today, -(d["call"] + rng.randint(2, d["window"] - 12)))
-            d["bids"] = [min(b, (today - day0).days - 1) for b in d["bids"]]
-            d["score"] = max(d["bids"])
-        if before:
-            # Closed ones happened any time since the platform started.
-            earliest = datetime.date(FIRST_YEAR, 2, 1)
-            span = (today - earliest).days - last - 90
-            day0 = add_days(earliest, rng.randint(0, max(1, span)))
-            if target == S.OPEN:
-                d["bids"] = [d["call"] + 3 + i for i in range(3)]
-                d["score"] = d["call"] + 6
+        last = _last_step(target, d, accepted, partial)
+    day0 = _first_day(rng, today, target, d, last, closed=bool(before))
     walk = Walk(ctx, rng, cast, day0, d, milestone_count)
-    walk.run(target, accepted=accepted, partial=partial and target not in (S.SOLVED,) and not before)
+    # Live ones (not closed) may stop with the next decision awaiting signatures.
+    walk.run(target, accepted=accepted, partial=partial and target != S.SOLVED and not before)
     if before:
         ctx.clock.at(min(add_days(today, -1), add_days(day0, last + rng.randint(20, 80))), rng)
         services.challenge_close(actor=cast.author, challenge=walk.challenge, reason=CLOSE_REASONS[before])
-    if walk.info is not None and not before:
+    elif walk.info is not None:
         made.projects.append(walk.info)
     made.challenges += 1
 
