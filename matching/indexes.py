@@ -11,9 +11,11 @@ organisations  enterprises and active joint centers       achievements, talent
 Files live in ``settings.MATCHING_INDEX_DIR/<name>/`` next to a ``version`` file; the
 database row `IndexState` names the version that belongs to this database.  When the
 files are missing or belong to another database the index is rebuilt from the
-database.  Writers (and loads) take an exclusive file lock: the engine's index is not
-safe for concurrent writers, and several Celery workers may run at once.  Each process
-keeps the loaded index and reloads it when another process saved a newer one.
+database, its candidates' profiles read in bulk (``load_profiles``: a few queries per
+thousand candidates).  Writers (and loads) take an exclusive file lock: the engine's
+index is not safe for concurrent writers, and several Celery workers may run at once.
+Each process keeps the loaded index and reloads it when another process saved a newer
+one.
 """
 from __future__ import annotations
 
@@ -31,10 +33,6 @@ from . import profiles as P
 from .embeddings import dense_enabled, vectors_for
 from .engine import Index, add_terms
 from .models import IndexState
-
-
-def _experts(users):
-    return P.expert_profiles(users)
 
 
 def _achievements(achievements):
@@ -56,7 +54,7 @@ def _centers(centers):
 
 # candidate kind -> (its candidates, their profiles from a queryset of them)
 KINDS: dict[str, tuple[Callable, Callable]] = {
-    "user": (P.expert_queryset, _experts),
+    "user": (P.expert_queryset, P.expert_profiles),
     "achievement": (P.achievement_candidates, _achievements),
     "patent": (P.patent_candidates, _patents),
     "organisation": (P.enterprise_candidates, _enterprises),

@@ -106,7 +106,7 @@ def _expert_chunk(users) -> list[Profile]:
     for achievement_id, user_id in invented.values_list("achievement_id", "user_id"):
         inventors.setdefault(achievement_id, []).append(user_id)
     for achievement in (Achievement.objects.filter(pk__in=invented.values("achievement_id"))
-                        .prefetch_related("patents")):
+                        .prefetch_related("patents").iterator(BULK_CHUNK)):
         text = _join(achievement_text(achievement), *[p.title for p in achievement.patents.all()])
         for user_id in inventors[achievement.pk]:
             profile = profiles[user_id]
