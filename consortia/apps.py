@@ -10,6 +10,7 @@ class ConsortiaConfig(AppConfig):
         from platform_core.navigation import register_home_panel, register_nav
 
         from . import (
+            autocomplete,  # noqa: F401  (registers the searchable-select sources)
             panels,
             permissions,  # noqa: F401  (registers the rules)
         )

@@ -1,10 +1,14 @@
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
+
+from platform_core.autocomplete import autocomplete_field
+from platform_core.models import IndustryNode, Organisation
 
 from .models import CenterMember, Consortium, ConsortiumMember, CouncilMember, JointCenter, Side
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+NODES = IndustryNode.objects.select_related("chain")
+ACADEMIC = f"{Organisation.Kind.UNIVERSITY},{Organisation.Kind.RESEARCH_INSTITUTE}"
 
 
 class CenterForm(forms.ModelForm):
@@ -19,11 +23,16 @@ class CenterForm(forms.ModelForm):
                    "industry_nodes": forms.SelectMultiple(attrs={"size": 6}),
                    "fields": forms.SelectMultiple(attrs={"size": 6})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["industry_nodes"].queryset = NODES
         if self.instance.pk:
             del self.fields["enterprise"]
             del self.fields["university"]
+        else:
+            for name, kinds in (("enterprise", Organisation.Kind.ENTERPRISE), ("university", ACADEMIC)):
+                self.fields[name] = autocomplete_field("organisations", user=user, params={"kind": kinds},
+                                                       label=self.fields[name].label)
 
     def _post_clean(self):
         """Rules are checked by consortia.services."""
@@ -36,18 +45,14 @@ class CenterFilterForm(forms.Form):
 
 
 class AppointForm(forms.Form):
-    user = forms.ModelChoiceField(label=_("Person"), queryset=get_user_model().objects.none())
     side = forms.ChoiceField(label=_("Side"), choices=Side.choices)
     position = forms.ChoiceField(label=_("Position"), choices=CenterMember.Position.choices)
     title = forms.CharField(label=_("Title"), required=False, max_length=100)
 
-    def __init__(self, *args, center, **kwargs):
+    def __init__(self, *args, user, center, **kwargs):
         super().__init__(*args, **kwargs)
-        orgs = [center.enterprise_id, center.university_id]
-        self.fields["user"].queryset = get_user_model().objects.filter(
-            memberships__is_active=True, memberships__organisation__in=orgs).distinct().order_by("username") | \
-            get_user_model().objects.filter(memberships__is_active=True,
-                                            memberships__organisation__parent__in=orgs).distinct()
+        self.fields = {"user": autocomplete_field("consortia-center-people", user=user, params={"center": center.pk},
+                                                  label=_("Person")), **self.fields}
 
 
 class ConsortiumForm(forms.ModelForm):
@@ -57,10 +62,13 @@ class ConsortiumForm(forms.ModelForm):
         widgets = {"founded_on": DATE, "goals": forms.Textarea(attrs={"rows": 4}),
                    "industry_nodes": forms.SelectMultiple(attrs={"size": 6})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["industry_nodes"].queryset = NODES
         if self.instance.pk:
             del self.fields["lead"]
+        else:
+            self.fields["lead"] = autocomplete_field("consortia-leads", user=user, label=self.fields["lead"].label)
 
     def _post_clean(self):
         """Rules are checked by consortia.services."""
@@ -71,8 +79,10 @@ class ConsortiumMemberForm(forms.ModelForm):
         model = ConsortiumMember
         fields = ["organisation", "role", "responsibilities"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["organisation"] = autocomplete_field("organisations", user=user,
+                                                         label=self.fields["organisation"].label)
         self.fields["role"].choices = [c for c in ConsortiumMember.Role.choices if c[0] != "lead"]
 
     def _post_clean(self):
@@ -84,12 +94,12 @@ class CouncilForm(forms.ModelForm):
         model = CouncilMember
         fields = ["user", "organisation", "position"]
 
-    def __init__(self, *args, consortium, **kwargs):
+    def __init__(self, *args, user, consortium, **kwargs):
         super().__init__(*args, **kwargs)
         orgs = consortium.members.values("organisation_id")
         self.fields["organisation"].queryset = self.fields["organisation"].queryset.filter(pk__in=orgs)
-        self.fields["user"].queryset = get_user_model().objects.filter(
-            memberships__organisation__in=orgs, memberships__is_active=True).distinct().order_by("username")
+        self.fields["user"] = autocomplete_field("consortia-council-candidates", user=user,
+                                                 params={"consortium": consortium.pk}, label=self.fields["user"].label)
 
     def _post_clean(self):
         """Rules are checked by consortia.services."""

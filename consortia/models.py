@@ -58,7 +58,8 @@ class JointCenter(models.Model):
     history = HistoricalRecords(excluded_fields=["created_at"])
 
     class Meta:
-        ordering = ["name_zh"]
+        ordering = ["name_zh", "id"]
+        indexes = [models.Index(fields=["name_zh", "id"], name="center_by_name")]
         verbose_name = _("joint R&D center")
         verbose_name_plural = _("joint R&D centers")
         constraints = [
@@ -152,7 +153,8 @@ class Consortium(models.Model):
     history = HistoricalRecords(excluded_fields=["created_at"])
 
     class Meta:
-        ordering = ["name_zh"]
+        ordering = ["name_zh", "id"]
+        indexes = [models.Index(fields=["name_zh", "id"], name="consortium_by_name")]
         verbose_name = _("innovation consortium")
         verbose_name_plural = _("innovation consortia")
 

@@ -1,7 +1,8 @@
 """Reads of centers and consortia, and who signs for each side of a center."""
-from django.db.models import Q
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Prefetch, Q
 
-from platform_core.models import Membership, Organisation, Role
+from platform_core.models import IndustryNode, Membership, Organisation, Role
 from platform_core.signoff import PartySpec
 
 from .models import CenterMember, Consortium, JointCenter, Side
@@ -18,6 +19,10 @@ def consortia_visible_to(user):
     if not user.is_authenticated:
         return Consortium.objects.none()
     return Consortium.objects.select_related("lead")
+
+
+# Industry-chain positions as a page shows them (each node names its chain).
+NODES_WITH_CHAIN = Prefetch("industry_nodes", queryset=IndustryNode.objects.select_related("chain"))
 
 
 def center_list(user, *, query: str = "", status: str = "", organisation: int | None = None):
@@ -49,15 +54,27 @@ def centers_of_user(user):
         return JointCenter.objects.none()
     org_ids = Membership.objects.active().filter(user=user).values("organisation_id")
     return JointCenter.objects.filter(
-        Q(members__user=user) | Q(enterprise_id__in=org_ids) | Q(university_id__in=org_ids)
-    ).distinct().select_related("enterprise", "university")
+        Q(pk__in=CenterMember.objects.filter(user=user).values("center_id"))
+        | Q(enterprise_id__in=org_ids) | Q(university_id__in=org_ids)
+    ).select_related("enterprise", "university")
+
+
+def centers_with_sides(organisations):
+    """Centers in which one of the organisations is the enterprise or the university side."""
+    return JointCenter.objects.filter(Q(enterprise__in=organisations) | Q(university__in=organisations))
+
+
+def people_of(organisations):
+    """Active members of the organisations or of their schools, by username (to pick from)."""
+    units = Organisation.objects.filter(Q(pk__in=organisations) | Q(parent__in=organisations)).values("pk")
+    return get_user_model().objects.filter(
+        pk__in=Membership.objects.active().filter(organisation__in=units).values("user_id")).order_by("username", "pk")
 
 
 def centers_directed_by(user):
+    leaders = [CenterMember.Position.DIRECTOR, CenterMember.Position.CHIEF_SCIENTIST]
     return JointCenter.objects.filter(
-        members__user=user,
-        members__position__in=[CenterMember.Position.DIRECTOR, CenterMember.Position.CHIEF_SCIENTIST],
-    ).distinct()
+        pk__in=CenterMember.objects.filter(user=user, position__in=leaders).values("center_id"))
 
 
 def center_leaders(center, side: str) -> dict:
@@ -78,15 +95,31 @@ def organisation_signatories(organisation: Organisation) -> list:
     return admins
 
 
-def center_side_signatories(center: JointCenter, side: str) -> list:
+def center_side_signatories(center: JointCenter, side: str, leaders: dict | None = None) -> list:
     """The director and chief scientist of that side sign for it (双签字).
 
     Fallback (our decision): when a side has neither a director nor a chief scientist
     appointed, its organisation's org admins sign, so that a center is never blocked
     by a vacancy. Directors and chief scientists never sign for the other side.
+    `leaders` are that side's center_leaders when the caller has them already.
     """
-    signers = [m.user for m in center_leaders(center, side).values() if m.user.is_active]
+    leaders = center_leaders(center, side) if leaders is None else leaders
+    signers = [m.user for m in leaders.values() if m.user.is_active]
     return signers or organisation_signatories(center.organisation_of(side))
+
+
+def center_sides(center: JointCenter) -> list[tuple]:
+    """(label, organisation, {position: leader}, signatories) of each side, its leaders read once."""
+    leaders = {side: {} for side in Side.values}
+    for m in center.members.exclude(position=CenterMember.Position.MEMBER).select_related("user"):
+        leaders[m.side][m.position] = m
+    return [(label, center.organisation_of(side), leaders[side], center_side_signatories(center, side, leaders[side]))
+            for side, label in Side.choices]
+
+
+def center_members(center: JointCenter):
+    """The center's plain members (not its leaders), side by side."""
+    return center.members.filter(position=CenterMember.Position.MEMBER).select_related("user").order_by("side", "id")
 
 
 def center_parties(center: JointCenter) -> list[PartySpec]:
@@ -125,7 +158,7 @@ def center_positions_of(user):
 def center_and_consortium_counts() -> dict[str, int]:
     """一中心 figures for the whole platform: live joint centers and innovation consortia."""
     return {
-        "centers": JointCenter.objects.filter(status=JointCenter.Status.ACTIVE).count(),
-        "centers_preparing": JointCenter.objects.filter(status=JointCenter.Status.PREPARING).count(),
+        **JointCenter.objects.aggregate(centers=Count("pk", filter=Q(status=JointCenter.Status.ACTIVE)),
+                                        centers_preparing=Count("pk", filter=Q(status=JointCenter.Status.PREPARING))),
         "consortia": Consortium.objects.exclude(status=Consortium.Status.DISSOLVED).count(),
     }

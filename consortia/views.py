@@ -10,7 +10,7 @@ from platform_core.pages import add_service_errors, paginate
 from platform_core.permissions import organisations_administered_by
 
 from . import forms, selectors, services
-from .models import CenterMember, Consortium, JointCenter, Side
+from .models import Consortium, JointCenter
 
 
 @login_required
@@ -22,15 +22,16 @@ def center_list(request):
         kind__in=[Organisation.Kind.ENTERPRISE, Organisation.Kind.UNIVERSITY,
                   Organisation.Kind.RESEARCH_INSTITUTE]).exists()
     return render(request, "consortia/center_list.html", {
-        "form": form, "page": paginate(request, centers), "total": centers.count(), "can_add": can_add,
+        "form": form, "page": paginate(request, centers), "can_add": can_add,
     })
 
 
 @login_required
 def center_detail(request, pk):
-    center = get_object_or_404(selectors.centers_visible_to(request.user), pk=pk)
+    center = get_object_or_404(selectors.centers_visible_to(request.user).prefetch_related(selectors.NODES_WITH_CHAIN),
+                               pk=pk)
     can_change = request.user.has_perm("consortia.change_center", center)
-    appoint_form = forms.AppointForm(request.POST or None, center=center) if can_change else None
+    appoint_form = forms.AppointForm(request.POST or None, user=request.user, center=center) if can_change else None
     if request.method == "POST":
         if not can_change:
             raise PermissionDenied
@@ -44,17 +45,15 @@ def center_detail(request, pk):
                 return redirect("consortia:center-detail", pk=pk)
     return render(request, "consortia/center_detail.html", {
         "center": center, "can_change": can_change, "appoint_form": appoint_form,
-        "sides": [(label, center.organisation_of(side), selectors.center_leaders(center, side),
-                   center.members.filter(side=side, position=CenterMember.Position.MEMBER).select_related("user"),
-                   selectors.center_side_signatories(center, side))
-                  for side, label in Side.choices],
+        "sides": selectors.center_sides(center),
+        "page": paginate(request, selectors.center_members(center)),
         "audit": audit_trail(center)[:20] if can_change else None,
     })
 
 
 @login_required
 def center_create(request):
-    form = forms.CenterForm(request.POST or None)
+    form = forms.CenterForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         nodes, fields = data.pop("industry_nodes"), data.pop("fields")
@@ -73,7 +72,7 @@ def center_edit(request, pk):
     center = get_object_or_404(selectors.centers_visible_to(request.user), pk=pk)
     if not request.user.has_perm("consortia.change_center", center):
         raise PermissionDenied
-    form = forms.CenterForm(request.POST or None, instance=center)
+    form = forms.CenterForm(request.POST or None, user=request.user, instance=center)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         nodes, fields = data.pop("industry_nodes"), data.pop("fields")
@@ -93,17 +92,19 @@ def consortium_list(request):
     query, kind = request.GET.get("q", "").strip(), request.GET.get("kind", "")
     consortia = selectors.consortium_list(request.user, query=query, kind=kind)
     return render(request, "consortia/consortium_list.html", {
-        "page": paginate(request, consortia), "total": consortia.count(), "query": query, "kind": kind,
+        "page": paginate(request, consortia), "query": query, "kind": kind,
         "kinds": Consortium.Kind.choices, "can_add": organisations_administered_by(request.user).exists(),
     })
 
 
 @login_required
 def consortium_detail(request, pk):
-    consortium = get_object_or_404(selectors.consortia_visible_to(request.user), pk=pk)
+    consortium = get_object_or_404(
+        selectors.consortia_visible_to(request.user).prefetch_related(selectors.NODES_WITH_CHAIN), pk=pk)
     can_change = request.user.has_perm("consortia.change_consortium", consortium)
-    member_form = forms.ConsortiumMemberForm(request.POST if "add_member" in request.POST else None)
-    council_form = forms.CouncilForm(request.POST if "add_council" in request.POST else None, consortium=consortium)
+    member_form = forms.ConsortiumMemberForm(request.POST if "add_member" in request.POST else None, user=request.user)
+    council_form = forms.CouncilForm(request.POST if "add_council" in request.POST else None, user=request.user,
+                                     consortium=consortium)
     if request.method == "POST":
         if not can_change:
             raise PermissionDenied
@@ -122,7 +123,7 @@ def consortium_detail(request, pk):
     return render(request, "consortia/consortium_detail.html", {
         "consortium": consortium, "can_change": can_change, "member_form": member_form,
         "council_form": council_form,
-        "members": consortium.members.select_related("organisation"),
+        "page": paginate(request, consortium.members.select_related("organisation")),
         "council": consortium.council.select_related("user", "organisation"),
         "audit": audit_trail(consortium)[:20] if can_change else None,
     })
@@ -130,8 +131,7 @@ def consortium_detail(request, pk):
 
 @login_required
 def consortium_create(request):
-    form = forms.ConsortiumForm(request.POST or None)
-    form.fields["lead"].queryset = organisations_administered_by(request.user)
+    form = forms.ConsortiumForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         nodes = data.pop("industry_nodes")

@@ -12,32 +12,28 @@ from django.db.models import Q
 
 from transfer.models import Achievement
 
+from . import indexes, services, signals
 from . import profiles as P
-from . import services, signals
-from .embeddings import dense_enabled, vectors_for
+from .embeddings import dense_enabled, embed_missing
 from .models import Direction, Match
 
 
 def _embed_showcase() -> None:
     """Store vectors for the showcase texts, so the pass below finds them ready."""
-    passages = []
-    for user in P.expert_queryset():
-        passages += P.expert_profile(user).texts
-    for organisation in P.enterprise_candidates():
-        passages += P.enterprise_profile(organisation).texts
-    for center in P.center_candidates():
-        passages += P.center_profile(center).texts
-    queries = [P.challenge_text(c) for c in P.live_challenges()]
-    queries += ["\n".join(P.talent_query(t).texts) for t in P.live_talent()]
+    passages = [t for name in ("experts", "organisations") for p in indexes.load_profiles(name).values()
+                for t in p.texts]
+    queries = [P.challenge_text(c) for c in P.live_challenges().select_related("topic")]
+    queries += ["\n".join(P.talent_query(t).texts)
+                for t in P.live_talent().prefetch_related("evidence", "industry_nodes", "fields")]
     queries += [P.achievement_text(a) for a in P.live_achievements().filter(source=Achievement.Source.MANUAL)]
-    vectors_for(passages, "passage", compute=True)
-    vectors_for(queries, "query", compute=True)
+    embed_missing(passages, "passage")
+    embed_missing(queries, "query")
 
 
 def load(ctx) -> None:
     if dense_enabled():
         _embed_showcase()
-    counts = services.refresh_all(compute=False)
+    report = services.refresh_all(compute=False)
     # The demo loaders saved hundreds of records in this transaction; the pass above covers them all.
     signals.discard_pending()
     # One decision of each kind, so the pages show accepted matches and feedback.
@@ -48,5 +44,5 @@ def load(ctx) -> None:
     if first is not None and broker.has_perm("matching.decide_match", first):
         services.match_decide(actor=broker, match=first, verdict=Match.Status.ACCEPTED,
                               reason="与企业技术路线高度契合，建议优先对接。")
-    ctx.notes.append("matching: " + ", ".join(f"{d} {n}" for d, n in counts.items())
+    ctx.notes.append("matching: " + ", ".join(f"{d} {r['stored']}" for d, r in report["directions"].items())
                      + " — “我的匹配” (/matching/) for brokers, posting sides and experts")

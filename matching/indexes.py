@@ -11,9 +11,11 @@ organisations  enterprises and active joint centers       achievements, talent
 Files live in ``settings.MATCHING_INDEX_DIR/<name>/`` next to a ``version`` file; the
 database row `IndexState` names the version that belongs to this database.  When the
 files are missing or belong to another database the index is rebuilt from the
-database.  Writers (and loads) take an exclusive file lock: the engine's index is not
-safe for concurrent writers, and several Celery workers may run at once.  Each process
-keeps the loaded index and reloads it when another process saved a newer one.
+database, its candidates' profiles read in bulk (``load_profiles``: a few queries per
+thousand candidates).  Writers (and loads) take an exclusive file lock: the engine's
+index is not safe for concurrent writers, and several Celery workers may run at once.
+Each process keeps the loaded index and reloads it when another process saved a newer
+one.
 """
 from __future__ import annotations
 
@@ -22,7 +24,6 @@ import threading
 import uuid
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -34,48 +35,60 @@ from .engine import Index, add_terms
 from .models import IndexState
 
 
-@dataclass(frozen=True)
-class IndexSpec:
-    candidates: Callable[[], Iterable[P.Profile]]
+def _achievements(achievements):
+    return [P.achievement_profile(a) for a in achievements.prefetch_related("patents").iterator(P.BULK_CHUNK)]
 
 
-def _experts():
-    return (P.expert_profile(user) for user in P.expert_queryset())
+def _patents(patents):
+    return [P.patent_profile(p) for p in patents]
 
 
-def _achievements():
-    yield from (P.achievement_profile(a) for a in P.achievement_candidates().prefetch_related("patents"))
-    yield from (P.patent_profile(p) for p in P.patent_candidates())
+def _enterprises(organisations):
+    return P.enterprise_profiles(organisations.prefetch_related("industry_nodes", "fields").iterator(P.BULK_CHUNK))
 
 
-def _organisations():
-    yield from (P.enterprise_profile(o) for o in P.enterprise_candidates().prefetch_related("industry_nodes",
-                                                                                          "fields"))
-    yield from (P.center_profile(c) for c in P.center_candidates().select_related("enterprise", "university"))
+def _centers(centers):
+    return [P.center_profile(c) for c in centers.select_related("enterprise", "university")
+            .prefetch_related("industry_nodes", "fields").iterator(P.BULK_CHUNK)]
 
 
-INDEXES = {
-    "experts": IndexSpec(_experts),
-    "achievements": IndexSpec(_achievements),
-    "organisations": IndexSpec(_organisations),
+# candidate kind -> (its candidates, their profiles from a queryset of them)
+KINDS: dict[str, tuple[Callable, Callable]] = {
+    "user": (P.expert_queryset, P.expert_profiles),
+    "achievement": (P.achievement_candidates, _achievements),
+    "patent": (P.patent_candidates, _patents),
+    "organisation": (P.enterprise_candidates, _enterprises),
+    "center": (P.center_candidates, _centers),
+}
+INDEXES: dict[str, tuple[str, ...]] = {  # index -> candidate kinds
+    "experts": ("user",),
+    "achievements": ("achievement", "patent"),
+    "organisations": ("organisation", "center"),
 }
 
 
-def candidate_profile(key: str) -> P.Profile | None:
-    """The current profile of one candidate, or None if it is gone or no longer a candidate."""
-    kind, pk = P.split_key(key)
-    finders = {
-        "user": (P.expert_queryset, P.expert_profile),
-        "achievement": (P.achievement_candidates, P.achievement_profile),
-        "patent": (P.patent_candidates, P.patent_profile),
-        "organisation": (P.enterprise_candidates, P.enterprise_profile),
-        "center": (P.center_candidates, P.center_profile),
-    }
-    if kind not in finders:
-        return None
-    queryset, build = finders[kind]
-    obj = queryset().filter(pk=pk).first()
-    return build(obj) if obj is not None else None
+def load_profiles(name: str) -> dict[str, P.Profile]:
+    """Every candidate of one index that has text, by key, read in bulk."""
+    profiles = {}
+    for kind in INDEXES[name]:
+        candidates, build = KINDS[kind]
+        profiles.update((p.key, p) for p in build(candidates()) if p.has_text)
+    return profiles
+
+
+def candidate_profiles(keys: Iterable[str]) -> dict[str, P.Profile]:
+    """The current profiles of these candidates; a key that is gone or no longer a candidate is left out."""
+    ids: dict[str, list[int]] = {}
+    for key in keys:
+        kind, pk = P.split_key(key)
+        if kind in KINDS:
+            ids.setdefault(kind, []).append(pk)
+    profiles = {}
+    for kind, pks in ids.items():
+        candidates, build = KINDS[kind]
+        for start in range(0, len(pks), P.BULK_CHUNK):
+            profiles.update((p.key, p) for p in build(candidates().filter(pk__in=pks[start:start + P.BULK_CHUNK])))
+    return profiles
 
 
 def index_dir(name: str) -> Path:
@@ -162,10 +175,12 @@ def _profile_vectors(profiles: list[P.Profile], compute: bool) -> dict | None:
     return vectors
 
 
-def rebuild(name: str, *, compute: bool = False) -> Index:
-    """Build one index from the database and persist it (the nightly pass and first use)."""
+def rebuild(name: str, *, compute: bool = False, profiles: dict[str, P.Profile] | None = None) -> Index:
+    """Build one index from the database and persist it (the nightly pass and first use).
+
+    ``profiles``: the candidates of ``load_profiles(name)`` when the caller already has them."""
     ensure_dictionary()
-    profiles = [p for p in INDEXES[name].candidates() if p.has_text]
+    profiles = list((load_profiles(name) if profiles is None else profiles).values())
     index = Index.build({p.key: p.texts for p in profiles}, vectors=_profile_vectors(profiles, compute),
                         embed=False)
     version = uuid.uuid4().hex
@@ -188,7 +203,7 @@ def update_candidate(name: str, key: str, *, compute: bool = False) -> None:
     """Add, replace or remove one candidate without a rebuild."""
     with _locked(name):
         index = get_index(name, compute=compute)
-        profile = candidate_profile(key)
+        profile = candidate_profiles([key]).get(key)
         if profile is None or not profile.has_text:
             index.remove(key)
         else:

@@ -24,9 +24,9 @@ from django.db.models import Q
 
 from consortia.models import JointCenter
 from platform_core.models import IndustryNode, Organisation, Role, TechField
-from projects.models import Bid, Challenge, Project
+from projects.models import Bid, BidMember, Challenge, Project
 from talent.models import TalentProfile
-from transfer.models import Achievement, Deal, Patent
+from transfer.models import Achievement, Deal, Patent, Push
 from transfer.permissions import INTERESTED_OR_LATER, PUBLIC_STATUSES
 
 EXPERT_ROLES = (Role.RESEARCHER, Role.MENTOR)
@@ -34,6 +34,7 @@ LIVE_PATENT_STATUSES = (Patent.LegalStatus.PENDING, Patent.LegalStatus.GRANTED)
 CLOSED_CHALLENGE_STATUSES = (Challenge.Status.SOLVED, Challenge.Status.CLOSED)
 FINISHED_ACHIEVEMENT_STATUSES = (Achievement.Status.TRANSFERRED, Achievement.Status.SPUN_OFF)
 MAX_EVIDENCE = 5
+BULK_CHUNK = 1000  # objects whose related rows are read together (ids stay far below SQLite's variable limit)
 
 
 @dataclass
@@ -79,34 +80,62 @@ def expert_queryset():
     ).distinct()
 
 
-def expert_profile(user) -> Profile:
-    profile = Profile(key_of("user", user.pk), [])
-    talent = TalentProfile.objects.filter(user=user).first()
-    if talent is not None:
+def expert_profiles(users) -> list[Profile]:
+    """The profiles of ``users`` (one per user, in order), with a handful of queries per chunk of users."""
+    users = list(users)
+    profiles = []
+    for start in range(0, len(users), BULK_CHUNK):
+        profiles += _expert_chunk(users[start:start + BULK_CHUNK])
+    return profiles
+
+
+def _expert_chunk(users) -> list[Profile]:
+    ids = [user.pk for user in users]
+    profiles = {pk: Profile(key_of("user", pk), []) for pk in ids}
+    for talent in TalentProfile.objects.filter(user_id__in=ids).prefetch_related("evidence", "industry_nodes",
+                                                                                  "fields"):
+        profile = profiles[talent.user_id]
         profile.texts.append(_join(talent.title, " ".join(map(str, talent.expertise or [])), talent.biography))
         for evidence in talent.evidence.all():
             profile.texts.append(_join(evidence.title, evidence.summary))
             profile.evidence.append({"kind": evidence.kind, "title": evidence.title})
-        profile.nodes |= set(talent.industry_nodes.values_list("pk", flat=True))
-        profile.fields |= set(talent.fields.values_list("pk", flat=True))
-    for achievement in Achievement.objects.filter(inventors=user).prefetch_related("patents"):
-        profile.texts.append(_join(achievement_text(achievement),
-                                   *[p.title for p in achievement.patents.all()]))
-        profile.evidence.append({"kind": "achievement", "title": achievement.title})
-        profile.nodes.add(achievement.industry_node_id)
-        if achievement.field_id:
-            profile.fields.add(achievement.field_id)
-    for bid in Bid.objects.filter(Q(lead=user) | Q(members__user=user)).select_related("call__challenge").distinct():
-        profile.texts.append(_join(bid.team_name, bid.approach))
-        profile.evidence.append({"kind": "bid", "title": bid.call.challenge.title_zh})
+        profile.nodes |= {node.pk for node in talent.industry_nodes.all()}
+        profile.fields |= {f.pk for f in talent.fields.all()}
+    inventors: dict[int, list[int]] = {}
+    invented = Achievement.inventors.through.objects.filter(user_id__in=ids)
+    for achievement_id, user_id in invented.values_list("achievement_id", "user_id"):
+        inventors.setdefault(achievement_id, []).append(user_id)
+    for achievement in (Achievement.objects.filter(pk__in=invented.values("achievement_id"))
+                        .prefetch_related("patents").iterator(BULK_CHUNK)):
+        text = _join(achievement_text(achievement), *[p.title for p in achievement.patents.all()])
+        for user_id in inventors[achievement.pk]:
+            profile = profiles[user_id]
+            profile.texts.append(text)
+            profile.evidence.append({"kind": "achievement", "title": achievement.title})
+            profile.nodes.add(achievement.industry_node_id)
+            if achievement.field_id:
+                profile.fields.add(achievement.field_id)
+    members: dict[int, set[int]] = {}
+    joined = BidMember.objects.filter(user_id__in=ids)
+    for bid_id, user_id in joined.values_list("bid_id", "user_id"):
+        members.setdefault(bid_id, set()).add(user_id)
+    bids = (Bid.objects.filter(Q(lead_id__in=ids) | Q(pk__in=joined.values("bid_id")))
+            .select_related("call__challenge").order_by("-submitted_at", "-id"))
+    for bid in bids:
         challenge = bid.call.challenge
-        if challenge.industry_node_id:
-            profile.nodes.add(challenge.industry_node_id)
-    for project in Project.objects.filter(lead=user):
+        for user_id in sorted(members.get(bid.pk, set()) | ({bid.lead_id} & profiles.keys())):
+            profile = profiles[user_id]
+            profile.texts.append(_join(bid.team_name, bid.approach))
+            profile.evidence.append({"kind": "bid", "title": challenge.title_zh})
+            if challenge.industry_node_id:
+                profile.nodes.add(challenge.industry_node_id)
+    for project in Project.objects.filter(lead_id__in=ids):
+        profile = profiles[project.lead_id]
         profile.texts.append(_join(project.title, project.result_abstract))
         profile.evidence.append({"kind": "project", "title": project.title})
-    profile.evidence = profile.evidence[:MAX_EVIDENCE]
-    return profile
+    for profile in profiles.values():
+        profile.evidence = profile.evidence[:MAX_EVIDENCE]
+    return [profiles[pk] for pk in ids]
 
 
 def achievement_candidates():
@@ -138,36 +167,60 @@ def enterprise_candidates():
     return Organisation.objects.filter(kind=Organisation.Kind.ENTERPRISE)
 
 
-def enterprise_profile(organisation: Organisation) -> Profile:
-    nodes = list(organisation.industry_nodes.all())
-    fields = list(organisation.fields.all())
-    profile = Profile(
-        key_of("organisation", organisation.pk),
-        [_join(organisation.description, *[_node_text(n) for n in nodes], *[f.name_zh for f in fields])],
-        nodes={n.pk for n in nodes}, fields={f.pk for f in fields},
-    )
-    challenges = list(Challenge.objects.filter(poster=organisation).exclude(status=Challenge.Status.DRAFT))
-    trls = []
-    for challenge in challenges:
+def enterprise_profiles(organisations) -> list[Profile]:
+    """The profiles of ``organisations`` (prefetch their industry_nodes and fields), in order."""
+    organisations = list(organisations)
+    profiles = []
+    for start in range(0, len(organisations), BULK_CHUNK):
+        profiles += _enterprise_chunk(organisations[start:start + BULK_CHUNK])
+    return profiles
+
+
+def _enterprise_chunk(organisations) -> list[Profile]:
+    profiles, trls = {}, {}
+    for organisation in organisations:
+        nodes = list(organisation.industry_nodes.all())
+        fields = list(organisation.fields.all())
+        profiles[organisation.pk] = Profile(
+            key_of("organisation", organisation.pk),
+            [_join(organisation.description, *[_node_text(n) for n in nodes], *[f.name_zh for f in fields])],
+            nodes={n.pk for n in nodes}, fields={f.pk for f in fields},
+        )
+        trls[organisation.pk] = []
+    ids = list(profiles)
+    for challenge in (Challenge.objects.filter(poster_id__in=ids).exclude(status=Challenge.Status.DRAFT)
+                      .select_related("topic")):
+        profile = profiles[challenge.poster_id]
         profile.texts.append(challenge_text(challenge))
         profile.evidence.append({"kind": "challenge", "title": challenge.title_zh})
         if challenge.industry_node_id:
             profile.nodes.add(challenge.industry_node_id)
         if challenge.field_id:
             profile.fields.add(challenge.field_id)
-        trls.append((challenge.current_trl, challenge.target_trl))
-    taken = Achievement.objects.filter(
-        Q(deals__counterparty=organisation)
-        | Q(pushes__enterprise=organisation, pushes__status__in=INTERESTED_OR_LATER)).distinct()
-    dealt = set(Deal.objects.filter(counterparty=organisation).values_list("achievement_id", flat=True))
+        trls[challenge.poster_id].append((challenge.current_trl, challenge.target_trl))
+    deals = Deal.objects.filter(counterparty_id__in=ids)
+    interest = Push.objects.filter(enterprise_id__in=ids, status__in=INTERESTED_OR_LATER)
+    takers: dict[int, set[int]] = {}
+    dealt: set[tuple[int, int]] = set()
+    for organisation_id, achievement_id in deals.values_list("counterparty_id", "achievement_id"):
+        takers.setdefault(achievement_id, set()).add(organisation_id)
+        dealt.add((organisation_id, achievement_id))
+    for organisation_id, achievement_id in interest.values_list("enterprise_id", "achievement_id"):
+        takers.setdefault(achievement_id, set()).add(organisation_id)
+    taken = Achievement.objects.filter(Q(pk__in=deals.values("achievement_id"))
+                                       | Q(pk__in=interest.values("achievement_id")))
     for achievement in taken:
-        profile.texts.append(achievement_text(achievement))
-        profile.evidence.append({"kind": "deal" if achievement.pk in dealt else "push", "title": achievement.title})
-        profile.nodes.add(achievement.industry_node_id)
-    if trls:
-        profile.trl = (min(t[0] for t in trls), max(t[1] for t in trls))
-    profile.evidence = profile.evidence[:MAX_EVIDENCE]
-    return profile
+        for organisation_id in sorted(takers[achievement.pk]):
+            profile = profiles[organisation_id]
+            profile.texts.append(achievement_text(achievement))
+            profile.evidence.append({"kind": "deal" if (organisation_id, achievement.pk) in dealt else "push",
+                                     "title": achievement.title})
+            profile.nodes.add(achievement.industry_node_id)
+    for pk, profile in profiles.items():
+        if trls[pk]:
+            profile.trl = (min(t[0] for t in trls[pk]), max(t[1] for t in trls[pk]))
+        profile.evidence = profile.evidence[:MAX_EVIDENCE]
+    return [profiles[organisation.pk] for organisation in organisations]
 
 
 def center_candidates():
@@ -175,6 +228,7 @@ def center_candidates():
 
 
 def center_profile(center: JointCenter) -> Profile:
+    """(select_related enterprise and university, prefetch industry_nodes and fields)"""
     nodes = list(center.industry_nodes.all())
     fields = list(center.fields.all())
     return Profile(
@@ -194,6 +248,7 @@ def _node_text(node: IndustryNode) -> str:
 
 
 def challenge_text(challenge: Challenge) -> str:
+    """(select_related topic, or one query per challenge)"""
     topic = getattr(challenge, "topic", None) if hasattr(challenge, "topic") else None
     return _join(challenge.title_zh, challenge.title_en, challenge.summary_zh, challenge.summary_en,
                  topic.title if topic else "", topic.objectives if topic else "")
@@ -214,11 +269,12 @@ def achievement_query(achievement: Achievement) -> Profile:
 
 
 def talent_query(talent: TalentProfile) -> Profile:
+    """(prefetch evidence, industry_nodes and fields)"""
     texts = [_join(talent.title, " ".join(map(str, talent.expertise or [])), talent.biography),
              *[_join(e.title, e.summary) for e in talent.evidence.all()]]
     return Profile(key_of("talent", talent.pk), [_join(*texts)],
-                   nodes=set(talent.industry_nodes.values_list("pk", flat=True)),
-                   fields=set(talent.fields.values_list("pk", flat=True)))
+                   nodes={node.pk for node in talent.industry_nodes.all()},
+                   fields={f.pk for f in talent.fields.all()})
 
 
 def live_challenges():

@@ -2,26 +2,34 @@
 
 Matching depends on projects, transfer and talent, never the reverse, so instead of
 those apps calling us, these receivers (connected in MatchingConfig.ready) enqueue a
-task after the surrounding transaction commits.  A record saved several times in one
-transaction (create, then screen, then push) is enqueued once.  Nothing here reads or
-writes match rows: the tasks do, with ids, idempotently.
+task after the surrounding transaction commits (on a worker, or in the background
+thread of the embedded default: see background.py).  A record saved several times in
+one transaction (create, then screen, then push) is enqueued once.  Nothing is
+enqueued while bulk data is being generated (`platform_core.activity`): the generator
+runs the full pass once at the end.  Nothing here reads or writes match rows: the
+tasks do, with ids, idempotently.
 """
 from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
 
+from platform_core.activity import is_generating
 from projects.models import Challenge
 from talent.models import TalentEvidence, TalentProfile
 from transfer.models import Achievement
 
+from . import background
+
 
 def _enqueue_once(task, pk) -> None:
+    if is_generating():
+        return
     key = (task.name, pk)
     # The callbacks waiting for this transaction's commit (dropped with it on rollback).
     if any(getattr(entry[1], "matching_key", None) == key for entry in connection.run_on_commit):
         return
 
     def send():
-        task.delay(pk)
+        background.enqueue(task, pk)
 
     send.matching_key = key
     transaction.on_commit(send)

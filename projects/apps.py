@@ -13,6 +13,7 @@ class ProjectsConfig(AppConfig):
         from platform_core.signoff import register_decision
 
         from . import (
+            autocomplete,  # noqa: F401  (registers the searchable-select sources)
             panels,
             permissions,  # noqa: F401  (registers the rules)
             services,

@@ -1,13 +1,15 @@
 from django import forms
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from platform_core.models import Organisation
+from consortia.selectors import centers_with_sides
+from platform_core.autocomplete import autocomplete_field
+from platform_core.models import IndustryNode, Organisation
 
 from .models import Challenge, Mode
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+NODES = IndustryNode.objects.select_related("chain")
 
 
 class ChallengeForm(forms.ModelForm):
@@ -22,8 +24,13 @@ class ChallengeForm(forms.ModelForm):
                    "confidential_detail": forms.Textarea(attrs={"rows": 4}),
                    "terms": forms.Textarea(attrs={"rows": 3}), "deadline": DATE}
 
-    def __init__(self, *args, posters=None, **kwargs):
+    def __init__(self, *args, user, posters=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["industry_node"].queryset = NODES
+        self.fields["center"].queryset = centers_with_sides(posters if posters is not None else [self.instance.poster_id])
+        partner = self.fields["partner"]
+        self.fields["partner"] = autocomplete_field("organisations", user=user, required=False, label=partner.label,
+                                                    help_text=partner.help_text)
         if posters is not None:
             self.fields = {"poster": forms.ModelChoiceField(label=_("Posting organisation"), queryset=posters,
                                                             initial=posters.first()),
@@ -42,8 +49,7 @@ class ChallengeFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False,
                                choices=[("", _("All statuses"))] + Challenge.Status.choices)
     mode = forms.ChoiceField(label=_("Mode"), required=False, choices=[("", _("All modes"))] + Mode.choices)
-    node = forms.ModelChoiceField(label=_("Industry-chain node"), required=False,
-                                  queryset=Challenge._meta.get_field("industry_node").related_model.objects.all())
+    node = forms.ModelChoiceField(label=_("Industry-chain node"), required=False, queryset=NODES)
     trl = forms.IntegerField(label=_("TRL"), required=False, min_value=1, max_value=9)
 
 
@@ -78,12 +84,11 @@ class CallForm(forms.Form):
         help_text=_("One per line as “name: weight”; weights add up to 100."),
         initial="技术路线可行性: 40\n团队实力与前期基础: 30\n经费与进度合理性: 30",
     )
-    panel = forms.ModelMultipleChoiceField(label=_("Scoring panel (both sides)"), queryset=None,
-                                           widget=forms.SelectMultiple(attrs={"size": 8}))
 
-    def __init__(self, *args, panel_candidates, **kwargs):
+    def __init__(self, *args, user, challenge, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["panel"].queryset = panel_candidates
+        self.fields["panel"] = autocomplete_field("projects-panel", user=user, params={"challenge": challenge.pk},
+                                                  multiple=True, label=_("Scoring panel (both sides)"))
 
     def clean_criteria(self):
         criteria = []
@@ -103,17 +108,14 @@ class BidForm(forms.Form):
     approach = forms.CharField(label=_("Technical approach"), widget=forms.Textarea(attrs={"rows": 4}))
     plan = forms.CharField(label=_("Work plan"), widget=forms.Textarea(attrs={"rows": 4}))
     budget = forms.DecimalField(label=_("Requested budget (CNY)"), max_digits=16, decimal_places=2)
-    members = forms.ModelMultipleChoiceField(label=_("Team members"), required=False, queryset=None,
-                                             widget=forms.SelectMultiple(attrs={"size": 6}))
-    students = forms.ModelMultipleChoiceField(label=_("Students"), required=False, queryset=None,
-                                              widget=forms.SelectMultiple(attrs={"size": 6}))
 
-    def __init__(self, *args, organisations, colleagues, **kwargs):
+    def __init__(self, *args, user, challenge, organisations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
         self.fields["organisation"].initial = organisations.first()
-        self.fields["members"].queryset = colleagues
-        self.fields["students"].queryset = colleagues
+        for name, label in (("members", _("Team members")), ("students", _("Students"))):
+            self.fields[name] = autocomplete_field("projects-team", user=user, params={"challenge": challenge.pk},
+                                                   multiple=True, required=False, label=label)
 
 
 class ScoreForm(forms.Form):
@@ -163,7 +165,3 @@ class EvaluationForm(forms.Form):
     management_score = forms.IntegerField(label=_("Project management (0–100)"))
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-
-def users_of(organisations):
-    return get_user_model().objects.filter(
-        memberships__organisation__in=organisations, memberships__is_active=True).distinct().order_by("username")

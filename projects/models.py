@@ -77,14 +77,15 @@ class Challenge(models.Model):
                                   help_text=_("Government-led calls: the subsidy the agency grants."))
     terms = models.TextField(_("terms of the call"), blank=True)
     deadline = models.DateField(_("deadline"))
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT,
-                              db_index=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["-created_at", "-id"], name="challenge_newest_first"),
+                   models.Index(fields=["status", "-created_at", "-id"], name="challenge_status_newest_first")]
         verbose_name = _("challenge")
         verbose_name_plural = _("challenges")
         constraints = [
@@ -157,7 +158,7 @@ class Undertaking(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
-        ordering = ["-created_at"]
+        ordering = ["-created_at", "-id"]
         verbose_name = _("confidentiality undertaking")
         verbose_name_plural = _("confidentiality undertakings")
         constraints = [models.UniqueConstraint(fields=["challenge", "user"], name="undertaking_one_per_user")]
@@ -259,7 +260,8 @@ class Bid(models.Model):
     history = HistoricalRecords(excluded_fields=["submitted_at"])
 
     class Meta:
-        ordering = ["-submitted_at"]
+        ordering = ["-submitted_at", "-id"]
+        indexes = [models.Index(fields=["-submitted_at", "-id"], name="bid_newest_first")]
         verbose_name = _("bid")
         verbose_name_plural = _("bids")
         constraints = [
@@ -345,7 +347,8 @@ class Project(models.Model):
     history = HistoricalRecords(excluded_fields=["created_at"])
 
     class Meta:
-        ordering = ["-created_at"]
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["-created_at", "-id"], name="project_newest_first")]
         verbose_name = _("project")
         verbose_name_plural = _("projects")
         constraints = [

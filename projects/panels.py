@@ -1,6 +1,4 @@
 """Home-page cards of the challenge → project chain: R&D managers, researchers, program officers."""
-from django.db.models import Count
-
 from consortia.selectors import center_and_consortium_counts
 from platform_core.models import Role
 from platform_core.permissions import member_organisation_ids
@@ -21,7 +19,7 @@ def is_researcher(user) -> bool:
 
 
 def _by_status(queryset, choices) -> list[tuple[str, str, int]]:
-    counts = dict(queryset.order_by().values_list("status").annotate(n=Count("pk", distinct=True)))
+    counts = selectors.count_by_status(queryset)
     return [(value, label, counts[value]) for value, label in choices if counts.get(value)]
 
 

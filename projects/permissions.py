@@ -11,69 +11,131 @@ Confidential detail is readable by both sides, by every member of the challenge'
 the awarded team. Bids and scores are reviewed by the two sides and the panel only, so a
 plain center member who bids does not see rival bids.
 """
+from functools import cached_property
+
 import rules
+from django.db.models import Q
 
 from consortia.models import CenterMember
 from consortia.selectors import center_side_for_organisation
-from platform_core.models import Role
-from platform_core.permissions import has_role, is_platform_admin
+from platform_core.models import Organisation, Role
+from platform_core.permissions import is_platform_admin, member_organisation_ids
+
+from .models import Mode, Project, Undertaking
 
 MANAGING_ROLES = (Role.RD_MANAGER, Role.ORG_ADMIN, Role.PROGRAM_OFFICER, Role.TTO_STAFF)
+# Who may lead a bid (帅): a researcher or R&D manager of an organisation of the kind the mode calls for.
+BIDDER_ROLES = (Role.RESEARCHER, Role.RD_MANAGER)
+BIDDER_KINDS_BY_MODE = {
+    Mode.ENTERPRISE_LED: {Organisation.Kind.UNIVERSITY, Organisation.Kind.RESEARCH_INSTITUTE},
+    Mode.UNIVERSITY_LED: {Organisation.Kind.ENTERPRISE},
+    Mode.GOVERNMENT_LED: {Organisation.Kind.ENTERPRISE, Organisation.Kind.UNIVERSITY,
+                          Organisation.Kind.RESEARCH_INSTITUTE},
+}
+CENTER_LEADERS = (CenterMember.Position.DIRECTOR, CenterMember.Position.CHIEF_SCIENTIST)
+
+
+def _manages(managed_ids: set[int], organisation) -> bool:
+    return organisation is not None and bool({organisation.pk, organisation.parent_id} & managed_ids)
 
 
 def manages(user, organisation) -> bool:
     """A managing role in the organisation (or, for a school, in its university)."""
-    if organisation is None:
-        return False
-    return has_role(user, organisation, *MANAGING_ROLES) or (
-        organisation.parent_id is not None and has_role(user, organisation.parent, *MANAGING_ROLES))
+    return organisation is not None and _manages(member_organisation_ids(user, *MANAGING_ROLES), organisation)
 
 
-CENTER_LEADERS = (CenterMember.Position.DIRECTOR, CenterMember.Position.CHIEF_SCIENTIST)
+class ChallengeAccess:
+    """Where one user stands towards a batch of challenges: the sides, the center, the undertakings.
 
+    Each fact is read once for the whole batch (a fixed number of queries, whatever its size),
+    so a list asks the rules below for every row at the cost of one row. The rules are these
+    methods on a batch of one.
+    """
 
-def _center_leader_for(user, challenge, organisation) -> bool:
-    """The center's director or chief scientist on the organisation's side (双管理、双首席)."""
-    center = challenge.center
-    if center is None or organisation is None:
-        return False
-    side = center_side_for_organisation(center, organisation)
-    return side is not None and CenterMember.objects.filter(center=center, user=user, side=side,
-                                                            position__in=CENTER_LEADERS).exists()
+    def __init__(self, user, challenges):
+        self.user = user
+        self.challenges = list(challenges)
+        self.ids = [c.pk for c in self.challenges]
+
+    @cached_property
+    def managed(self) -> set[int]:
+        return member_organisation_ids(self.user, *MANAGING_ROLES)
+
+    @cached_property
+    def positions(self) -> set[tuple[int, str, str]]:
+        """(center, side, position) of the user in the batch's centers."""
+        centers = {c.center_id for c in self.challenges if c.center_id}
+        if not centers or not self.user.is_authenticated:
+            return set()
+        return set(CenterMember.objects.filter(user=self.user, center_id__in=centers)
+                   .values_list("center_id", "side", "position"))
+
+    @cached_property
+    def undertaken(self) -> set[int]:
+        """Challenges whose poster accepted the user's confidentiality undertaking."""
+        if not self.user.is_authenticated:
+            return set()
+        return set(Undertaking.objects.filter(user=self.user, challenge_id__in=self.ids,
+                                              status=Undertaking.Status.ACCEPTED)
+                   .values_list("challenge_id", flat=True))
+
+    @cached_property
+    def awarded(self) -> set[int]:
+        """Challenges whose project the user leads or is a team member of."""
+        if not self.user.is_authenticated:
+            return set()
+        return set(Project.objects.filter(Q(lead=self.user) | Q(bid__members__user=self.user),
+                                          challenge_id__in=self.ids).values_list("challenge_id", flat=True))
+
+    def center_leader_for(self, challenge, organisation) -> bool:
+        """The center's director or chief scientist on the organisation's side (双管理、双首席)."""
+        center = challenge.center
+        if center is None or organisation is None:
+            return False
+        side = center_side_for_organisation(center, organisation)
+        return side is not None and any((center.pk, side, position) in self.positions for position in CENTER_LEADERS)
+
+    def is_center_member(self, challenge) -> bool:
+        return challenge.center_id is not None and any(center == challenge.center_id
+                                                       for center, _side, _position in self.positions)
+
+    def is_poster_side(self, challenge) -> bool:
+        if not self.user.is_authenticated:
+            return False
+        return (challenge.posted_by_id == self.user.pk or _manages(self.managed, challenge.poster)
+                or self.center_leader_for(challenge, challenge.poster))
+
+    def is_partner_side(self, challenge) -> bool:
+        if not self.user.is_authenticated:
+            return False
+        partner = challenge.partner
+        return _manages(self.managed, partner) or self.center_leader_for(challenge, partner)
+
+    def can_read_confidential(self, challenge) -> bool:
+        return (is_platform_admin(self.user) or self.is_poster_side(challenge) or self.is_partner_side(challenge)
+                or self.is_center_member(challenge) or challenge.pk in self.undertaken
+                or challenge.pk in self.awarded)
 
 
 @rules.predicate
 def is_center_member(user, challenge):
     """Anyone holding a position in the challenge's center (a center partner) reads its drafts and detail."""
-    return challenge.center_id is not None and CenterMember.objects.filter(center_id=challenge.center_id,
-                                                                           user=user).exists()
+    return ChallengeAccess(user, [challenge]).is_center_member(challenge)
 
 
 @rules.predicate
 def is_poster_side(user, challenge):
-    if not user.is_authenticated:
-        return False
-    return (challenge.posted_by_id == user.pk or manages(user, challenge.poster)
-            or _center_leader_for(user, challenge, challenge.poster))
+    return ChallengeAccess(user, [challenge]).is_poster_side(challenge)
 
 
 @rules.predicate
 def is_partner_side(user, challenge):
-    if not user.is_authenticated:
-        return False
-    partner = challenge.partner
-    return manages(user, partner) or _center_leader_for(user, challenge, partner)
+    return ChallengeAccess(user, [challenge]).is_partner_side(challenge)
 
 
 @rules.predicate
-def has_accepted_undertaking(user, challenge):
-    return challenge.undertakings.filter(user=user, status="accepted").exists()
-
-
-@rules.predicate
-def is_awarded_team(user, challenge):
-    project = getattr(challenge, "project", None) if hasattr(challenge, "project") else None
-    return project is not None and (project.lead_id == user.pk or project.bid.members.filter(user=user).exists())
+def can_read_confidential(user, challenge):
+    return ChallengeAccess(user, [challenge]).can_read_confidential(challenge)
 
 
 @rules.predicate
@@ -116,8 +178,7 @@ def is_sponsor_side(user, project):
 
 rules.add_perm("projects.view_challenge", is_platform_admin | is_not_draft | is_poster_side | is_partner_side
                | is_center_member)
-rules.add_perm("projects.view_confidential", is_platform_admin | is_poster_side | is_partner_side | is_center_member
-               | has_accepted_undertaking | is_awarded_team)
+rules.add_perm("projects.view_confidential", can_read_confidential)
 rules.add_perm("projects.change_challenge", is_poster_side)
 rules.add_perm("projects.refine_challenge", is_poster_side | is_partner_side)
 rules.add_perm("projects.score_call", is_panel_member)

@@ -1,38 +1,55 @@
 """Reads of the challenge → project chain, the parties that sign, and the hand-over to transfer."""
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from consortia.models import CenterMember
 from consortia.selectors import center_side_for_organisation, center_side_signatories, organisation_signatories
-from platform_core.models import Membership
+from platform_core.models import Membership, Organisation
 from platform_core.permissions import is_platform_admin
-from platform_core.signoff import PartySpec
+from platform_core.signoff import PartySpec, signoffs_for
 
-from .models import Bid, Call, Challenge, Milestone, Project, Undertaking
-from .permissions import CENTER_LEADERS, MANAGING_ROLES
+from .models import Bid, BidMember, Call, Challenge, Milestone, PanelMember, Project, Undertaking
+from .permissions import BIDDER_KINDS_BY_MODE, BIDDER_ROLES, CENTER_LEADERS, MANAGING_ROLES
 
 
 def _managed_org_ids(user):
     return Membership.objects.active().filter(user=user, role__in=MANAGING_ROLES).values("organisation_id")
 
 
-def _side_filter(user):
-    """Q over challenges where the user is on the poster or partner side (managers and center leaders)."""
+def _side_filter(user) -> Q:
+    """Q over challenges where the user is on the poster or partner side (managers and center leaders).
+
+    Built from id subqueries, not joins, so that it can be ORed with other conditions without
+    duplicating rows (no DISTINCT) and each subquery is evaluated once.
+    """
     managed = _managed_org_ids(user)
-    return (Q(posted_by=user) | Q(poster_id__in=managed) | Q(poster__parent_id__in=managed)
-            | Q(partner_id__in=managed) | Q(center__members__user=user, center__members__position__in=CENTER_LEADERS))
+    led_centers = CenterMember.objects.filter(user=user, position__in=CENTER_LEADERS).values("center_id")
+    return (Q(posted_by=user) | Q(poster_id__in=managed)
+            | Q(poster_id__in=Organisation.objects.filter(parent_id__in=managed).values("pk"))
+            | Q(partner_id__in=managed) | Q(center_id__in=led_centers))
+
+
+def _side_challenges(user):
+    return Challenge.objects.filter(_side_filter(user)).values("pk")
 
 
 def challenges_visible_to(user):
     """Published challenges are public to signed-in users; drafts only to the two sides."""
     if not user.is_authenticated:
         return Challenge.objects.none()
-    qs = Challenge.objects.select_related("poster", "partner", "center", "industry_node", "field", "posted_by")
+    qs = Challenge.objects.select_related("poster", "partner", "center", "industry_node__chain", "field",
+                                          "posted_by")
     if is_platform_admin(user):
         return qs
-    ids = Challenge.objects.filter(~Q(status=Challenge.Status.DRAFT) | _side_filter(user)
-                                   | Q(center__members__user=user)).values("pk")
-    return qs.filter(pk__in=ids)
+    member_centers = CenterMember.objects.filter(user=user).values("center_id")
+    return qs.filter(~Q(status=Challenge.Status.DRAFT) | _side_filter(user) | Q(center_id__in=member_centers))
+
+
+def challenge_with_chain(user):
+    """Visible challenges with their topic, call (and its panel) and project, for a detail page."""
+    return challenges_visible_to(user).select_related("topic", "call", "project").prefetch_related(
+        Prefetch("call__panel", queryset=PanelMember.objects.select_related("user", "organisation")))
 
 
 def attachments_visible_to(user, challenge: Challenge):
@@ -65,15 +82,34 @@ def challenge_list(user, *, query: str = "", status: str = "", mode: str = "", n
     return challenges
 
 
+def bidding_organisations(user, challenge: Challenge):
+    """Organisations the user may lead a bid for on this challenge (not a school, never the poster)."""
+    memberships = Membership.objects.active().filter(user=user, role__in=BIDDER_ROLES)
+    return Organisation.objects.filter(
+        Q(pk__in=memberships.values("organisation_id")) | Q(pk__in=memberships.values("organisation__parent_id")),
+        kind__in=BIDDER_KINDS_BY_MODE[challenge.mode], parent__isnull=True,
+    ).exclude(pk=challenge.poster_id)
+
+
 def challenges_posted_by_side(user):
     if not user.is_authenticated:
         return Challenge.objects.none()
-    managed = _managed_org_ids(user)
-    return Challenge.objects.filter(Q(posted_by=user) | Q(poster_id__in=managed)).select_related("poster")
+    return Challenge.objects.filter(Q(posted_by=user) | Q(poster_id__in=_managed_org_ids(user))).select_related(
+        "poster")
 
 
 def open_challenges_for(user):
     return challenges_visible_to(user).filter(status=Challenge.Status.OPEN, call__closes_on__gte=timezone.localdate())
+
+
+def _team_bids(user):
+    return BidMember.objects.filter(user=user).values("bid_id")
+
+
+def _reviewed_calls(user):
+    """Calls on challenges of the user's side, or whose panel the user sits on."""
+    return Call.objects.filter(Q(challenge_id__in=_side_challenges(user))
+                               | Q(pk__in=PanelMember.objects.filter(user=user).values("call_id"))).values("pk")
 
 
 def bids_visible_to(user):
@@ -82,22 +118,19 @@ def bids_visible_to(user):
     qs = Bid.objects.select_related("call__challenge__poster", "organisation", "lead")
     if is_platform_admin(user):
         return qs
-    reviewer_challenges = Challenge.objects.filter(_side_filter(user)).values("pk")
-    return qs.filter(Q(lead=user) | Q(members__user=user) | Q(call__challenge__in=reviewer_challenges)
-                     | Q(call__panel__user=user)).distinct()
+    return qs.filter(Q(lead=user) | Q(pk__in=_team_bids(user)) | Q(call_id__in=_reviewed_calls(user)))
 
 
 def bids_to_review(user):
     """Bids on challenges the user manages, or sits on the panel of, while the call is not yet awarded."""
-    managed = Challenge.objects.filter(_side_filter(user)).values("pk")
-    return (Bid.objects.filter(Q(call__challenge__in=managed) | Q(call__panel__user=user))
-            .filter(call__status__in=[Call.Status.OPEN, Call.Status.CLOSED], status=Bid.Status.SUBMITTED)
-            .select_related("call__challenge", "organisation", "lead").distinct())
+    return (Bid.objects.filter(call_id__in=_reviewed_calls(user), status=Bid.Status.SUBMITTED,
+                               call__status__in=[Call.Status.OPEN, Call.Status.CLOSED])
+            .select_related("call__challenge", "organisation", "lead"))
 
 
 def my_bids(user):
-    return Bid.objects.filter(Q(lead=user) | Q(members__user=user)).select_related(
-        "call__challenge", "organisation").distinct()
+    return Bid.objects.filter(Q(lead=user) | Q(pk__in=_team_bids(user))).select_related(
+        "call__challenge", "organisation")
 
 
 def projects_visible_to(user):
@@ -106,21 +139,21 @@ def projects_visible_to(user):
     qs = Project.objects.select_related("challenge", "sponsor", "performer", "lead")
     if is_platform_admin(user):
         return qs
-    managed = _managed_org_ids(user)
-    side_challenges = Challenge.objects.filter(_side_filter(user)).values("pk")
-    return qs.filter(Q(lead=user) | Q(bid__members__user=user) | Q(performer_id__in=managed)
-                     | Q(challenge__in=side_challenges)).distinct()
+    return qs.filter(Q(lead=user) | Q(bid_id__in=_team_bids(user)) | Q(performer_id__in=_managed_org_ids(user))
+                     | Q(challenge_id__in=_side_challenges(user)))
 
 
 def my_projects(user):
-    return Project.objects.filter(Q(lead=user) | Q(bid__members__user=user)).select_related(
-        "challenge", "sponsor", "performer").distinct()
+    return Project.objects.filter(Q(lead=user) | Q(bid_id__in=_team_bids(user))).select_related(
+        "challenge", "sponsor", "performer")
 
 
-def milestones_due(user, within_days: int = 30):
+def milestones_due(user, within_days: int = 30, projects=None):
+    """Open milestones due within the window, of `projects` (default: the projects the user sees)."""
     horizon = timezone.localdate() + timezone.timedelta(days=within_days)
-    return (Milestone.objects.filter(project__in=projects_visible_to(user).values("pk"), due_on__lte=horizon)
-            .exclude(status=Milestone.Status.ACCEPTED).select_related("project").order_by("due_on"))
+    projects = projects_visible_to(user) if projects is None else projects
+    return (Milestone.objects.filter(project__in=projects.values("pk"), due_on__lte=horizon)
+            .exclude(status=Milestone.Status.ACCEPTED).select_related("project").order_by("due_on", "id"))
 
 
 def undertakings_visible_to(user):
@@ -141,12 +174,17 @@ def ranked_bids(call: Call):
     """Bids with their panel's mean weighted score, best first."""
     return (call.bids.exclude(status=Bid.Status.WITHDRAWN).annotate(mean_score=Avg("scores__total"),
                                                                     score_count=Count("scores"))
-            .select_related("organisation", "lead").order_by("-mean_score", "submitted_at"))
+            .select_related("organisation", "lead").order_by("-mean_score", "submitted_at", "id"))
+
+
+def count_by_status(queryset) -> dict[str, int]:
+    """{status: number of rows} of a queryset, in one query."""
+    return dict(queryset.order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
 
 
 def challenge_funnel():
     """Counts by status: the challenge → bid → project → solved funnel reporting uses."""
-    return dict(Challenge.objects.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+    return count_by_status(Challenge.objects.all())
 
 
 # Who signs
@@ -181,6 +219,17 @@ def delivery_parties(project: Project) -> list[PartySpec]:
     challenge = project.challenge
     return [side_party(challenge, project.sponsor, _("Sponsor side")),
             side_party(challenge, project.performer, _("Performing side"))]
+
+
+def project_signoffs(project: Project, milestones):
+    """The sign-offs on a project and on its milestones (acceptances), read together."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from platform_core.models import SignoffRequest
+
+    on_milestones = SignoffRequest.objects.filter(target_type=ContentType.objects.get_for_model(Milestone),
+                                                  target_id__in=[str(m.pk) for m in milestones])
+    return signoffs_for(project) | on_milestones
 
 
 def can_sign_for(user, party: PartySpec) -> bool:

@@ -37,7 +37,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from platform_core.audit import audit_log
-from platform_core.models import Membership, Organisation, Role, SignoffRequest
+from platform_core.models import Membership, Organisation, SignoffRequest
 from platform_core.notifications import notify
 from platform_core.permissions import require
 from platform_core.signoff import signoff_open
@@ -47,6 +47,7 @@ from .models import (
     Bid, BidMember, BidScore, Call, Challenge, ChallengeAttachment, Evaluation, Milestone, Mode, PanelMember, Project, Topic,
     TrlRecord, Undertaking,
 )
+from .permissions import BIDDER_KINDS_BY_MODE, BIDDER_ROLES, manages
 
 S = Challenge.Status
 CHALLENGE_TRANSITIONS: dict[str, set[str]] = {
@@ -66,13 +67,6 @@ POSTER_KINDS_BY_MODE = {
     Mode.UNIVERSITY_LED: {Organisation.Kind.UNIVERSITY, Organisation.Kind.RESEARCH_INSTITUTE},
     Mode.GOVERNMENT_LED: {Organisation.Kind.GOVERNMENT},
 }
-BIDDER_KINDS_BY_MODE = {
-    Mode.ENTERPRISE_LED: {Organisation.Kind.UNIVERSITY, Organisation.Kind.RESEARCH_INSTITUTE},
-    Mode.UNIVERSITY_LED: {Organisation.Kind.ENTERPRISE},
-    Mode.GOVERNMENT_LED: {Organisation.Kind.ENTERPRISE, Organisation.Kind.UNIVERSITY,
-                          Organisation.Kind.RESEARCH_INSTITUTE},
-}
-BIDDER_ROLES = (Role.RESEARCHER, Role.RD_MANAGER)
 CHALLENGE_FIELDS = {"title_zh", "title_en", "summary_zh", "summary_en", "confidential_detail", "industry_node",
                     "field", "current_trl", "target_trl", "budget_min", "budget_max", "subsidy", "terms",
                     "deadline", "center", "partner"}
@@ -170,8 +164,6 @@ def _default_partner(center, poster):
 @transaction.atomic
 def challenge_create(*, actor, poster: Organisation, mode: str | None = None, **data) -> Challenge:
     """企业出题: a draft challenge posted for `poster` (mode defaults from the poster's kind)."""
-    from .permissions import manages
-
     if not manages(actor, poster):
         raise PermissionDenied(_("You can only post challenges for an organisation you manage."))
     unknown = set(data) - CHALLENGE_FIELDS

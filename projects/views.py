@@ -19,7 +19,6 @@ from platform_core.signoff import signoffs_awaiting, signoffs_for
 from . import forms, selectors, services
 from .models import Bid, BidMember, Challenge, ChallengeAttachment, Milestone, Project, Undertaking
 from .permissions import MANAGING_ROLES
-from .services import BIDDER_KINDS_BY_MODE, BIDDER_ROLES
 
 
 def _challenge(request, pk) -> Challenge:
@@ -74,7 +73,7 @@ def challenge_list(request):
         node=filters.get("node"), trl=filters.get("trl"))
     can_post = Membership.objects.active().filter(user=request.user, role__in=MANAGING_ROLES).exists()
     return render(request, "projects/challenge_list.html", {
-        "form": form, "page": paginate(request, challenges), "total": challenges.count(), "can_post": can_post,
+        "form": form, "page": paginate(request, challenges), "can_post": can_post,
     })
 
 
@@ -87,11 +86,11 @@ def workbench(request):
         "my_challenges": selectors.challenges_posted_by_side(user)[:20],
         "bids_to_review": selectors.bids_to_review(user)[:20],
         "undertakings": selectors.undertakings_to_decide(user)[:20],
-        "open_challenges": selectors.open_challenges_for(user)[:10],
+        "open_challenges": selectors.open_challenges_for(user).select_related("call")[:10],
         "my_bids": selectors.my_bids(user)[:20],
         "my_projects": selectors.my_projects(user)[:20],
         "milestones_due": selectors.milestones_due(user)[:20],
-        "centers": centers_directed_by(user) or centers_of_user(user),
+        "centers": centers_directed_by(user)[:20] or centers_of_user(user)[:20],
     })
 
 
@@ -105,7 +104,7 @@ def project_list(request):
     if status:
         projects = projects.filter(status=status)
     return render(request, "projects/project_list.html", {
-        "page": paginate(request, projects), "total": projects.count(), "statuses": Project.Status.choices,
+        "page": paginate(request, projects), "statuses": Project.Status.choices,
         "query": query, "status": status,
     })
 
@@ -126,7 +125,7 @@ def challenge_create(request):
     posters = _posters(request.user)
     if not posters.exists():
         raise PermissionDenied
-    form = forms.ChallengeForm(request.POST or None, posters=posters)
+    form = forms.ChallengeForm(request.POST or None, user=request.user, posters=posters)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         poster, mode = data.pop("poster"), data.pop("mode") or None
@@ -145,7 +144,7 @@ def challenge_edit(request, pk):
     challenge = _challenge(request, pk)
     if not request.user.has_perm("projects.change_challenge", challenge):
         raise PermissionDenied
-    form = forms.ChallengeForm(request.POST or None, instance=challenge)
+    form = forms.ChallengeForm(request.POST or None, user=request.user, instance=challenge)
     if request.method == "POST" and form.is_valid():
         try:
             services.challenge_update(actor=request.user, challenge=Challenge.objects.get(pk=pk), **form.cleaned_data)
@@ -159,25 +158,25 @@ def challenge_edit(request, pk):
 
 @login_required
 def challenge_detail(request, pk):
-    challenge = _challenge(request, pk)
     user = request.user
+    challenge = get_object_or_404(selectors.challenge_with_chain(user), pk=pk)
     can_change = user.has_perm("projects.change_challenge", challenge)
-    call = getattr(challenge, "call", None) if hasattr(challenge, "call") else None
+    can_refine = user.has_perm("projects.refine_challenge", challenge)
+    call = getattr(challenge, "call", None)
     my_bid = call.bids.filter(lead=user).exclude(status=Bid.Status.WITHDRAWN).first() if call else None
-    can_see_bids = can_change or user.has_perm("projects.refine_challenge", challenge) or (
-        call is not None and call.panel.filter(user=user).exists())
+    can_see_bids = can_change or can_refine or (call is not None and any(p.user_id == user.pk for p in call.panel.all()))
     return render(request, "projects/challenge_detail.html", {
         "challenge": challenge,
         "show_confidential": user.has_perm("projects.view_confidential", challenge),
         "can_change": can_change,
-        "can_refine": user.has_perm("projects.refine_challenge", challenge),
-        "topic": getattr(challenge, "topic", None) if hasattr(challenge, "topic") else None,
+        "can_refine": can_refine,
+        "topic": getattr(challenge, "topic", None),
         "call": call,
-        "bids": selectors.ranked_bids(call) if call and can_see_bids else None,
+        "page": paginate(request, selectors.ranked_bids(call)) if call and can_see_bids else None,
         "my_bid": my_bid,
         "can_bid": (call is not None and challenge.status == Challenge.Status.OPEN and my_bid is None
-                    and _bidding_organisations(user, challenge).exists()),
-        "project": getattr(challenge, "project", None) if hasattr(challenge, "project") else None,
+                    and selectors.bidding_organisations(user, challenge).exists()),
+        "project": getattr(challenge, "project", None),
         "my_undertaking": challenge.undertakings.filter(user=user).first(),
         "undertakings": challenge.undertakings.select_related("user", "organisation") if can_change else None,
         "undertaking_form": forms.UndertakingForm(),
@@ -282,10 +281,7 @@ def call_open(request, pk):
     challenge = _challenge(request, pk)
     if not request.user.has_perm("projects.change_challenge", challenge):
         raise PermissionDenied
-    sides = [challenge.poster] + ([challenge.partner] if challenge.partner else [])
-    candidates = forms.users_of(Organisation.objects.filter(Q(pk__in=[o.pk for o in sides])
-                                                            | Q(parent__in=[o.pk for o in sides])))
-    form = forms.CallForm(request.POST or None, panel_candidates=candidates)
+    form = forms.CallForm(request.POST or None, user=request.user, challenge=challenge)
     if request.method == "POST" and form.is_valid():
         try:
             services.call_open(actor=request.user, challenge=challenge, closes_on=form.cleaned_data["closes_on"],
@@ -313,23 +309,13 @@ def call_close(request, pk):
 # Bids
 
 
-def _bidding_organisations(user, challenge):
-    memberships = Membership.objects.active().filter(user=user, role__in=BIDDER_ROLES)
-    return Organisation.objects.filter(
-        Q(pk__in=memberships.values("organisation_id")) | Q(pk__in=memberships.values("organisation__parent_id")),
-        kind__in=BIDDER_KINDS_BY_MODE[challenge.mode], parent__isnull=True,
-    ).exclude(pk=challenge.poster_id).distinct()
-
-
 @login_required
 def bid_create(request, pk):
     challenge = _challenge(request, pk)
     if not hasattr(challenge, "call"):
         raise Http404(_("This challenge has no call."))
-    organisations = _bidding_organisations(request.user, challenge)
-    colleagues = forms.users_of(Organisation.objects.filter(Q(pk__in=organisations) | Q(parent__in=organisations))
-                                ).exclude(pk=request.user.pk)
-    form = forms.BidForm(request.POST or None, organisations=organisations, colleagues=colleagues)
+    form = forms.BidForm(request.POST or None, user=request.user, challenge=challenge,
+                         organisations=selectors.bidding_organisations(request.user, challenge))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         members = [(u, BidMember.Role.MEMBER) for u in data["members"]] + [
@@ -371,14 +357,13 @@ def bid_detail(request, pk):
             else:
                 messages.success(request, _("Your scores were saved."))
                 return redirect("projects:bid-detail", pk=pk)
-    reviewer = user.has_perm("projects.change_challenge", challenge) or user.has_perm(
-        "projects.refine_challenge", challenge)
+    can_change = user.has_perm("projects.change_challenge", challenge)
+    reviewer = can_change or user.has_perm("projects.refine_challenge", challenge)
     return render(request, "projects/bid_detail.html", {
-        "bid": bid, "challenge": challenge, "call": call,
+        "bid": bid, "challenge": challenge, "call": call, "members": bid.members.select_related("user"),
         "score_form": score_form if panelist and bid.status in {Bid.Status.SUBMITTED, Bid.Status.PROPOSED} else None,
         "scores": bid.scores.select_related("panelist__user") if reviewer or panelist else None,
-        "can_award": user.has_perm("projects.change_challenge", challenge) and bid.status == Bid.Status.SUBMITTED
-        and challenge.status == Challenge.Status.OPEN,
+        "can_award": can_change and bid.status == Bid.Status.SUBMITTED and challenge.status == Challenge.Status.OPEN,
         "can_withdraw": bid.lead_id == user.pk and bid.status == Bid.Status.SUBMITTED,
         "signoffs": signoffs_for(call),
     })
@@ -406,10 +391,12 @@ def project_detail(request, pk):
     plan = user.has_perm("projects.plan_project", project)
     run = user.has_perm("projects.run_project", project)
     evaluation_side = selectors.evaluation_side_of(user, project)
+    milestones = list(project.milestones.all())
+    evaluations = list(project.evaluations.select_related("organisation", "evaluator"))
     return render(request, "projects/project_detail.html", {
         "project": project, "challenge": project.challenge, "bid": project.bid,
-        "milestones": project.milestones.all(), "trl_records": project.trl_records.select_related("recorded_by"),
-        "evaluations": project.evaluations.select_related("organisation", "evaluator"),
+        "milestones": milestones, "trl_records": project.trl_records.select_related("recorded_by"),
+        "evaluations": evaluations,
         "can_plan": plan, "can_run": run,
         "milestone_form": forms.MilestoneForm() if plan and project.status in {
             Project.Status.PLANNING, Project.Status.IN_PROGRESS} else None,
@@ -417,9 +404,9 @@ def project_detail(request, pk):
         "budget_form": forms.BudgetChangeForm(initial={"new_budget": project.budget}),
         "result_form": forms.ResultForm(initial={"result_abstract": project.result_abstract}),
         "evaluation_form": forms.EvaluationForm() if evaluation_side and project.status == Project.Status.UNDER_EVALUATION
-        and not project.evaluations.filter(organisation=evaluation_side).exists() else None,
+        and not any(e.organisation_id == evaluation_side.pk for e in evaluations) else None,
         "evaluation_side": evaluation_side,
-        "signoffs": list(signoffs_for(project)) + [s for m in project.milestones.all() for s in signoffs_for(m)],
+        "signoffs": selectors.project_signoffs(project, milestones),
         "audit": audit_trail(project)[:30],
     })
 
@@ -498,11 +485,12 @@ def center_overview(request, pk):
     center = get_object_or_404(centers_visible_to(request.user), pk=pk)
     challenges = selectors.challenges_visible_to(request.user).filter(center=center)
     projects = selectors.projects_visible_to(request.user).filter(challenge__center=center)
+    counts = selectors.count_by_status(challenges)
     return render(request, "projects/center_overview.html", {
         "center": center,
-        "counts": [(label, challenges.filter(status=value).count()) for value, label in Challenge.Status.choices],
-        "challenges": challenges[:30],
-        "projects": projects.prefetch_related("milestones")[:30],
-        "milestones_due": selectors.milestones_due(request.user).filter(project__challenge__center=center)[:20],
+        "counts": [(label, counts.get(value, 0)) for value, label in Challenge.Status.choices],
+        "page": paginate(request, challenges),
+        "projects": projects[:30],
+        "milestones_due": selectors.milestones_due(request.user, projects=projects)[:20],
         "awaiting": signoffs_awaiting(request.user)[:20],
     })

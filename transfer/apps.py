@@ -12,6 +12,7 @@ class TransferConfig(AppConfig):
         from platform_core.permissions import is_program_officer
 
         from . import (
+            autocomplete,  # noqa: F401  (registers the searchable selects)
             panels,
             permissions,  # noqa: F401  (registers the rules)
         )

@@ -90,15 +90,15 @@ class DealForm(forms.Form):
     equity_percent = forms.CharField(label=_("Equity share (%)"), required=False)
     signed_on = forms.DateField(label=_("Signed on"), widget=DATE)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    company_incubator = forms.ModelChoiceField(label=_("Spin-off: admit the new company to"), required=False,
-                                               queryset=None)
     company_name = forms.CharField(label=_("Spin-off: company name"), required=False, max_length=200)
 
-    def __init__(self, *args, achievement, incubators, **kwargs):
+    def __init__(self, *args, achievement, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["push"].queryset = achievement.pushes.filter(status=Push.Status.NEGOTIATING).select_related(
             "enterprise")
-        self.fields["company_incubator"].queryset = incubators
+        self.fields["company_incubator"] = autocomplete_field(
+            "transfer-managed-incubators", user=user, required=False, label=_("Spin-off: admit the new company to"))
+        self.order_fields([name for name in self.fields if name != "company_name"] + ["company_name"])
 
 
 class ShareForm(forms.Form):
@@ -119,14 +119,13 @@ class PatentForm(forms.ModelForm):
         model = Patent
         fields = ["application_number", "publication_number", "title", "patent_type", "legal_status", "owner",
                   "filing_date", "grant_date", "next_fee_due", "ipc_codes", "achievements"]
-        widgets = {"filing_date": DATE, "grant_date": DATE, "next_fee_due": DATE,
-                   "achievements": forms.SelectMultiple(attrs={"size": 5})}
+        widgets = {"filing_date": DATE, "grant_date": DATE, "next_fee_due": DATE}
 
-    def __init__(self, *args, owners, achievements, **kwargs):
+    def __init__(self, *args, owners, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = owners
-        self.fields["achievements"].queryset = achievements
-        self.fields["achievements"].required = False
+        self.fields["achievements"] = autocomplete_field(
+            "transfer-managed-achievements", user=user, multiple=True, required=False, label=_("Achievements"))
 
     def validate_unique(self):
         """The service checks duplicates with a clearer message."""
@@ -137,17 +136,16 @@ class PatentForm(forms.ModelForm):
 
 class IncubatorForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
-    host = forms.ModelChoiceField(label=_("Host enterprise"), queryset=Organisation.objects.none())
-    partner_university = forms.ModelChoiceField(
-        label=_("Partner university"), required=False,
-        queryset=Organisation.objects.filter(kind=Organisation.Kind.UNIVERSITY, parent__isnull=True))
     address = forms.CharField(label=_("Address"), required=False, max_length=200)
     established_on = forms.DateField(label=_("Established on"), required=False, widget=DATE)
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, hosts, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["host"].queryset = hosts
+        self.fields["host"] = autocomplete_field("transfer-incubator-hosts", user=user, label=_("Host enterprise"))
+        self.fields["partner_university"] = autocomplete_field(
+            "transfer-universities", user=user, required=False, label=_("Partner university"))
+        self.order_fields(["name", "host", "partner_university"])
 
 
 class CompanyForm(forms.ModelForm):
@@ -155,13 +153,15 @@ class CompanyForm(forms.ModelForm):
         model = IncubatedCompany
         fields = ["name", "industry_node", "stage", "admitted_on", "founder_names", "founders", "achievements",
                   "description"]
-        widgets = {"admitted_on": DATE, "founders": forms.SelectMultiple(attrs={"size": 4}),
-                   "achievements": forms.SelectMultiple(attrs={"size": 4}),
-                   "description": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"admitted_on": DATE, "description": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, achievements, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["achievements"].queryset = achievements
+        self.fields["industry_node"].queryset = IndustryNode.objects.select_related("chain")
+        self.fields["founders"] = autocomplete_field("users", user=user, multiple=True, required=False,
+                                                     label=_("Founders"))
+        self.fields["achievements"] = autocomplete_field("transfer-achievements", user=user, multiple=True,
+                                                         required=False, label=_("Achievements built on"))
         self.fields["stage"].choices = [c for c in IncubatedCompany.Stage.choices
                                         if c[0] not in ("graduated", "exited")]
 

@@ -17,6 +17,8 @@ from .patent_numbers import validate_application_number, validate_ipc_codes
 TRL_VALIDATORS = [MinValueValidator(1), MaxValueValidator(9)]
 MONEY = {"max_digits": 16, "decimal_places": 2}
 PERCENT = {"max_digits": 5, "decimal_places": 2}
+# Statuses in which an achievement is on offer to everyone (the supermarket).
+PUBLIC_STATUSES = ("screened", "pushed", "negotiating")
 
 
 class Achievement(models.Model):
@@ -96,7 +98,7 @@ class Achievement(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("created by")
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
@@ -113,7 +115,13 @@ class Achievement(models.Model):
                 condition=Q(status="stock") | ~Q(screening_reason=""), name="achievement_screened_has_reason"
             ),
         ]
-        indexes = [models.Index(fields=["owner", "status"]), models.Index(fields=["school", "status"])]
+        indexes = [
+            models.Index(fields=["owner", "status"]), models.Index(fields=["school", "status"]),
+            # The pool's order (ids break ties between rows imported in the same second), and the supermarket's.
+            models.Index(fields=["-created_at", "-id"], name="achievement_newest_first"),
+            models.Index(fields=["-screened_at", "-id"], name="achievement_public_newest",
+                         condition=Q(status__in=PUBLIC_STATUSES)),
+        ]
 
     def __str__(self):
         return self.title
@@ -182,6 +190,7 @@ class Patent(models.Model):
             models.UniqueConstraint(fields=["publication_number"], condition=~Q(publication_number=""),
                                     name="patent_unique_publication_number"),
         ]
+        indexes = [models.Index(fields=["-filing_date", "-id"], name="patent_newest_first")]
 
     def __str__(self):
         return f"{self.title} ({self.application_number})"
@@ -213,7 +222,7 @@ class Push(models.Model):
     response_note = models.TextField(_("enterprise's reply"), blank=True)
     pushed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                   related_name="+", verbose_name=_("pushed by"))
-    created_at = models.DateTimeField(_("pushed at"), auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("pushed at"), auto_now_add=True)
     viewed_at = models.DateTimeField(_("viewed at"), null=True, blank=True)
     responded_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     history = HistoricalRecords(excluded_fields=["created_at"])
@@ -227,6 +236,7 @@ class Push(models.Model):
             models.UniqueConstraint(fields=["achievement", "enterprise"], condition=~Q(status="declined"),
                                     name="push_one_live_per_enterprise"),
         ]
+        indexes = [models.Index(fields=["-created_at", "-id"], name="push_newest_first")]
 
     def __str__(self):
         return f"{self.achievement} → {self.enterprise}"
@@ -285,6 +295,7 @@ class Deal(models.Model):
                 name="deal_term_ordered",
             ),
         ]
+        indexes = [models.Index(fields=["-signed_on", "-id"], name="deal_newest_first")]
 
     def __str__(self):
         return f"{self.get_kind_display()} · {self.achievement}"
@@ -338,7 +349,7 @@ class Incubator(models.Model):
     history = HistoricalRecords(excluded_fields=["created_at"])
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["name", "id"]
         verbose_name = _("incubator")
         verbose_name_plural = _("incubators")
         constraints = [models.UniqueConstraint(fields=["host", "name"], name="incubator_unique_name_per_host")]
@@ -379,7 +390,7 @@ class IncubatedCompany(models.Model):
     history = HistoricalRecords(excluded_fields=["created_at"])
 
     class Meta:
-        ordering = ["-admitted_on", "name"]
+        ordering = ["-admitted_on", "name", "id"]
         verbose_name = _("incubated company")
         verbose_name_plural = _("incubated companies")
         constraints = [

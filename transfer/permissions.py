@@ -7,9 +7,12 @@ opens to an enterprise only once it has expressed interest. The selectors in
 `selectors.py` express the same rules as querysets.
 """
 import rules
+from django.db.models import Q
 
 from platform_core.models import Membership, Organisation, Role
 from platform_core.permissions import is_platform_admin, is_program_officer, member_organisation_ids
+
+from .models import PUBLIC_STATUSES
 
 TRANSFER_ROLES = (Role.TTO_STAFF, Role.BROKER)
 ENTERPRISE_DECISION_ROLES = (Role.RD_MANAGER, Role.ORG_ADMIN)
@@ -29,10 +32,10 @@ def owner_side_ids(*organisations) -> set[int]:
 
 def transfer_organisation_ids(user) -> set[int]:
     """Organisations where `user` is TTO staff or broker, with their schools (a university's TTO manages all)."""
-    ids = member_organisation_ids(user, *TRANSFER_ROLES)
-    if ids:
-        ids |= set(Organisation.objects.filter(parent_id__in=ids).values_list("pk", flat=True))
-    return ids
+    if not user.is_authenticated:
+        return set()
+    held = Membership.objects.active().filter(user=user, role__in=TRANSFER_ROLES).values("organisation_id")
+    return set(Organisation.objects.filter(Q(pk__in=held) | Q(parent_id__in=held)).values_list("pk", flat=True))
 
 
 def _holds_transfer_role(user, organisation_ids: set[int]) -> bool:
@@ -136,7 +139,6 @@ def administers_an_enterprise(user):
     ).exists()
 
 
-PUBLIC_STATUSES = ("screened", "pushed", "negotiating")
 INTERESTED_OR_LATER = ("interested", "negotiating", "deal")
 
 manage_achievement = is_platform_admin | manages_achievement

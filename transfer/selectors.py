@@ -5,7 +5,7 @@ The `*_visible_to` selectors are the queryset form of the rules in `permissions.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from consortia.models import JointCenter
@@ -21,8 +21,10 @@ from projects.selectors import (
 
 from .models import Achievement, Deal, IncubatedCompany, Incubator, Patent, Push
 from .permissions import (
-    ENTERPRISE_DECISION_ROLES,
+    INCUBATOR_HOST_ROLES,
+    INTERESTED_OR_LATER,
     PUBLIC_STATUSES,
+    TRANSFER_ROLES,
     transfer_organisation_ids,
 )
 
@@ -30,33 +32,86 @@ FEE_WINDOW_DAYS = 90
 ACADEMIC_KINDS = ("university", "institute")
 
 
-def _managed_achievement_filter(user) -> Q:
-    ids = transfer_organisation_ids(user)
-    return Q(owner_id__in=ids) | Q(school_id__in=ids)
+ACHIEVEMENT_LIST_RELATED = ("owner", "school", "industry_node__chain", "field", "broker")
+
+
+def _read_once(user, key, read):
+    """`read()` once per user object, that is once per request (each request has its own `request.user`): a page
+    asks several selectors, which all filter by the same few organisation ids. As literal ids, not subqueries,
+    they let the database estimate and index the filter, and let Django drop a branch that cannot match."""
+    reads = getattr(user, "_transfer_reads", None)
+    if reads is None:
+        reads = user._transfer_reads = {}
+    if key not in reads:
+        reads[key] = read()
+    return reads[key]
+
+
+def _member_of(user, *roles) -> set[int]:
+    """The organisations where `user` holds one of `roles` (any role when none)."""
+    return _read_once(user, ("member", roles), lambda: member_organisation_ids(user, *roles))
+
+
+def _transfer_units(user) -> set[int]:
+    return _read_once(user, "transfer", lambda: transfer_organisation_ids(user))
+
+
+def _managed_filter(user, prefix: str = "") -> Q:
+    """Achievements (at `prefix`) whose owner or school the user serves as TTO staff or broker."""
+    units = _transfer_units(user)
+    return Q(**{f"{prefix}owner_id__in": units}) | Q(**{f"{prefix}school_id__in": units})
+
+
+def _inventor_of(user) -> QuerySet:
+    return Achievement.inventors.through.objects.filter(user_id=user.pk).values("achievement_id")
 
 
 def achievements_managed_by(user) -> QuerySet[Achievement]:
     if is_platform_admin(user):
         return Achievement.objects.all()
-    return Achievement.objects.filter(_managed_achievement_filter(user))
+    return Achievement.objects.filter(_managed_filter(user))
 
 
 def achievements_visible_to(user) -> QuerySet[Achievement]:
-    qs = Achievement.objects.select_related("owner", "school", "industry_node__chain", "field", "broker")
+    """The queryset form of `transfer.view_achievement`.
+
+    One WHERE clause of the user's organisation ids and uncorrelated subqueries (each run once), without
+    joins: no row is repeated, so no DISTINCT, and counting stays one scan."""
+    qs = Achievement.objects.select_related(*ACHIEVEMENT_LIST_RELATED)
     if not user.is_authenticated:
         return qs.filter(status__in=PUBLIC_STATUSES)
     if is_platform_admin(user) or is_program_officer(user):
         return qs
-    member_ids = member_organisation_ids(user)
-    visible = (
+    member_of = _member_of(user)
+    return qs.filter(
         Q(status__in=PUBLIC_STATUSES)
-        | _managed_achievement_filter(user)
-        | Q(inventors=user)
-        | Q(owner_id__in=member_ids) | Q(school_id__in=member_ids) | Q(co_owners__in=member_ids)
-        | Q(pushes__enterprise_id__in=member_ids)
+        | _managed_filter(user)
+        | Q(pk__in=_inventor_of(user))
+        | Q(owner_id__in=member_of) | Q(school_id__in=member_of)
+        | Q(pk__in=Achievement.co_owners.through.objects.filter(organisation_id__in=member_of).values("achievement_id"))
+        | Q(pk__in=Push.objects.filter(enterprise_id__in=member_of).values("achievement_id"))
     )
-    # The joins above can repeat a row; filter by id to keep the queryset distinct and countable.
-    return qs.filter(pk__in=Achievement.objects.filter(visible).values("pk"))
+
+
+def pool_achievements(user) -> QuerySet[Achievement]:
+    """The pool page: what TTO staff and brokers manage, or what anyone else may see."""
+    if user.has_perm("transfer.use_workbench"):
+        return achievements_managed_by(user).select_related(*ACHIEVEMENT_LIST_RELATED)
+    return achievements_visible_to(user)
+
+
+def with_confidential_access(achievements: QuerySet[Achievement], user) -> QuerySet[Achievement]:
+    """Annotate `confidential_open`: the queryset form of `transfer.view_confidential_achievement`, so that a
+    list decides for every row in its one query."""
+    if is_platform_admin(user) or not user.is_authenticated:
+        opened = Value(is_platform_admin(user))
+    else:
+        interested = Push.objects.filter(enterprise_id__in=_member_of(user), status__in=INTERESTED_OR_LATER)
+        opened = Case(  # not a bare boolean: a school-less row would read NULL (NULL IN (…)), not false
+            When(_managed_filter(user) | Q(pk__in=_inventor_of(user)) | Q(pk__in=interested.values("achievement_id")),
+                 then=True),
+            default=False, output_field=BooleanField())
+    return achievements.annotate(confidential_open=opened)
 
 
 def supermarket_achievements(*, query: str = "", chain=None, node=None, field=None, min_trl=None) -> QuerySet:
@@ -88,28 +143,36 @@ def broker_portfolio(user) -> QuerySet[Achievement]:
     return Achievement.objects.filter(broker=user).select_related("owner", "school", "industry_node__chain")
 
 
+PUSH_LIST_RELATED = ("achievement__owner", "achievement__school", "achievement__industry_node__chain",
+                     "achievement__field", "enterprise", "pushed_by")
+
+
 def pushes_visible_to(user) -> QuerySet[Push]:
-    qs = Push.objects.select_related("achievement__owner", "enterprise", "pushed_by")
+    qs = Push.objects.select_related(*PUSH_LIST_RELATED)
     if is_platform_admin(user):
         return qs
-    return qs.filter(
-        Q(achievement__in=achievements_managed_by(user)) | Q(enterprise_id__in=member_organisation_ids(user))
-    )
+    return qs.filter(_managed_filter(user, "achievement__") | Q(enterprise_id__in=_member_of(user)))
+
+
+def pushes_of_managed_achievements(user) -> QuerySet[Push]:
+    """Pushes of the achievements the user manages (the workbench's funnel)."""
+    return Push.objects.all() if is_platform_admin(user) else Push.objects.filter(_managed_filter(user, "achievement__"))
 
 
 def pushes_received_by(user) -> QuerySet[Push]:
     """Pushes to the enterprises the user belongs to."""
-    return Push.objects.filter(enterprise_id__in=member_organisation_ids(user)).select_related(
+    return Push.objects.filter(enterprise_id__in=_member_of(user)).select_related(
         "achievement__owner", "achievement__industry_node__chain", "enterprise"
     )
 
 
+LIVE_PUSH_STATUSES = (Push.Status.PUSHED, Push.Status.VIEWED, Push.Status.INTERESTED, Push.Status.NEGOTIATING)
+
+
 def pushes_awaiting_follow_up(user) -> QuerySet[Push]:
-    """Live pushes of the user's achievements that need a broker's next step."""
-    return Push.objects.filter(
-        achievement__in=achievements_managed_by(user),
-        status__in=[Push.Status.PUSHED, Push.Status.VIEWED, Push.Status.INTERESTED, Push.Status.NEGOTIATING],
-    ).select_related("achievement", "enterprise").order_by("created_at")
+    """Live pushes of the user's achievements that need a broker's next step, oldest first."""
+    return pushes_of_managed_achievements(user).filter(status__in=LIVE_PUSH_STATUSES).select_related(
+        "achievement", "enterprise").order_by("created_at", "id")
 
 
 def push_funnel(pushes: QuerySet[Push]) -> dict[str, int]:
@@ -126,10 +189,6 @@ def push_funnel(pushes: QuerySet[Push]) -> dict[str, int]:
     return reached
 
 
-def user_can_decide_for(user, push: Push) -> bool:
-    return push.enterprise_id in member_organisation_ids(user, *ENTERPRISE_DECISION_ROLES)
-
-
 def deals_visible_to(user) -> QuerySet[Deal]:
     qs = Deal.objects.select_related("achievement", "counterparty", "push").prefetch_related(
         "revenue_shares__beneficiary_user", "revenue_shares__beneficiary_organisation"
@@ -137,10 +196,16 @@ def deals_visible_to(user) -> QuerySet[Deal]:
     if is_platform_admin(user) or is_program_officer(user):
         return qs
     return qs.filter(
-        Q(achievement__in=achievements_managed_by(user))
-        | Q(counterparty_id__in=member_organisation_ids(user))
-        | Q(achievement__inventors=user)
-    ).distinct()
+        _managed_filter(user, "achievement__")
+        | Q(counterparty_id__in=_member_of(user))
+        | Q(achievement_id__in=_inventor_of(user))
+    )
+
+
+def deals_of_managed_achievements(user) -> QuerySet[Deal]:
+    """Deals on the achievements the user manages (the workbench)."""
+    qs = Deal.objects.select_related("achievement")
+    return qs if is_platform_admin(user) else qs.filter(_managed_filter(user, "achievement__"))
 
 
 def patents_visible_to(user) -> QuerySet[Patent]:
@@ -151,7 +216,7 @@ def patents_visible_to(user) -> QuerySet[Patent]:
 def patents_managed_by(user) -> QuerySet[Patent]:
     if is_platform_admin(user):
         return Patent.objects.all()
-    return Patent.objects.filter(owner_id__in=transfer_organisation_ids(user))
+    return Patent.objects.filter(owner_id__in=_transfer_units(user))
 
 
 def fee_deadlines(user, *, days: int = FEE_WINDOW_DAYS, today: datetime.date | None = None) -> QuerySet[Patent]:
@@ -159,7 +224,7 @@ def fee_deadlines(user, *, days: int = FEE_WINDOW_DAYS, today: datetime.date | N
     return patents_managed_by(user).filter(
         legal_status=Patent.LegalStatus.GRANTED, next_fee_due__isnull=False,
         next_fee_due__lte=today + datetime.timedelta(days=days),
-    ).select_related("owner").order_by("next_fee_due")
+    ).select_related("owner").order_by("next_fee_due", "pk")
 
 
 def patents_with_fee_due(*, today: datetime.date, days_ahead: int) -> QuerySet[Patent]:
@@ -173,7 +238,28 @@ def patents_with_fee_due(*, today: datetime.date, days_ahead: int) -> QuerySet[P
 def incubators_visible_to(user) -> QuerySet[Incubator]:
     return Incubator.objects.select_related("host", "partner_university").annotate(
         company_count=Count("companies", distinct=True)
-    )
+    ).order_by("name", "pk")  # Meta.ordering does not apply to a grouped query
+
+
+def incubators_managed_by(user) -> QuerySet[Incubator]:
+    """The queryset form of `transfer.change_incubator`: the host's managers, the partner university's TTO."""
+    if is_platform_admin(user):
+        return Incubator.objects.all()
+    return Incubator.objects.filter(Q(host_id__in=_member_of(user, *INCUBATOR_HOST_ROLES))
+                                    | Q(partner_university_id__in=_member_of(user, *TRANSFER_ROLES)))
+
+
+def incubator_hosts_for(user) -> QuerySet[Organisation]:
+    """Enterprises `user` may open an incubator for: those they administer (any, for platform administrators)."""
+    enterprises = Organisation.objects.filter(kind=Organisation.Kind.ENTERPRISE)
+    if is_platform_admin(user):
+        return enterprises
+    return enterprises.filter(pk__in=_member_of(user, Role.ORG_ADMIN))
+
+
+def partner_universities() -> QuerySet[Organisation]:
+    """Universities (not their schools) that may run an incubator with its host."""
+    return Organisation.objects.filter(kind=Organisation.Kind.UNIVERSITY, parent__isnull=True)
 
 
 def companies_visible_to(user) -> QuerySet[IncubatedCompany]:
@@ -202,7 +288,7 @@ def projects_handled_by(user) -> QuerySet[Project]:
     projects = solved_projects_for_transfer().select_related("sponsor", "performer", "lead", "challenge__industry_node")
     if is_platform_admin(user):
         return projects.filter(Q(performer__kind__in=ACADEMIC_KINDS) | Q(sponsor__kind__in=ACADEMIC_KINDS))
-    return projects.filter(_university_side_filter(transfer_organisation_ids(user)))
+    return projects.filter(_university_side_filter(_transfer_units(user)))
 
 
 def projects_awaiting_hand_over(user) -> QuerySet[Project]:
@@ -233,7 +319,7 @@ def count_screened_achievements(achievements: QuerySet | None = None) -> int:
 def count_pushed_achievements(achievements: QuerySet | None = None) -> int:
     """Distinct achievements pushed to at least one enterprise."""
     qs = Achievement.objects.all() if achievements is None else achievements
-    return qs.filter(pushes__isnull=False).distinct().count()
+    return qs.filter(pk__in=Push.objects.values("achievement_id")).count()
 
 
 def count_deals_by_kind(deals: QuerySet | None = None) -> dict[str, int]:
@@ -246,7 +332,8 @@ def count_patents_transferred_or_licensed(deals: QuerySet | None = None) -> int:
     """Distinct patents attached to an achievement that was assigned or licensed (专利转让许可数)."""
     qs = Deal.objects.all() if deals is None else deals
     deal_achievements = qs.filter(kind__in=[Deal.Kind.ASSIGNMENT, Deal.Kind.LICENCE]).values("achievement_id")
-    return Patent.objects.filter(achievements__in=deal_achievements).distinct().count()
+    links = Patent.achievements.through.objects.filter(achievement_id__in=deal_achievements)
+    return Patent.objects.filter(pk__in=links.values("patent_id")).count()
 
 
 def count_incubated_companies(companies: QuerySet | None = None) -> int:
@@ -397,10 +484,10 @@ def node_detail(node: IndustryNode, *, user, limit: int = 50) -> dict:
         "enterprises": organisations.filter(kind="enterprise")[:limit],
         "capabilities": organisations.filter(kind__in=ACADEMIC_KINDS)[:limit],
         "challenges": challenges_visible_to(user).filter(industry_node=node)
-        .exclude(status__in=["draft", "closed"]).order_by("-created_at")[:limit],
+        .exclude(status__in=["draft", "closed"]).order_by("-created_at", "-id")[:limit],
         "achievements": achievements_visible_to(user).filter(industry_node=node,
                                                              status__in=AVAILABLE_ACHIEVEMENT_STATUSES)
-        .order_by("-created_at")[:limit],
+        .order_by("-created_at", "-id")[:limit],
         "centers": centers_visible_to(user).filter(industry_nodes=node, status__in=LIVE_CENTER_STATUSES)[:limit],
         "companies": companies_visible_to(user).filter(industry_node=node)
         .exclude(stage=IncubatedCompany.Stage.EXITED)[:limit],

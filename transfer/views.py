@@ -7,6 +7,8 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -17,7 +19,7 @@ from platform_core.audit import audit_trail
 from platform_core.forms import ImportForm
 from platform_core.models import ImportRun, IndustryChain, IndustryNode, Organisation
 from platform_core.pages import add_service_errors, flash_service_error, paginate
-from platform_core.permissions import is_platform_admin, member_organisation_ids
+from platform_core.permissions import is_platform_admin
 
 from . import selectors, services
 from .forms import (
@@ -37,13 +39,21 @@ from .forms import (
 )
 from .importers import AchievementImporter, PatentImporter
 from .models import Achievement, Deal, IncubatedCompany, Incubator, Patent, Push
+from .pagination import paginate_late
 from .permissions import transfer_organisation_ids
+
+SUB_LIST_SIZE = 20
 
 
 def _pool_owners(user):
     if is_platform_admin(user):
         return Organisation.objects.filter(kind__in=[Organisation.Kind.UNIVERSITY, Organisation.Kind.RESEARCH_INSTITUTE])
     return Organisation.objects.filter(pk__in=transfer_organisation_ids(user))
+
+
+def _sub_page(request, queryset, param: str):
+    """A page of a list inside a detail page, numbered by its own query parameter."""
+    return Paginator(queryset, SUB_LIST_SIZE).get_page(request.GET.get(param))
 
 
 def _back(request, default: str, **kwargs):
@@ -67,19 +77,22 @@ def pool(request):
     form = PoolFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     user = request.user
-    scope = selectors.achievements_managed_by(user) if user.has_perm("transfer.use_workbench") \
-        else selectors.achievements_visible_to(user)
-    achievements = selectors.achievements_visible_to(user).filter(pk__in=scope.values("pk"))
+    achievements = selectors.pool_achievements(user)
     summary = selectors.pool_summary(achievements)
-    if filters.get("q"):
-        achievements = achievements.filter(title__icontains=filters["q"])
+    count = summary["total"]  # the summary has counted the pool, and each status, already
     if filters.get("status"):
         achievements = achievements.filter(status=filters["status"])
+        count = summary["by_status"].get(filters["status"], 0)
+    if filters.get("q"):
+        achievements = achievements.filter(title__icontains=filters["q"])
+        count = None
     if filters.get("chain"):
         achievements = achievements.filter(industry_node__chain=filters["chain"])
+        count = None
     screened_share = round(100 * summary["screened"] / summary["total"], 1) if summary["total"] else 0
     return render(request, "transfer/pool.html", {
-        "form": form, "page": paginate(request, achievements), "summary": summary, "screened_share": screened_share,
+        "form": form, "page": paginate_late(request, achievements, count=count), "summary": summary,
+        "screened_share": screened_share,
         "can_add": user.has_perm("transfer.import_pool"),
     })
 
@@ -90,7 +103,8 @@ def supermarket(request):
     filters = form.cleaned_data if form.is_valid() else {}
     achievements = selectors.supermarket_achievements(query=filters.get("q", ""), chain=filters.get("chain"),
                                                       min_trl=filters.get("min_trl"))
-    return render(request, "transfer/supermarket.html", {"form": form, "page": paginate(request, achievements, 12)})
+    return render(request, "transfer/supermarket.html", {"form": form,
+                                                         "page": paginate_late(request, achievements, 12)})
 
 
 def achievement_detail(request, pk):
@@ -105,11 +119,13 @@ def achievement_detail(request, pk):
         "inventors": achievement.inventor_name_list,
     }
     if user.is_authenticated:
-        context["pushes"] = selectors.pushes_visible_to(user).filter(achievement=achievement)
-        context["deals"] = selectors.deals_visible_to(user).filter(achievement=achievement)
+        context["pushes"] = _sub_page(request, selectors.pushes_visible_to(user).filter(achievement=achievement),
+                                      "pushes")
+        context["deals"] = _sub_page(request, selectors.deals_visible_to(user).filter(achievement=achievement),
+                                     "deals")
     if can_manage:
         context.update(
-            screen_form=ScreenForm(), push_form=PushForm(user=request.user), broker_form=BrokerForm(achievement=achievement),
+            screen_form=ScreenForm(), push_form=PushForm(user=user), broker_form=BrokerForm(achievement=achievement),
             audit=audit_trail(achievement)[:20], can_deal=achievement.pushes.filter(
                 status=Push.Status.NEGOTIATING).exists() or achievement.status in ("screened", "pushed", "licensed"),
         )
@@ -212,20 +228,20 @@ def achievement_assign_broker(request, pk):
 def workbench(request):
     user = request.user
     _require_perm(user, "transfer.use_workbench")
-    managed = selectors.achievements_managed_by(user)
-    pushes = selectors.pushes_visible_to(user).filter(achievement__in=managed)
-    deals = selectors.deals_visible_to(user).filter(achievement__in=managed)
+    summary = selectors.pool_summary(selectors.achievements_managed_by(user))
+    deals = selectors.deals_of_managed_achievements(user)
+    deal_counts = selectors.count_deals_by_kind(deals)
     return render(request, "transfer/workbench.html", {
         "portfolio": selectors.broker_portfolio(user)[:20],
         "queue": selectors.screening_queue(user)[:15],
-        "queue_count": selectors.screening_queue(user).count(),
+        "queue_count": summary["stock"],
         "follow_up": selectors.pushes_awaiting_follow_up(user)[:20],
-        "funnel": selectors.push_funnel(pushes),
+        "funnel": selectors.push_funnel(selectors.pushes_of_managed_achievements(user)),
         "deals": deals[:10],
-        "deal_counts": [(Deal.Kind(kind).label, n) for kind, n in selectors.count_deals_by_kind(deals).items() if n],
-        "deal_total": deals.count(),
+        "deal_counts": [(Deal.Kind(kind).label, n) for kind, n in deal_counts.items() if n],
+        "deal_total": sum(deal_counts.values()),
         "fees": selectors.fee_deadlines(user)[:20],
-        "summary": selectors.pool_summary(managed),
+        "summary": summary,
         "screen_form": ScreenForm(),
         "hand_over": selectors.projects_awaiting_hand_over(user)[:20],
         "nodes": IndustryNode.objects.select_related("chain"),  # only read if a project's challenge has no node
@@ -255,7 +271,7 @@ def project_hand_over(request, pk):
 def enterprise_pushes(request):
     pushes = selectors.pushes_received_by(request.user)
     return render(request, "transfer/enterprise_pushes.html", {
-        "page": paginate(request, pushes), "funnel": selectors.push_funnel(pushes),
+        "page": paginate_late(request, pushes), "funnel": selectors.push_funnel(pushes),
     })
 
 
@@ -315,9 +331,7 @@ def _resolve_share(text: str, achievement) -> dict:
 @login_required
 def deal_create(request, pk):
     achievement = _managed_achievement(request, pk)
-    incubators = Incubator.objects.filter(pk__in=[i.pk for i in Incubator.objects.all()
-                                                  if request.user.has_perm("transfer.change_incubator", i)])
-    form = DealForm(request.POST or None, achievement=achievement, incubators=incubators,
+    form = DealForm(request.POST or None, achievement=achievement, user=request.user,
                     initial={"push": achievement.pushes.filter(status=Push.Status.NEGOTIATING).first()})
     shares = ShareFormSet(request.POST or None, prefix="shares")
     if request.method == "POST" and form.is_valid() and shares.is_valid():
@@ -378,8 +392,7 @@ def patent_detail(request, pk):
 @login_required
 def patent_create(request):
     _require_perm(request.user, "transfer.import_pool")
-    form = PatentForm(request.POST or None, owners=_pool_owners(request.user),
-                      achievements=selectors.achievements_managed_by(request.user))
+    form = PatentForm(request.POST or None, owners=_pool_owners(request.user), user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             patent = services.patent_create(actor=request.user, **form.cleaned_data)
@@ -428,17 +441,10 @@ def pool_import(request, kind):
 
 # ---------------------------------------------------------------- incubators
 
-def _host_choices(user):
-    if is_platform_admin(user):
-        return Organisation.objects.filter(kind=Organisation.Kind.ENTERPRISE)
-    return Organisation.objects.filter(kind=Organisation.Kind.ENTERPRISE,
-                                       pk__in=member_organisation_ids(user, "org_admin"))
-
-
 @login_required
 def incubator_list(request):
     return render(request, "transfer/incubator_list.html", {
-        "incubators": selectors.incubators_visible_to(request.user),
+        "page": paginate(request, selectors.incubators_visible_to(request.user)),
         "can_add": request.user.has_perm("transfer.add_incubator"),
         "company_count": selectors.count_incubated_companies(),
     })
@@ -447,7 +453,7 @@ def incubator_list(request):
 @login_required
 def incubator_create(request):
     _require_perm(request.user, "transfer.add_incubator")
-    form = IncubatorForm(request.POST or None, hosts=_host_choices(request.user))
+    form = IncubatorForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             incubator = services.incubator_create(actor=request.user, **form.cleaned_data)
@@ -461,10 +467,11 @@ def incubator_create(request):
 
 @login_required
 def incubator_detail(request, pk):
-    incubator = get_object_or_404(selectors.incubators_visible_to(request.user), pk=pk)
+    incubator = get_object_or_404(selectors.incubators_visible_to(request.user).prefetch_related(
+        Prefetch("industry_nodes", queryset=IndustryNode.objects.select_related("chain"))), pk=pk)
     companies = incubator.companies.select_related("industry_node__chain").prefetch_related("founders")
     return render(request, "transfer/incubator_detail.html", {
-        "incubator": incubator, "companies": companies,
+        "incubator": incubator, "page": paginate(request, companies),
         "can_manage": request.user.has_perm("transfer.change_incubator", incubator),
     })
 
@@ -473,7 +480,7 @@ def incubator_detail(request, pk):
 def company_admit(request, pk):
     incubator = get_object_or_404(Incubator, pk=pk)
     _require_perm(request.user, "transfer.change_incubator", incubator)
-    form = CompanyForm(request.POST or None, achievements=selectors.achievements_visible_to(request.user))
+    form = CompanyForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             company = services.company_admit(actor=request.user, incubator=incubator, **form.cleaned_data)

@@ -212,10 +212,24 @@ DEMO_LOADERS = [
     "matching.demo",
 ]
 
+# `manage.py seed_scale` builds data at scale through these, in this order (each module
+# exposes `load(ctx)` and `figures(ctx)`, see platform_core/scale.py).
+SCALE_LOADERS = [
+    "platform_core.scale",
+    "consortia.scale",
+    "projects.scale",
+    "talent.scale",
+    "transfer.scale",
+    "funds.scale",
+]
+
 # Matching: persisted indexes (rebuilt from the database when missing) and dense embeddings.
 MATCHING_INDEX_DIR = Path(os.environ.get("MATCHING_INDEX_DIR", BASE_DIR / "var" / "matching"))
 # Off: lexical (BM25) matching only, no embedding model anywhere.
 MATCHING_DENSE = env_bool("MATCHING_DENSE", True)
+# The refresh after a save, with eager Celery (no broker): "thread" = a background thread after the
+# response; "inline" = in the committing thread, as eager Celery does.  With a broker: a worker either way.
+MATCHING_ON_SAVE = os.environ.get("MATCHING_ON_SAVE", "thread")
 
 LOGGING = {
     "version": 1,

@@ -19,3 +19,6 @@ STORAGES = {
 # Matching: no model loading and no index files in the work tree unless a test asks for them.
 MATCHING_DENSE = os.environ.get("MATCHING_DENSE", "0") == "1"
 MATCHING_INDEX_DIR = Path(tempfile.mkdtemp(prefix="matching-index-"))
+# On-save refreshes run in the committing thread: deterministic, and on the test's database
+# connection (tests/matching_tests covers the background thread of the embedded default).
+MATCHING_ON_SAVE = "inline"

@@ -1,3 +1,4 @@
+from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -6,8 +7,8 @@ from rest_framework.response import Response
 from platform_core.api.permissions import ObjectRulesPermission
 
 from .. import selectors, services
+from ..models import CenterMember, ConsortiumMember, CouncilMember
 from . import serializers as s
-
 
 
 class JointCenterViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -20,7 +21,8 @@ class JointCenterViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, views
     ordering_fields = ["name_zh", "funding_commitment", "created_at"]
 
     def get_queryset(self):
-        return selectors.centers_visible_to(self.request.user).prefetch_related("members__user")
+        return selectors.centers_visible_to(self.request.user).prefetch_related(
+            Prefetch("members", queryset=CenterMember.objects.select_related("user")), "industry_nodes", "fields")
 
     def get_serializer_class(self):
         if self.action in {"update", "partial_update"}:
@@ -61,7 +63,8 @@ class ConsortiumViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
 
     def get_queryset(self):
         return selectors.consortia_visible_to(self.request.user).prefetch_related(
-            "members__organisation", "council__user")
+            Prefetch("members", queryset=ConsortiumMember.objects.select_related("organisation")),
+            Prefetch("council", queryset=CouncilMember.objects.select_related("user")), "industry_nodes")
 
     def get_serializer_class(self):
         if self.action in {"update", "partial_update"}:

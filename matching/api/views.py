@@ -7,7 +7,7 @@ from rest_framework.response import Response
 
 from platform_core.api.permissions import ObjectRulesPermission
 
-from .. import selectors, services, tasks
+from .. import background, selectors, services, tasks
 from ..models import Direction, Match
 from . import serializers as s
 
@@ -63,12 +63,12 @@ class MatchViewSet(viewsets.ReadOnlyModelViewSet):
         data.is_valid(raise_exception=True)
         direction = data.validated_data.get("direction")
         if direction is None:
-            tasks.refresh_all.delay()
+            background.enqueue(tasks.refresh_all)
             return Response({"queued": "all"}, status=status.HTTP_202_ACCEPTED)
         task = {Direction.CHALLENGE_EXPERT: tasks.refresh_challenge,
                 Direction.CHALLENGE_ACHIEVEMENT: tasks.refresh_challenge,
                 Direction.ACHIEVEMENT_ENTERPRISE: tasks.refresh_achievement,
                 Direction.TALENT_ENTERPRISE: tasks.refresh_talent}[direction]
-        task.delay(data.validated_data["source_id"])
+        background.enqueue(task, data.validated_data["source_id"])
         return Response({"queued": f"{direction}:{data.validated_data['source_id']}"},
                         status=status.HTTP_202_ACCEPTED)

@@ -34,7 +34,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Hashable, Mapping, Sequence
+from typing import Callable, Hashable, Mapping, Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -534,42 +534,57 @@ class Index:
         Returns ``{"candidate_id", "lexical", "dense", "shared_terms": [{"term",
         "token", "weight"}]}`` where ``term`` is the word as written in the query.
         """
-        if candidate_id not in self:
-            raise KeyError(candidate_id)
-        slot = self._slot_of[candidate_id]
-        whole = int(self._slot_whole_row[slot])
+        return self.explainer(query_text, top_n, query_embedding)(candidate_id)
+
+    def explainer(
+        self,
+        query_text: str,
+        top_n: int = 10,
+        query_embedding: np.ndarray | None = None,
+    ) -> Callable[[Hashable], dict]:
+        """:meth:`explain` for several candidates of one query: the query is
+        tokenised once (it is the costly part)."""
         surface: dict[str, str] = {}
         for token, word in tokenize_with_surface(query_text):
             surface.setdefault(token, word)
         q_ids, q_weights = self.query_terms(query_text)
-        row_ids, row_tf = self._row_terms(whole)
-        shared, q_pos, r_pos = np.intersect1d(q_ids, row_ids, return_indices=True)
-        lengths = np.full(len(shared), self._row_len[whole])
-        contribution = q_weights[q_pos] * saturate(
-            row_tf[r_pos], lengths, self._avgdl(WHOLE), self.params
+        query_vector = (
+            None if query_embedding is None
+            else np.asarray(query_embedding, dtype=np.float32).ravel()
         )
-        order = np.argsort(-contribution)[:top_n]
-        terms = []
-        for i in order:
-            token = self.vocab.terms[shared[i]]
-            terms.append(
-                {
-                    "term": surface.get(token, token),
-                    "token": token,
-                    "weight": round(float(contribution[i]), 4),
-                }
+
+        def explain(candidate_id: Hashable) -> dict:
+            if candidate_id not in self:
+                raise KeyError(candidate_id)
+            whole = int(self._slot_whole_row[self._slot_of[candidate_id]])
+            row_ids, row_tf = self._row_terms(whole)
+            shared, q_pos, r_pos = np.intersect1d(q_ids, row_ids, return_indices=True)
+            lengths = np.full(len(shared), self._row_len[whole])
+            contribution = q_weights[q_pos] * saturate(
+                row_tf[r_pos], lengths, self._avgdl(WHOLE), self.params
             )
-        dense = None
-        if query_embedding is not None and self._vectors[whole].any():
-            dense = float(
-                self._vectors[whole] @ np.asarray(query_embedding, dtype=np.float32).ravel()
-            )
-        return {
-            "candidate_id": candidate_id,
-            "lexical": round(float(contribution.sum()), 4),
-            "dense": dense,
-            "shared_terms": terms,
-        }
+            order = np.argsort(-contribution)[:top_n]
+            terms = []
+            for i in order:
+                token = self.vocab.terms[shared[i]]
+                terms.append(
+                    {
+                        "term": surface.get(token, token),
+                        "token": token,
+                        "weight": round(float(contribution[i]), 4),
+                    }
+                )
+            dense = None
+            if query_vector is not None and self._vectors[whole].any():
+                dense = float(self._vectors[whole] @ query_vector)
+            return {
+                "candidate_id": candidate_id,
+                "lexical": round(float(contribution.sum()), 4),
+                "dense": dense,
+                "shared_terms": terms,
+            }
+
+        return explain
 
     # ------------------------------------------------------------ persistence
     def save(self, path: str | os.PathLike) -> None:

@@ -8,6 +8,7 @@ from ..models import (
     Bid, BidMember, BidScore, Call, Challenge, ChallengeAttachment, Evaluation, Milestone, Mode, PanelMember, Project, Topic, TrlRecord,
     Undertaking,
 )
+from ..permissions import ChallengeAccess
 
 User = get_user_model()
 
@@ -42,6 +43,15 @@ class CallSerializer(serializers.ModelSerializer):
         fields = ["id", "criteria", "closes_on", "status", "opened_at", "panel"]
 
 
+class ChallengeListSerializer(serializers.ListSerializer):
+    """Reads where the user stands towards the whole page once, not once per challenge."""
+
+    def to_representation(self, data):
+        challenges = list(data.all() if hasattr(data, "all") else data)
+        self.child.access = ChallengeAccess(self.context["request"].user, challenges)
+        return super().to_representation(challenges)
+
+
 class ChallengeSerializer(serializers.ModelSerializer):
     """Output drops `confidential_detail` for anyone without access (not merely hidden)."""
 
@@ -61,11 +71,12 @@ class ChallengeSerializer(serializers.ModelSerializer):
                   "field", "current_trl", "target_trl", "budget_min", "budget_max", "subsidy", "terms", "deadline",
                   "status", "status_display", "topic", "call", "project", "created_at", "updated_at"]
         read_only_fields = ["posted_by", "status", "created_at", "updated_at"]
+        list_serializer_class = ChallengeListSerializer
 
     def to_representation(self, challenge):
         data = super().to_representation(challenge)
-        user = self.context["request"].user
-        if not user.has_perm("projects.view_confidential", challenge):
+        access = getattr(self, "access", None) or ChallengeAccess(self.context["request"].user, [challenge])
+        if not access.can_read_confidential(challenge):
             data.pop("confidential_detail", None)
         return data
 

@@ -34,7 +34,7 @@ class ChallengeViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewset
     ordering_fields = ["created_at", "deadline", "budget_max", "current_trl"]
 
     def get_queryset(self):
-        return selectors.challenges_visible_to(self.request.user).select_related("topic", "call", "project")
+        return selectors.challenge_with_chain(self.request.user)
 
     def get_serializer_class(self):
         if self.action == "create":

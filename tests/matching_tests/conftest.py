@@ -18,3 +18,13 @@ def scene(db, matching_env):
     from tests.matching_tests.factories import Scene
 
     return Scene()
+
+
+@pytest.fixture
+def on_save_thread(settings):
+    """The embedded default: refreshes after a save run in the background thread; drained afterwards."""
+    from matching import background
+
+    settings.MATCHING_ON_SAVE = "thread"
+    yield background
+    background.drain()

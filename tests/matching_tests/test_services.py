@@ -108,17 +108,18 @@ def test_a_broker_turns_a_match_into_a_push_once(scene):
         services.match_push(actor=scene.rd, match=expert_match)
 
 
-def test_strong_new_matches_notify_the_poster_and_the_broker_once(scene):
+def test_strong_new_matches_notify_each_person_once_per_pass(scene):
     scene.pv_achievement.broker = scene.broker
     scene.pv_achievement.save()
     scene.compute()
-    # one per direction with a strong new match: experts and achievements for the challenge
-    assert Notification.objects.filter(recipient=scene.rd, event="matching.new_match").count() == 2
+    # one digest for the challenge's poster, however many directions found strong matches
+    [digest] = Notification.objects.filter(recipient=scene.rd, event="matching.new_match")
+    assert digest.url == "/matching/" and scene.challenge.title in digest.body
     assert Notification.objects.filter(recipient=scene.broker, event="matching.new_match").count() == 1
     # the chip achievement has no broker: the owner's technology-transfer staff hear of it
     assert Notification.objects.filter(recipient=scene.tto, event="matching.new_match").count() == 1
     scene.compute()
-    assert Notification.objects.filter(event="matching.new_match").count() == 4
+    assert Notification.objects.filter(event="matching.new_match").count() == 3
 
 
 # ------------------------------------------------------------------ bad input

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from platform_core.models import Organisation, Role
 from projects import services
-from projects.models import Undertaking
+from projects.models import Challenge, Undertaking
 from tests.factories import OrganisationFactory, member
 
 pytestmark = pytest.mark.django_db
@@ -138,3 +138,28 @@ def test_a_center_member_who_bids_reads_the_detail_but_not_rival_bids(client, ch
     assert client.get(f"/projects/bids/{own.pk}/").status_code == 200
     assert client.get(f"/projects/bids/{chain.the_bid.pk}/").status_code == 404
     assert "李明团队" not in client.get(f"/projects/challenges/{chain.challenge.pk}/").content.decode()
+
+
+def test_challenge_list_shows_confidential_detail_row_by_row_as_the_rule_says(api, chain, university):
+    """The API list reads access for the whole page at once; each row must agree with the per-challenge rule
+    (sides, center, accepted undertaking, awarded team)."""
+    chain.awarded()
+    other = Challenge.objects.get(pk=chain.challenge.pk)
+    other.pk = None
+    other.center = None
+    other.partner = None
+    other.save()
+    reader = member(university, Role.RESEARCHER, username="reader")
+    Undertaking.objects.create(challenge=other, user=reader, organisation=university, statement="s",
+                               status=Undertaking.Status.ACCEPTED)
+    people = [chain.manager, chain.people["uni_chief"], chain.pi, reader,
+              member(OrganisationFactory(), Role.PROGRAM_OFFICER)]
+    seen = set()
+    for user in people:
+        api.force_authenticate(user)
+        rows = {row["id"]: row for row in api.get("/api/projects/challenges/").json()["results"]}
+        for challenge in Challenge.objects.all():
+            expected = user.has_perm("projects.view_confidential", challenge)
+            assert ("confidential_detail" in rows[challenge.pk]) == expected, (user.username, challenge.pk)
+            seen.add(expected)
+    assert seen == {True, False}

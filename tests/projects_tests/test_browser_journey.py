@@ -1,10 +1,11 @@
 """The whole chain in Chromium: post → refine → bid → award → milestone → evaluation → solved."""
 import pytest
 
+from platform_core.models import Role
 from projects.models import Challenge, Project
+from tests.conftest import choose_autocomplete
 from tests.consortia_tests.factories import staffed_center
 from tests.factories import member
-from platform_core.models import Role
 
 from .factories import future
 
@@ -39,6 +40,7 @@ def test_challenge_to_solved_in_the_browser(browser_page, live_server, enterpris
     page, base = browser_page, live_server.url
     center, people = staffed_center(enterprise, university)
     pi = member(university, Role.RESEARCHER, username="pi")
+    student = member(university, Role.STUDENT, username="student_wu")
     manager = people["ent_director"]
 
     # 企业出题
@@ -75,7 +77,9 @@ def test_challenge_to_solved_in_the_browser(browser_page, live_server, enterpris
     page.goto(f"{base}/projects/challenges/{challenge.pk}/")
     page.click("[data-testid=open-call]")
     page.fill("#id_closes_on", future(30).isoformat())
-    page.select_option("#id_panel", [str(people["ent_chief"].pk), str(people["uni_chief"].pk)])
+    for panelist in (people["ent_chief"], people["uni_chief"]):
+        choose_autocomplete(page, "id_panel", panelist.username)
+    page.keyboard.press("Escape")  # a multiple select keeps its dropdown open for the next pick
     submit(page)
     assert page.get_attribute("[data-testid=challenge-status] span", "data-status") == "open"
 
@@ -87,8 +91,12 @@ def test_challenge_to_solved_in_the_browser(browser_page, live_server, enterpris
     page.fill("#id_approach", "原子层沉积包覆改性")
     page.fill("#id_plan", "小试、中试、电芯验证三阶段")
     page.fill("#id_budget", "1500000")
+    choose_autocomplete(page, "id_students", "student_wu")
+    page.keyboard.press("Escape")
     submit(page)
     assert page.get_attribute("[data-testid=bid-status] span", "data-status") == "submitted"
+    assert [(m.user, m.role) for m in Project._meta.get_field("bid").related_model.objects.get().members.all()] \
+        == [(student, "student")]
     bid_url = page.url
 
     # the panel scores, the enterprise proposes the award, both sides sign

@@ -65,3 +65,41 @@ def test_screen_push_interest_deal_in_chromium(browser_page, live_server):
     assert "1200000" in page.inner_text("[data-testid=deal-price]").replace(",", "")
     assert Achievement.objects.get(pk=achievement.pk).status == "transferred"
     assert Deal.objects.get().revenue_shares.count() == 2
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_incubator_and_company_forms_search_their_choices_in_chromium(browser_page, live_server):
+    from transfer import services
+    from transfer.models import IncubatedCompany, Incubator
+
+    world = World()
+    achievement = world.achievement(title="退役电池快速分选技术")
+    services.achievement_screen(actor=world.broker, achievement=achievement, reason="可直接中试")
+    page, base = browser_page, live_server.url
+
+    # The enterprise's administrator opens an incubator: host and partner university are searched.
+    login(page, base, "rd")
+    page.goto(f"{base}/transfer/incubators/new/")
+    page.fill("input[name=name]", "秦岭新能源孵化器")
+    choose_autocomplete(page, "id_host", world.enterprise.name_zh[:2], world.enterprise.name_zh)
+    choose_autocomplete(page, "id_partner_university", "长安", world.university.name_zh)
+    page.click("[data-testid=submit]")
+    page.wait_for_selector("[data-testid=companies]")
+    incubator = Incubator.objects.get()
+    assert (incubator.host, incubator.partner_university) == (world.enterprise, world.university)
+
+    # It admits a spin-off built on the screened achievement, with two founders picked by name.
+    page.goto(f"{base}/transfer/incubators/{incubator.pk}/admit/")
+    page.fill("input[name=name]", "西安循能科技有限公司")
+    page.select_option("select[name=industry_node]", str(world.node.pk))
+    page.fill("input[name=admitted_on]", "2025-05-01")
+    choose_autocomplete(page, "id_founders", "inventor")
+    choose_autocomplete(page, "id_founders", "engineer")
+    choose_autocomplete(page, "id_achievements", "退役电池", achievement.title)
+    page.screenshot(path="/tmp/transfer_company_admit.png", full_page=True)
+    page.click("[data-testid=submit]")
+    page.wait_for_url("**/transfer/companies/**")
+    company = IncubatedCompany.objects.get()
+    assert set(company.founders.all()) == {world.inventor, world.engineer}
+    assert list(company.achievements.all()) == [achievement]

@@ -151,13 +151,14 @@ def test_page_hand_over_refusals(client, w):
 def test_api_hand_over(api, w):
     project = solved_project(w)
     api.force_authenticate(w.tto)
-    assert [p["id"] for p in api.get("/api/transfer/achievements/awaiting-hand-over/").json()] == [project.pk]
+    awaiting = api.get("/api/transfer/achievements/awaiting-hand-over/").json()  # paginated like every list
+    assert [p["id"] for p in awaiting["results"]] == [project.pk] and awaiting["count"] == 1
     assert api.get("/api/transfer/workbench/").json()["projects_awaiting_hand_over"] == 1
     response = api.post("/api/transfer/achievements/from-project/", {"project": project.pk}, format="json")
     assert response.status_code == 201 and response.json()["source"] == "project"
     again = api.post("/api/transfer/achievements/from-project/", {"project": project.pk}, format="json")
     assert again.status_code == 200 and again.json()["id"] == response.json()["id"]
-    assert api.get("/api/transfer/achievements/awaiting-hand-over/").json() == []
+    assert api.get("/api/transfer/achievements/awaiting-hand-over/").json()["results"] == []
 
 
 def test_api_hand_over_refusals(api, w):

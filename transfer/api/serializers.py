@@ -74,8 +74,10 @@ class AchievementSerializer(serializers.ModelSerializer):
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        user = self.context["request"].user
-        if not user.has_perm("transfer.view_confidential_achievement", instance):
+        opened = getattr(instance, "confidential_open", None)  # lists annotate it (selectors.with_confidential_access)
+        if opened is None:
+            opened = self.context["request"].user.has_perm("transfer.view_confidential_achievement", instance)
+        if not opened:
             data.pop("confidential_detail", None)
         return data
 
@@ -213,7 +215,8 @@ class IncubatorSerializer(serializers.ModelSerializer):
         validators = []  # uniqueness is checked by the service, with a clearer message
 
     def get_company_count(self, obj) -> int:
-        return getattr(obj, "company_count", None) or obj.companies.count()
+        count = getattr(obj, "company_count", None)  # annotated on lists (selectors.incubators_visible_to)
+        return obj.companies.count() if count is None else count
 
 
 class IncubatedCompanySerializer(serializers.ModelSerializer):

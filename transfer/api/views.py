@@ -15,6 +15,7 @@ from platform_core.models import IndustryChain, IndustryNode
 from .. import selectors, services
 from ..importers import AchievementImporter, PatentImporter
 from ..models import Achievement, Deal, IncubatedCompany, Incubator, Patent, Push
+from ..pagination import LateRowPagination
 from . import serializers as s
 
 WRITE_FIELDS_ACHIEVEMENT = {"title", "abstract", "confidential_detail", "keywords", "field", "industry_node", "trl",
@@ -37,6 +38,7 @@ class AchievementViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, views
     assign brokers and push; the confidential detail is only in the output for those entitled to it."""
 
     queryset = Achievement.objects.none()  # for the schema; requests use get_queryset()
+    pagination_class = LateRowPagination
     serializer_class = s.AchievementSerializer
     permission_classes = [permissions.IsAuthenticated, ObjectRulesPermission]
     object_perms = {"PUT": "transfer.change_achievement", "PATCH": "transfer.change_achievement"}
@@ -47,8 +49,9 @@ class AchievementViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, views
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        return selectors.achievements_visible_to(self.request.user).prefetch_related("co_owners", "inventors",
-                                                                                      "patents")
+        user = self.request.user
+        return selectors.with_confidential_access(selectors.achievements_visible_to(user), user).prefetch_related(
+            "co_owners", "inventors", "patents")
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
@@ -112,8 +115,8 @@ class AchievementViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, views
     @action(detail=False, methods=["get"], url_path="awaiting-hand-over")
     def awaiting_hand_over(self, request):
         """Solved projects of your university side whose result is not yet in the pool."""
-        projects = selectors.projects_awaiting_hand_over(request.user)
-        return Response(s.ProjectHandOverSerializer(projects, many=True).data)
+        page = self.paginate_queryset(selectors.projects_awaiting_hand_over(request.user))
+        return self.get_paginated_response(s.ProjectHandOverSerializer(page, many=True).data)
 
     @extend_schema(request=s.HandOverInputSerializer, responses={201: s.AchievementSerializer,
                                                                  200: s.AchievementSerializer})
@@ -137,6 +140,7 @@ class SupermarketViewSet(viewsets.ReadOnlyModelViewSet):
     """技术成果超市: screened achievements, public fields only, open without signing in."""
 
     queryset = Achievement.objects.none()  # for the schema; requests use get_queryset()
+    pagination_class = LateRowPagination
     serializer_class = s.AchievementPublicSerializer
     permission_classes = [permissions.AllowAny]
     filterset_fields = ["industry_node", "industry_node__chain", "field", "trl", "owner"]
@@ -187,6 +191,7 @@ class PushViewSet(viewsets.ReadOnlyModelViewSet):
     """Pushes of your achievements, or to your enterprise. Opening one as the enterprise marks it viewed."""
 
     queryset = Push.objects.none()  # for the schema; requests use get_queryset()
+    pagination_class = LateRowPagination
     serializer_class = s.PushSerializer
     filterset_fields = ["status", "source", "enterprise", "achievement"]
     ordering_fields = ["created_at"]
@@ -225,6 +230,7 @@ class PushViewSet(viewsets.ReadOnlyModelViewSet):
 
 class DealViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Deal.objects.none()  # for the schema; requests use get_queryset()
+    pagination_class = LateRowPagination
     serializer_class = s.DealSerializer
     filterset_fields = ["kind", "achievement", "counterparty"]
     ordering_fields = ["signed_on", "price"]
@@ -254,7 +260,7 @@ class IncubatorViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewset
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        return selectors.incubators_visible_to(self.request.user)
+        return selectors.incubators_visible_to(self.request.user).prefetch_related("industry_nodes")
 
     def perform_create(self, serializer):
         serializer.instance = services.incubator_create(actor=self.request.user, **serializer.validated_data)
@@ -296,14 +302,13 @@ class WorkbenchView(APIView):
         user = request.user
         if not user.has_perm("transfer.use_workbench"):
             raise PermissionDenied()
-        managed = selectors.achievements_managed_by(user)
         return Response({
             "portfolio": selectors.broker_portfolio(user).count(),
             "screening_queue": selectors.screening_queue(user).count(),
             "pushes_awaiting_follow_up": selectors.pushes_awaiting_follow_up(user).count(),
             "fee_deadlines": selectors.fee_deadlines(user).count(),
             "projects_awaiting_hand_over": selectors.projects_awaiting_hand_over(user).count(),
-            "funnel": selectors.push_funnel(selectors.pushes_visible_to(user).filter(achievement__in=managed)),
+            "funnel": selectors.push_funnel(selectors.pushes_of_managed_achievements(user)),
             "deals_by_kind": selectors.count_deals_by_kind(selectors.deals_visible_to(user)),
         })
 

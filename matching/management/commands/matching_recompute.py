@@ -12,6 +12,9 @@ class Command(BaseCommand):
                             help="Do not compute missing embeddings (fast; stored ones are still used).")
 
     def handle(self, *args, **options):
-        counts = services.refresh_all(compute=dense_enabled() and not options["lexical"])
-        for direction, count in counts.items():
-            self.stdout.write(f"{direction}: {count}")
+        report = services.refresh_all(compute=dense_enabled() and not options["lexical"])
+        for direction, figures in report["directions"].items():
+            self.stdout.write(f"{direction}: {figures['stored']} matches for {figures['sources']} sources "
+                              f"in {figures['seconds']} s")
+        self.stdout.write(f"indexes built in {report['indexes_seconds']} s; {report['embedded']} texts embedded; "
+                          f"{report['notifications']} notifications; {report['seconds']} s in all")

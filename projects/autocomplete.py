@@ -1,0 +1,28 @@
+"""Searchable selects of the challenge chain (platform_core.autocomplete): the scoring panel and a bid's team."""
+from django.contrib.auth import get_user_model
+
+from consortia.autocomplete import USERS, context_record
+from consortia.selectors import people_of
+from platform_core.autocomplete import register
+
+from .selectors import bidding_organisations, challenges_visible_to
+
+
+def _panel_candidates(user, params):
+    """The scoring panel is drawn from the two sides of the challenge (call_open's rule)."""
+    challenge = context_record(challenges_visible_to(user), params, "challenge", user, "projects.change_challenge")
+    if challenge is None:
+        return get_user_model().objects.none()
+    return people_of([pk for pk in (challenge.poster_id, challenge.partner_id) if pk])
+
+
+def _team_candidates(user, params):
+    """A bid's members and students: colleagues in the organisations the user may bid for."""
+    challenge = context_record(challenges_visible_to(user), params, "challenge", user)
+    if challenge is None:
+        return get_user_model().objects.none()
+    return people_of(bidding_organisations(user, challenge)).exclude(pk=user.pk)
+
+
+register("projects-panel", queryset=_panel_candidates, search=USERS.search, label=USERS.label)
+register("projects-team", queryset=_team_candidates, search=USERS.search, label=USERS.label)

@@ -1,0 +1,26 @@
+"""Searchable selects of technology transfer (platform_core.autocomplete): each source offers only
+the rows its user may pick, so that a form accepts exactly what the search shows."""
+from platform_core.autocomplete import organisation_label, register
+
+from . import selectors
+
+
+def achievement_label(achievement) -> str:
+    return f"{achievement.title} ({achievement.external_ref})" if achievement.external_ref else achievement.title
+
+
+ORGANISATION_SEARCH = ("name_zh", "name_en", "credit_code")
+ACHIEVEMENT_SEARCH = ("title", "external_ref")
+
+register("transfer-achievements", queryset=lambda user, params: selectors.achievements_visible_to(user),
+         search=ACHIEVEMENT_SEARCH, label=achievement_label)
+register("transfer-managed-achievements", queryset=lambda user, params: selectors.achievements_managed_by(user),
+         search=ACHIEVEMENT_SEARCH, label=achievement_label)
+register("transfer-managed-incubators", queryset=lambda user, params: selectors.incubators_managed_by(user),
+         search=("name",))
+register("transfer-incubator-hosts",
+         queryset=lambda user, params: selectors.incubator_hosts_for(user).select_related("region"),
+         search=ORGANISATION_SEARCH, label=organisation_label)
+register("transfer-universities",
+         queryset=lambda user, params: selectors.partner_universities().select_related("region"),
+         search=ORGANISATION_SEARCH, label=organisation_label)
