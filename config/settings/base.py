@@ -187,6 +187,10 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 30 * 60
+# Redis redelivers a task not acknowledged within the visibility timeout (acks_late: a task is acked
+# when it ends). Above every task's time limit, a long task still running is never delivered twice;
+# a task whose worker died is redelivered after it. tests/platform_tests/test_celery_settings.py.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 4 * 3600 + 15 * 60}
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ACCEPT_CONTENT = ["json"]
