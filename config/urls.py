@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from django.views.static import serve
 from platform_core.urls import auth_patterns
@@ -14,8 +15,8 @@ api_patterns = [
     path("funds/", include("funds.api.urls")),
     path("matching/", include("matching.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
+    path("docs/", login_required(SpectacularSwaggerView.as_view(url_name="schema")), name="api-docs"),
+    path("redoc/", login_required(SpectacularRedocView.as_view(url_name="schema")), name="api-redoc"),
 ]
 
 urlpatterns = [

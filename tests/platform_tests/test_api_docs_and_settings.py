@@ -7,6 +7,17 @@ import pytest
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.parametrize("url", ["/api/schema/", "/api/docs/", "/api/redoc/"])
+def test_the_api_schema_and_docs_need_a_login(client, url):
+    assert client.get(url).status_code in (302, 401, 403)
+
+
+def test_a_session_lasts_a_working_day():
+    from django.conf import settings
+
+    assert settings.SESSION_COOKIE_AGE == 12 * 3600
+
+
 def test_openapi_schema_and_docs_are_served_locally(client, researcher):
     client.force_login(researcher)
     schema = client.get("/api/schema/", HTTP_ACCEPT="application/json")
