@@ -37,5 +37,5 @@ register_event("funds.investment_recorded", _("Investment recorded"),
                body=_("Round: %(round)s, amount %(amount)s %(currency)s."),
                fund=Ref(Fund), round=Choice(Stage), amount=money)
 register_event("funds.tranche_paid", _("Funding tranche paid"),
-               title=_("%(source)s paid %(amount)s %(currency)s: %(tranche)s"), body=_("%(commitment)s"),
+               title=_("%(source)s paid %(amount)s %(currency)s: %(tranche)s"), body="%(commitment)s",
                amount=money, tranche=Ref(Tranche), commitment=Ref(FundingCommitment))

@@ -42,8 +42,8 @@ def _title(params):
 
 def _body(params):
     if params.get("digest"):
-        return _("%(top)s and %(more)s more") if params.get("more") else _("%(top)s")
-    return _("%(directions)s")
+        return _("%(top)s and %(more)s more") if params.get("more") else "%(top)s"
+    return "%(directions)s"
 
 
 # One entry per source while unread: later passes add their matches to its count.

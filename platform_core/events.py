@@ -60,7 +60,7 @@ register_event("platform.membership_added", _("Added to an organisation"),
                title=_("You were given the role %(role)s in %(organisation)s"),
                role=Choice(Role), organisation=Ref(Organisation))
 register_event("platform.signoff_requested", _("Signature requested"),
-               title=_("Signature requested: %(signoff)s"), body=_("%(summary)s"), signoff=SIGNOFF)
+               title=_("Signature requested: %(signoff)s"), body="%(summary)s", signoff=SIGNOFF)
 register_event("platform.signoff_decided", _("Sign-off decided"),
                title=_("%(signoff)s: %(status)s"), signoff=SIGNOFF, status=Choice(SignoffRequest.Status))
 register_event("platform.import_finished", _("Import finished"),

@@ -91,8 +91,9 @@ def notify(*, recipients: Iterable, event: str, params: dict | None = None, url:
     if is_generating():
         return []
     spec = EVENTS[event]
-    stored = to_param(params or {})
-    key = _group_key(spec, stored)
+    # Old-style calls (title/body text, no params) keep their text: it is what the reader sees.
+    stored = None if params is None and title else to_param(params or {})
+    key = _group_key(spec, stored) if stored is not None else ""
     now = timezone.now()
     touched = []
     seen = set()
@@ -110,7 +111,7 @@ def notify(*, recipients: Iterable, event: str, params: dict | None = None, url:
                              created_at__gte=now - group_window())
                      .order_by("-last_at", "-id").first())
         if group is not None:
-            merged = dict(stored)
+            merged = dict(stored or {})
             for name in spec.accumulate:
                 try:
                     merged[name] = int((group.params or {}).get(name) or 0) + int(stored.get(name) or 0)

@@ -133,6 +133,6 @@ def user_set_language(*, user, language: str) -> None:
     if language not in dict(settings.LANGUAGES):
         raise ValidationError(_("Unknown language."))
     if user.language != language:
-        type(user).objects.filter(pk=user.pk).update(language=language)
+        get_user_model().objects.filter(pk=user.pk).update(language=language)
         user.language = language
 

@@ -42,7 +42,7 @@ register_action("company.update", _("%(actor)s edited %(target)s: %(fields)s"), 
 
 ACHIEVEMENT = Ref(Achievement)
 register_event("transfer.achievement_added", _("Achievement handed to the pool"),
-               title=_("New achievement in the pool: %(achievement)s"), body=_("%(label)s"),
+               title=_("New achievement in the pool: %(achievement)s"), body="%(label)s",
                grouped=_("%(count)s new achievements in the pool (latest: %(achievement)s)"),
                group_by=(), group_url="/transfer/", achievement=ACHIEVEMENT)
 register_event("transfer.achievement_assigned", _("Achievement added to my portfolio"),
@@ -64,7 +64,7 @@ def _push_grouped(params):
 
 
 register_event("transfer.push_received", _("Technology pushed to my enterprise"),
-               title=_push_title, body=_("%(note)s"), grouped=_push_grouped, group_by=("stage",),
+               title=_push_title, body="%(note)s", grouped=_push_grouped, group_by=("stage",),
                group_url="/transfer/pushes/", achievement=ACHIEVEMENT)
 
 
@@ -75,7 +75,7 @@ def _answer_title(params):
 
 
 register_event("transfer.push_answered", _("Enterprise answered a push"),
-               title=_answer_title, body=_("%(note)s"), achievement=ACHIEVEMENT)
+               title=_answer_title, body="%(note)s", achievement=ACHIEVEMENT)
 register_event("transfer.deal_recorded", _("Technology deal recorded"),
                title=_("Deal recorded: %(deal)s"), deal=Ref(Deal))
 register_event("transfer.fee_due", _("Patent annual fee due"),

@@ -164,8 +164,11 @@ def test_the_history_card_shows_sentences_and_its_queries_do_not_grow(client, st
 
 
 @pytest.fixture
-def chain_for_audit(chain):
-    return chain.bid()
+def chain_for_audit(enterprise, university):
+    from tests.consortia_tests.factories import staffed_center
+    from tests.projects_tests.factories import Chain
+
+    return Chain(*staffed_center(enterprise, university)).bid()
 
 
 def test_every_app_registers_its_objects():
