@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views import i18n as i18n_views
@@ -235,9 +236,11 @@ def signoff_detail(request, pk):
                 return redirect("platform:signoff-detail", pk=pk)
         except ValidationError as exc:
             flash_service_error(request, exc)
+    content = signoff.signoff_content(obj, request.user)
     return render(request, "platform/signoff_detail.html", {
         "signoff": obj,
-        "content": signoff.signoff_content(obj, request.user),
+        "content": content,
+        "content_html": render_to_string(content["template"], content["context"], request=request),
         "can_sign": signoff.signoff_can_sign(obj, request.user),
         "sign_form": sign_form,
         "reject_form": reject_form,

@@ -15,6 +15,7 @@ def required(name: str) -> str:
 
 
 SECRET_KEY = required("SECRET_KEY")
+SITE_URL = required("SITE_URL").rstrip("/")  # links in e-mails
 DEBUG = False
 if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
     raise ImproperlyConfigured("DATABASE_URL must point to PostgreSQL in production.")
