@@ -5,7 +5,7 @@ from platform_core.audit import register_action
 from platform_core.sentences import Choice, Fields, register_object
 
 from . import selectors
-from .models import CenterMember, ConsortiumMember, CouncilMember, Consortium, JointCenter, Side
+from .models import CenterMember, Consortium, ConsortiumMember, CouncilMember, JointCenter, Side
 
 register_object(JointCenter, url="consortia:center-detail", visible=selectors.centers_visible_to)
 register_object(Consortium, url="consortia:consortium-detail", visible=selectors.consortia_visible_to)

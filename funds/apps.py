@@ -27,4 +27,3 @@ class FundsConfig(AppConfig):
                             visible=panels.is_fund_manager)
         register_home_panel("funds/panels/capital_figures.html", panels.capital_figures_panel, order=330,
                             visible=is_program_officer)
-

@@ -1,5 +1,5 @@
-from django.conf import settings
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from .models import IndustryChain, IndustryNode, NotificationPreference, Organisation, Region, Role

@@ -164,7 +164,7 @@ def render_notifications(notifications, *, reader=None, html: bool = False) -> l
         else:
             n.rendered_body = ""
     for (n, attr), text in zip(slots, render_sentences(items, reader=reader, html=html), strict=True):
-        setattr(n, attr, text)
+        setattr(n, attr, "" if attr == "rendered_body" and text.strip() == "—" else text)  # an empty note
     return notifications
 
 

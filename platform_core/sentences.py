@@ -16,7 +16,7 @@ so a trail of 200 events costs the same queries as a trail of 5.
 """
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal

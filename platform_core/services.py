@@ -1,4 +1,5 @@
 from django.conf import settings
+
 """Writes of the core: organisations and memberships."""
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError

@@ -8,7 +8,7 @@ from platform_core.sentences import Choice, Fields, Ref, register_object
 from platform_core.signoff import register_decision_view
 
 from . import selectors
-from .models import DualMentorAssignment, EnterpriseMentor, SharedHire, TalentEvidence, TalentProfile
+from .models import DualMentorAssignment, EnterpriseMentor, HireShare, SharedHire, TalentEvidence, TalentProfile
 
 register_object(TalentProfile, url="talent:profile-detail", visible=selectors.talent_profiles_visible_to)
 register_object(SharedHire, url="talent:hire-detail", visible=selectors.shared_hires_visible_to,
@@ -52,7 +52,9 @@ register_action(f"talent.assignment_{DualMentorAssignment.Status.WITHDRAWN}",
 
 def _hire_context(request):
     hire = SharedHire.objects.select_related("talent", "university").get(pk=request.target_id)
-    return {"hire": hire, "shares": hire.shares.select_related("organisation")}
+    field = HireShare._meta.get_field
+    return {"hire": hire, "shares": hire.shares.select_related("organisation"),
+            "salary_label": field("salary_percent").verbose_name, "time_label": field("time_percent").verbose_name}
 
 
 register_decision_view("talent.shared_hire_agreement", template="talent/signoff/hire.html", context=_hire_context)
