@@ -250,3 +250,18 @@ def test_load_demo_is_quiet():
             .annotate(n=Max("count")).count())
     per_user = Notification.objects.filter(read_at__isnull=True).values_list("recipient", flat=True)
     assert all(list(per_user).count(u) <= 5 for u in set(per_user)), most
+
+
+def test_inbox_page_and_api_queries_do_not_grow_with_notifications(client, api):
+    from tests.querycount import assert_flat_queries
+
+    user = UserFactory()
+
+    def grow(n):
+        for _ in range(n):  # each names another organisation: nothing to group, every row its own object
+            _welcome(user, OrganisationFactory())
+
+    client.force_login(user)
+    assert_flat_queries(grow=grow, fetch=lambda: client.get("/notifications/"))
+    api.force_authenticate(user)
+    assert_flat_queries(grow=grow, fetch=lambda: api.get("/api/notifications/"))
