@@ -84,13 +84,18 @@ def _resolve_url(url, params):
 def notify(*, recipients: Iterable, event: str, params: dict | None = None, url: str = "",
            title: str = "", body: str = "") -> list[Notification]:
     """Notify each distinct active recipient; repeated events join an unread group; e-mail 'immediate' after commit."""
-    from .tasks import send_notification_email
-
     if event not in EVENTS:
         raise ValueError(f"Unregistered notification event {event!r}")
     if is_generating():
         return []
-    spec = EVENTS[event]
+    with transaction.atomic():  # the group row is locked while it takes the new event
+        return _notify(spec=EVENTS[event], event=event, recipients=recipients, params=params, url=url,
+                       title=title, body=body)
+
+
+def _notify(*, spec, event, recipients, params, url, title, body) -> list[Notification]:
+    from .tasks import send_notification_email
+
     # Old-style calls (title/body text, no params) keep their text: it is what the reader sees.
     stored = None if params is None and title else to_param(params or {})
     key = _group_key(spec, stored) if stored is not None else ""

@@ -86,7 +86,11 @@ def _target_filter(target):
 @transaction.atomic
 def signoff_open(*, actor, target, kind: str, title: str, parties: Sequence[PartySpec],
                  summary: str = "", payload: dict | None = None, url: str = "") -> SignoffRequest:
-    """Open a sign-off on `target` that needs one approval from each of `parties`."""
+    """Open a sign-off on `target` that needs one approval from each of `parties`.
+
+    The signatories are notified with a link to the sign-off page, which shows the decision's content
+    (DECISION_VIEWS) and links to the record; `url` is accepted for callers written before that.
+    """
     if kind not in DECISIONS:
         raise ValueError(f"Unregistered sign-off decision {kind!r}")
     if len(parties) < 2:

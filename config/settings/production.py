@@ -15,12 +15,12 @@ def required(name: str) -> str:
 
 
 SECRET_KEY = required("SECRET_KEY")
-SITE_URL = required("SITE_URL").rstrip("/")  # links in e-mails
 DEBUG = False
 if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
     raise ImproperlyConfigured("DATABASE_URL must point to PostgreSQL in production.")
 if not REDIS_URL:
     raise ImproperlyConfigured("REDIS_URL is required in production (Celery broker).")
+SITE_URL = required("SITE_URL").rstrip("/")  # the public address: links in e-mails
 
 CELERY_TASK_ALWAYS_EAGER = False
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
