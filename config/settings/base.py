@@ -148,7 +148,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_HOURS", "12")) * 3600
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "1121 平台 <noreply@platform.local>")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# The site's public address: links in e-mails are SITE_URL + path (production requires it). The embedded
+# default is where scripts/run.sh serves (its HOST and PORT).
+SITE_URL = (os.environ.get("SITE_URL")
+            or f"http://{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}").rstrip("/")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

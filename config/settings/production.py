@@ -20,6 +20,7 @@ if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql
     raise ImproperlyConfigured("DATABASE_URL must point to PostgreSQL in production.")
 if not REDIS_URL:
     raise ImproperlyConfigured("REDIS_URL is required in production (Celery broker).")
+SITE_URL = required("SITE_URL").rstrip("/")  # the public address: links in e-mails
 
 # The embedded default's fallbacks would be wrong here: any Host header accepted, mail printed to a console.
 ALLOWED_HOSTS = [h.strip() for h in required("ALLOWED_HOSTS").split(",") if h.strip()]
