@@ -10,7 +10,10 @@ class PlatformCoreConfig(AppConfig):
     def ready(self):
         from django.utils.module_loading import autodiscover_modules
 
-        from . import permissions  # noqa: F401  (registers the rules)
+        from . import (
+            permissions,  # noqa: F401  (registers the rules)
+            receivers,  # noqa: F401  (pending sign-offs follow role changes)
+        )
         from .navigation import register_nav, register_nav_group
 
         register_nav(_("Home"), "platform:home", icon="house", order=0)

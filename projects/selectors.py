@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consortia.models import CenterMember
-from consortia.selectors import center_side_for_organisation, center_side_signatories, organisation_signatories
+from consortia.selectors import center_side_for_organisation, center_side_party, organisation_party
 from platform_core.models import Membership, Organisation
 from platform_core.permissions import is_platform_admin
 from platform_core.signoff import PartySpec, signoffs_for
@@ -200,12 +200,9 @@ def side_party(challenge: Challenge, organisation, label: str) -> PartySpec:
     center = challenge.center
     side = center_side_for_organisation(center, organisation) if center else None
     if side:
-        signatories = center_side_signatories(center, side)
-    else:
-        signatories = organisation_signatories(organisation)
-        if organisation.pk == challenge.poster_id and challenge.posted_by.is_active:
-            signatories = [challenge.posted_by, *[u for u in signatories if u.pk != challenge.posted_by_id]]
-    return PartySpec(organisation=organisation, label=label, signatories=signatories)
+        return center_side_party(center, side, label)
+    poster = [challenge.posted_by] if organisation.pk == challenge.poster_id else []
+    return organisation_party(organisation, label, also=poster)
 
 
 def refinement_parties(challenge: Challenge) -> list[PartySpec]:

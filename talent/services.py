@@ -245,14 +245,13 @@ def share_specs_of(hire: SharedHire) -> list[ShareSpec]:
 
 def _signing_parties(hire: SharedHire) -> list[PartySpec]:
     """学校招、企业供、政府助: the university, each paying enterprise and the subsidising agency sign."""
-    parties = [PartySpec(hire.university, str(HireShare.Role.UNIVERSITY.label),
-                         selectors.signatories_of(hire.university, UNIVERSITY_HR_ROLES))]
+    parties = [selectors.organisation_roles_party(hire.university, str(HireShare.Role.UNIVERSITY.label),
+                                                  UNIVERSITY_HR_ROLES)]
     for share in hire.shares.select_related("organisation"):
         if share.organisation_id == hire.university_id or (share.salary_percent == 0 and share.time_percent == 0):
             continue
         roles = GOVERNMENT_SIGNER_ROLES if share.role == HireShare.Role.GOVERNMENT else ENTERPRISE_SIGNER_ROLES
-        parties.append(PartySpec(share.organisation, str(share.get_role_display()),
-                                 selectors.signatories_of(share.organisation, roles)))
+        parties.append(selectors.organisation_roles_party(share.organisation, str(share.get_role_display()), roles))
     return parties
 
 

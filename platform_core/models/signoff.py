@@ -66,6 +66,10 @@ class SignoffParty(models.Model):
     signatories = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="signoff_parties", verbose_name=_("authorised signatories")
     )
+    # Who may sign is a rule (platform_core.signoff.AUTHORITIES), re-read whenever roles change and when
+    # someone signs: `signatories` holds the people who hold that authority now. Empty: a fixed list.
+    authority = models.CharField(_("signing authority"), max_length=40, blank=True)
+    authority_params = models.JSONField(_("signing authority details"), default=dict, blank=True)
 
     class Meta:
         ordering = ["id"]
