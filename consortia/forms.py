@@ -2,11 +2,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from platform_core.autocomplete import autocomplete_field
+from platform_core.widgets import DateInput
 from platform_core.models import IndustryNode, Organisation
 
 from .models import CenterMember, Consortium, ConsortiumMember, CouncilMember, JointCenter, Side
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NODES = IndustryNode.objects.select_related("chain")
 ACADEMIC = f"{Organisation.Kind.UNIVERSITY},{Organisation.Kind.RESEARCH_INSTITUTE}"
 
@@ -17,7 +17,7 @@ class CenterForm(forms.ModelForm):
         fields = ["name_zh", "name_en", "enterprise", "university", "agreement_signed_on", "agreement_start",
                   "agreement_end", "funding_commitment", "research_directions", "description", "status",
                   "industry_nodes", "fields"]
-        widgets = {"agreement_signed_on": DATE, "agreement_start": DATE, "agreement_end": DATE,
+        widgets = {"agreement_signed_on": DateInput, "agreement_start": DateInput, "agreement_end": DateInput,
                    "research_directions": forms.Textarea(attrs={"rows": 4}),
                    "description": forms.Textarea(attrs={"rows": 3}),
                    "industry_nodes": forms.SelectMultiple(attrs={"size": 6}),
@@ -59,7 +59,7 @@ class ConsortiumForm(forms.ModelForm):
     class Meta:
         model = Consortium
         fields = ["name_zh", "name_en", "kind", "lead", "founded_on", "goals", "status", "industry_nodes"]
-        widgets = {"founded_on": DATE, "goals": forms.Textarea(attrs={"rows": 4}),
+        widgets = {"founded_on": DateInput, "goals": forms.Textarea(attrs={"rows": 4}),
                    "industry_nodes": forms.SelectMultiple(attrs={"size": 6})}
 
     def __init__(self, *args, user, **kwargs):

@@ -4,11 +4,11 @@ from django.utils.translation import gettext_lazy as _
 
 from consortia.selectors import centers_with_sides
 from platform_core.autocomplete import autocomplete_field
+from platform_core.widgets import DateInput
 from platform_core.models import IndustryNode, Organisation
 
 from .models import Challenge, Mode
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NODES = IndustryNode.objects.select_related("chain")
 
 
@@ -22,7 +22,7 @@ class ChallengeForm(forms.ModelForm):
                   "deadline", "center", "partner"]
         widgets = {"summary_zh": forms.Textarea(attrs={"rows": 4}), "summary_en": forms.Textarea(attrs={"rows": 3}),
                    "confidential_detail": forms.Textarea(attrs={"rows": 4}),
-                   "terms": forms.Textarea(attrs={"rows": 3}), "deadline": DATE}
+                   "terms": forms.Textarea(attrs={"rows": 3}), "deadline": DateInput}
 
     def __init__(self, *args, user, posters=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -78,7 +78,7 @@ class TopicForm(forms.Form):
 
 
 class CallForm(forms.Form):
-    closes_on = forms.DateField(label=_("Bids close on"), widget=DATE)
+    closes_on = forms.DateField(label=_("Bids close on"), widget=DateInput)
     criteria = forms.CharField(
         label=_("Scoring criteria"), widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("One per line as “name: weight”; weights add up to 100."),
@@ -137,7 +137,7 @@ class ScoreForm(forms.Form):
 class MilestoneForm(forms.Form):
     title = forms.CharField(label=_("Milestone"), max_length=200)
     deliverables = forms.CharField(label=_("Deliverables"), widget=forms.Textarea(attrs={"rows": 2}))
-    due_on = forms.DateField(label=_("Due on"), widget=DATE)
+    due_on = forms.DateField(label=_("Due on"), widget=DateInput)
     tranche = forms.DecimalField(label=_("Budget tranche (CNY)"), max_digits=16, decimal_places=2, initial=0)
 
 
