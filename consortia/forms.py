@@ -1,5 +1,5 @@
 from django import forms
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 from platform_core.autocomplete import autocomplete_field
 from platform_core.widgets import DateInput
@@ -47,7 +47,7 @@ class CenterFilterForm(forms.Form):
 class AppointForm(forms.Form):
     side = forms.ChoiceField(label=_("Side"), choices=Side.choices)
     position = forms.ChoiceField(label=_("Position"), choices=CenterMember.Position.choices)
-    title = forms.CharField(label=_("Title"), required=False, max_length=100)
+    title = forms.CharField(label=pgettext_lazy("person", "Title"), required=False, max_length=100)
 
     def __init__(self, *args, user, center, **kwargs):
         super().__init__(*args, **kwargs)

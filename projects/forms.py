@@ -1,6 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 from consortia.selectors import centers_with_sides
 from platform_core.autocomplete import autocomplete_field
@@ -55,7 +55,7 @@ class ChallengeFilterForm(forms.Form):
 
 class AttachmentForm(forms.Form):
     file = forms.FileField(label=_("File"))
-    description = forms.CharField(label=_("Description"), max_length=200, required=False)
+    description = forms.CharField(label=pgettext_lazy("attachment", "Description"), max_length=200, required=False)
     is_confidential = forms.BooleanField(label=_("Confidential"), required=False, initial=True)
 
 
