@@ -113,8 +113,9 @@ class BidForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
         self.fields["organisation"].initial = organisations.first()
-        for name, label in (("members", _("Team members")), ("students", _("Students"))):
-            self.fields[name] = autocomplete_field("projects-team", user=user, params={"challenge": challenge.pk},
+        for name, source, label in (("members", "projects-team", _("Team members")),
+                                    ("students", "projects-team-students", _("Students"))):
+            self.fields[name] = autocomplete_field(source, user=user, params={"challenge": challenge.pk},
                                                    multiple=True, required=False, label=label)
 
 

@@ -245,3 +245,17 @@ def test_chinese_pages_show_no_untranslated_english(demo, client):  # noqa: F811
                 read(details[0], username)
     assert len(visited) > 30, sorted(visited)
     assert not found, f"English on Chinese pages: {found}"
+
+
+# ---------------------------------------------------------------- Chinese punctuation in Chinese text
+
+CJK = "\u4e00-\u9fff"
+HALF_WIDTH = re.compile(rf"(?:[{CJK}]|%\([a-z_]+\)s)\s*[,;:](?!\d)|[{CJK}]\(|\)[{CJK}]|[{CJK}]\s*\(")
+HALF_WIDTH_ALLOWED = {"List of {name, weight}; weights add up to 100."}  # an API field's JSON shape
+
+
+def test_chinese_translations_use_chinese_punctuation():
+    """Titles and messages composed from parts read “校招共用协议：张三，首席科学家”, not “…协议:张三,…”."""
+    wrong = [f"{e['msgid']!r}: {s!r}" for e in parse_po(CATALOGUE) for s in e["msgstr"]
+             if e["msgid"] not in HALF_WIDTH_ALLOWED and re.search(f"[{CJK}]", s) and HALF_WIDTH.search(s)]
+    assert not wrong, "use ，；：（） in Chinese:\n" + "\n".join(wrong)
