@@ -102,7 +102,8 @@ def menu_paths(page) -> list[str]:
     return paths
 
 
-def shoot(base: str, out: Path, users: list[str], widths: list[int], languages: list[str]) -> list[str]:
+def shoot(base: str, out: Path, users: list[str], widths: list[int], languages: list[str],
+          max_pages: int = 0, open_menu: bool = False) -> list[str]:
     from playwright.sync_api import sync_playwright
 
     problems: list[str] = []
@@ -127,7 +128,7 @@ def shoot(base: str, out: Path, users: list[str], widths: list[int], languages: 
                         page.click("main form button[type=submit]")
                     folder = out / f"{language}-{width}"
                     folder.mkdir(parents=True, exist_ok=True)
-                    for path in menu_paths(page):
+                    for path in menu_paths(page)[:max_pages or None]:
                         errors.clear()
                         response = page.goto(f"{base}{path}")
                         page.wait_for_load_state("networkidle")
@@ -143,6 +144,11 @@ def shoot(base: str, out: Path, users: list[str], widths: list[int], languages: 
                             problems.append(f"{where}: page {probe['overflow']}px wider than the window")
                         problems.extend(f"{where}: console: {e}" for e in errors)
                         page.screenshot(path=str(folder / f"{username}-{_slug(path)}.png"), full_page=True)
+                        toggler = page.locator("nav .navbar-toggler")
+                        if open_menu and toggler.is_visible():
+                            toggler.click()
+                            page.wait_for_timeout(400)
+                            page.screenshot(path=str(folder / f"{username}-{_slug(path)}-menu.png"))
                     context.close()
                     print(f"  {username} {language} {width}px done", flush=True)
         browser.close()
@@ -155,6 +161,8 @@ def main(argv=None) -> int:
     parser.add_argument("--widths", default="1400,390")
     parser.add_argument("--languages", default=",".join(LANGUAGES))
     parser.add_argument("--users", default=",".join(USERS))
+    parser.add_argument("--max-pages", type=int, default=0, help="only the first N pages of each menu")
+    parser.add_argument("--open-menu", action="store_true", help="also shoot the collapsed menu opened")
     parser.add_argument("--base-url", default="", help="an already running demo site (default: build one)")
     args = parser.parse_args(argv)
     if not os.path.exists(CHROMIUM):
@@ -165,7 +173,7 @@ def main(argv=None) -> int:
         base, server, tmp = start_demo_site()
     try:
         problems = shoot(base, Path(args.out), args.users.split(","), [int(w) for w in args.widths.split(",")],
-                         args.languages.split(","))
+                         args.languages.split(","), args.max_pages, args.open_menu)
     finally:
         if server is not None:
             server.terminate()
