@@ -6,6 +6,7 @@
 (b) Pages: every string ``makemessages`` can discover has a translation, and the main pages
     of every demo role rendered in zh-hans show no English msgid as a text or label.
 """
+import os
 import re
 import shutil
 import subprocess
@@ -117,6 +118,10 @@ def test_glossary_terms_read_the_same_at_run_time():
 
 def test_every_discoverable_string_is_translated(tmp_path):
     """Run makemessages on a copy of the sources: it must find nothing new, empty or fuzzy."""
+    if not shutil.which("xgettext"):
+        if os.environ.get("CI"):
+            pytest.fail("GNU gettext is required in CI (.ci/run installs it)")
+        pytest.skip("GNU gettext not installed (apt-get install gettext)")
     copy = tmp_path / "src"
     shutil.copytree(REPO, copy, ignore=shutil.ignore_patterns(*SOURCE_IGNORE, "*.mo", "*.pyc", "__pycache__",
                                                                 "*.sqlite3"))
