@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from platform_core.audit import audit_log
 from platform_core.models import Organisation, Role
+from platform_core.money import format_money
 from platform_core.permissions import require
 from platform_core.signoff import PartySpec, register_decision, signoff_open
 
@@ -270,8 +271,8 @@ def shared_hire_submit(*, actor, hire: SharedHire) -> SharedHire:
         actor=actor, target=hire, kind=AGREEMENT_DECISION,
         title=_("Shared hire agreement: %(talent)s, %(position)s") % {"talent": hire.talent, "position": hire.position},
         parties=_signing_parties(hire),
-        summary=_("%(start)s to %(end)s, annual package %(cost)s CNY.")
-        % {"start": hire.start_date, "end": hire.end_date, "cost": hire.annual_cost},
+        summary=_("%(start)s to %(end)s, annual package %(cost)s.")
+        % {"start": hire.start_date, "end": hire.end_date, "cost": format_money(hire.annual_cost)},
         payload={"shares": _share_summary(share_specs_of(hire))},
         url=f"/talent/shared-hires/{hire.pk}/",
     )
