@@ -9,6 +9,7 @@ class PlatformCoreConfig(AppConfig):
 
     def ready(self):
         from . import notifications, permissions  # noqa: F401  (permissions registers the rules)
+        from .accounts import signals  # noqa: F401  (marks users waiting for approval at sign-in)
         from .navigation import register_nav, register_nav_group
 
         register_nav(_("Home"), "platform:home", icon="house", order=0)
