@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ..validators import validate_credit_code
 from .organisations import Organisation, Role
@@ -14,10 +15,10 @@ class Invitation(models.Model):
     """An organisation admin invites an address to join with a role (邀请加入单位)."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        ACCEPTED = "accepted", _("Accepted")
-        EXPIRED = "expired", _("Expired")
-        REVOKED = "revoked", _("Revoked")
+        PENDING = "pending", pgettext_lazy("invitation", "Pending")
+        ACCEPTED = "accepted", pgettext_lazy("invitation", "Accepted")
+        EXPIRED = "expired", pgettext_lazy("invitation", "Expired")
+        REVOKED = "revoked", pgettext_lazy("invitation", "Revoked")
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("organisation")
@@ -35,7 +36,7 @@ class Invitation(models.Model):
     expires_at = models.DateTimeField(_("expires at"))
     # Bumped by every re-invitation: links sent before stop working.
     token_version = models.PositiveIntegerField(default=1)
-    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_at = models.DateTimeField(pgettext_lazy("invitation", "accepted at"), null=True, blank=True)
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
         verbose_name=_("accepted by"),
