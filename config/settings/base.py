@@ -170,7 +170,7 @@ OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
 OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
 OIDC_RP_SCOPES = "openid email profile"
 OIDC_USE_PKCE = True
-LOGIN_REDIRECT_URL_FAILURE = "login"
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/"  # OIDC failures: back to the login page
 # Which organisation each provider's users belong to (its unified social credit code) and the role
 # their pending membership asks for; the organisation's admin approves first sign-ins.
 SSO_ORGANISATIONS = {
