@@ -32,6 +32,8 @@ class InvitationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     search_fields = ["email"]
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return Invitation.objects.none()
         return selectors.invitations_visible_to(self.request.user)
 
     def perform_create(self, serializer):
@@ -57,7 +59,7 @@ class InvitationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return Response(InvitationSerializer(invitation).data)
 
 
-class MembershipRequestSerializer(serializers.ModelSerializer):
+class JoinRequestSerializer(serializers.ModelSerializer):
     user = UserBriefSerializer(read_only=True)
     email = serializers.EmailField(source="user.email", read_only=True)
 
@@ -79,13 +81,15 @@ class RefuseSerializer(serializers.Serializer):
 class MembershipRequestViewSet(viewsets.ReadOnlyModelViewSet):
     """Requests to join the organisations you administer (self-registration and first SSO sign-ins)."""
 
-    serializer_class = MembershipRequestSerializer
+    serializer_class = JoinRequestSerializer
     filterset_fields = ["organisation", "status", "source"]
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return MembershipRequest.objects.none()
         return selectors.membership_requests_visible_to(self.request.user)
 
-    @extend_schema(request=ApproveSerializer, responses=MembershipRequestSerializer)
+    @extend_schema(request=ApproveSerializer, responses=JoinRequestSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         data = ApproveSerializer(data=request.data)
@@ -93,16 +97,16 @@ class MembershipRequestViewSet(viewsets.ReadOnlyModelViewSet):
         obj = self.get_object()
         services.membership_request_approve(actor=request.user, request=obj, role=data.validated_data.get("role"))
         obj.refresh_from_db()
-        return Response(MembershipRequestSerializer(obj).data)
+        return Response(JoinRequestSerializer(obj).data)
 
-    @extend_schema(request=RefuseSerializer, responses=MembershipRequestSerializer)
+    @extend_schema(request=RefuseSerializer, responses=JoinRequestSerializer)
     @action(detail=True, methods=["post"])
     def refuse(self, request, pk=None):
         data = RefuseSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         obj = services.membership_request_refuse(actor=request.user, request=self.get_object(),
                                                  reason=data.validated_data.get("reason", ""))
-        return Response(MembershipRequestSerializer(obj).data)
+        return Response(JoinRequestSerializer(obj).data)
 
 
 class OrganisationApplicationSerializer(serializers.ModelSerializer):
@@ -122,6 +126,8 @@ class OrganisationApplicationViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["status", "kind"]
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return OrganisationApplication.objects.none()
         return selectors.organisation_applications_visible_to(self.request.user)
 
     @extend_schema(request=None, responses=OrganisationApplicationSerializer)

@@ -124,7 +124,8 @@ def test_same_address_twice_is_refused(post, university):
 
 
 @override_settings(SITE_URL=SITE)
-def test_new_organisation_waits_for_the_platform_to_verify_its_credit_code(client, post, staff):
+def test_new_organisation_waits_for_the_platform_to_verify_its_credit_code(client, post, staff,
+                                                                          django_capture_on_commit_callbacks):
     region = RegionFactory()
     wrong = valid_credit_code(4321)[:-1] + ("0" if valid_credit_code(4321)[-1] != "0" else "1")
     page = post("/accounts/register/", account(mode="create", kind="enterprise", name_zh="渭河智能装备有限公司",
@@ -140,7 +141,8 @@ def test_new_organisation_waits_for_the_platform_to_verify_its_credit_code(clien
     application = OrganisationApplication.objects.get()
     assert application.credit_code == code and not Organisation.objects.filter(credit_code=code).exists()
     user = application.applicant
-    client.get(link_of(mail.outbox[-1]))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(link_of(mail.outbox[-1]))
     assert client.get("/").url == "/accounts/waiting/"
     assert mail.outbox[-1].to == [staff.email]  # the platform admins are told
     # A platform admin approves: the organisation exists and the applicant administers it.
