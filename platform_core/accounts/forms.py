@@ -87,7 +87,8 @@ class RegistrationForm(AccountFields):
     name_en = forms.CharField(label=_("Organisation name (English)"), max_length=200, required=False)
     credit_code = forms.CharField(label=_("Unified social credit code"), max_length=18, required=False,
                                   help_text=_("18 characters, checked with its check digit (GB 32100-2015)."))
-    region = forms.ModelChoiceField(label=_("Region"), required=False, queryset=Region.objects.filter(parent=None))
+    region = forms.ModelChoiceField(label=_("Region"), required=False, queryset=Region.objects.filter(parent=None),
+                                    empty_label="—")
 
     field_order = ["username", "display_name", "email", "password1", "password2", "mode", "organisation", "role",
                    "message", "kind", "name_zh", "name_en", "credit_code", "region"]

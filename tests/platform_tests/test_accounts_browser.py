@@ -94,3 +94,21 @@ def test_admin_invites_and_the_invitee_sets_a_password(browser_page, live_server
     assert Membership.objects.active().filter(user__email="chen@example.com", role=Role.MENTOR).exists()
     invitation.refresh_from_db()
     assert invitation.status == Invitation.Status.ACCEPTED
+
+
+def test_login_page_shows_the_configured_sign_in_buttons_in_english_on_a_phone(browser_page, live_server, settings):
+    settings.CAS_SERVER_URL = "https://cas.example.edu.cn/cas/"
+    settings.OIDC_RP_CLIENT_ID = "platform"
+    page = browser_page
+    page.goto(f"{live_server.url}/accounts/login/")
+    with page.expect_navigation():
+        page.click("[data-testid=lang-en]")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.inner_text("[data-testid=sso-cas]").strip() == "University unified identity (CAS)"
+    assert page.inner_text("[data-testid=sso-oidc]").strip() == "Organisation single sign-on (OIDC)"
+    assert page.get_attribute("[data-testid=sso-cas]", "href") == "/accounts/cas/login/"
+    shot(page, "login_sso_en_phone")
+    page.click("[data-testid=register]")
+    page.check("input[name=mode][value=create]")
+    assert page.is_visible("input[name=credit_code]") and page.is_hidden("#id_organisation")
+    shot(page, "register_create_en_phone")

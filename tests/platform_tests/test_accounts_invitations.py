@@ -210,3 +210,27 @@ def test_members_page_links_to_invitations_and_requests(client, enterprise_admin
     html = client.get(f"/organisations/{enterprise.pk}/members/").content.decode()
     assert f"/accounts/organisations/{enterprise.pk}/invitations/" in html
     assert f"/accounts/organisations/{enterprise.pk}/requests/" in html
+
+
+def test_the_invitation_mail_is_in_the_language_chosen_for_the_invitee(invite, enterprise):
+    enterprise.name_en = "Qinling New Energy"
+    enterprise.save()
+    invite(email="en@example.com", role=Role.MENTOR, language="en")
+    message = mail.outbox[-1]
+    assert message.subject == "You are invited to join Qinling New Energy on the 1121 platform"
+    assert "as Mentor" in message.body and "邀请" not in message.body
+    invite(email="zh@example.com", role=Role.MENTOR, language="zh-hans")
+    assert "邀请您加入" in mail.outbox[-1].subject and enterprise.name_zh in mail.outbox[-1].subject
+
+
+def test_membership_request_queue_queries_are_flat(client, university, university_admin):
+    from platform_core.models import MembershipRequest
+
+    client.force_login(university_admin)
+    counter = iter(range(10_000))
+
+    def grow(n):
+        for _ in range(n):
+            user = UserFactory(username=f"applicant{next(counter)}")
+            MembershipRequest.objects.create(user=user, organisation=university, role=Role.STUDENT)
+    assert_flat_queries(grow=grow, fetch=lambda: client.get(f"/accounts/organisations/{university.pk}/requests/"))
