@@ -4,6 +4,7 @@ Every function is atomic, takes the acting user where there is one, checks permi
 through the core's rules (`platform.manage_members`, platform admins), audits, and sends
 its e-mails after commit.
 """
+import logging
 from datetime import timedelta
 
 from django.conf import settings
@@ -24,6 +25,8 @@ from ..permissions import is_platform_admin, require
 from ..validators import normalise_credit_code, validate_credit_code
 from . import mail, throttle
 from .tokens import email_verification_token, invitation_token
+
+log = logging.getLogger(__name__)
 
 # Which roles exist in which kind of organisation: an admin grants, and a registrant asks for,
 # only these (a bank has no students, a university no fund managers).
@@ -83,7 +86,14 @@ def _org_admins(organisation):
 
 
 def _after_commit_mail(**kwargs) -> None:
-    transaction.on_commit(lambda: mail.send_account_mail(**kwargs))
+    """Send once the change is committed; a mail server failure is logged, never undoes or hides the change
+    (the admin can send an invitation again; a registrant can ask for a new reset link)."""
+    def send():
+        try:
+            mail.send_account_mail(**kwargs)
+        except Exception:  # SMTP and network errors of every kind
+            log.exception("account mail %s to %s not sent", kwargs.get("template"), kwargs.get("to"))
+    transaction.on_commit(send)
 
 
 # ------------------------------------------------------------------ invitations
