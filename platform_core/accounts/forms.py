@@ -116,6 +116,20 @@ class RegistrationForm(AccountFields):
         return data
 
 
+class JoinRequestForm(forms.Form):
+    """A signed-in user without (or refused by) an organisation asks to join one."""
+
+    role = forms.ChoiceField(label=_("My role"),
+                             choices=[c for c in Role.choices if c[0] != Role.ORG_ADMIN])
+    message = forms.CharField(label=_("Message to the organisation's administrator"), max_length=300,
+                              required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"] = autocomplete_field("organisations", user=user, label=_("Organisation"))
+        self.order_fields(["organisation", "role", "message"])
+
+
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"))
     role = forms.ChoiceField(label=_("Role"))

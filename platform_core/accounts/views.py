@@ -18,7 +18,8 @@ from ..models import Invitation, MembershipRequest, Organisation, OrganisationAp
 from ..pages import add_service_errors, flash_service_error, paginate
 from . import selectors, services, sso, throttle
 from .forms import (
-    ApproveForm, InvitationAcceptForm, InvitationForm, RefuseForm, RegistrationForm, ThrottledPasswordResetForm,
+    ApproveForm, InvitationAcceptForm, InvitationForm, JoinRequestForm, RefuseForm, RegistrationForm,
+    ThrottledPasswordResetForm,
 )
 from .middleware import SESSION_KEY
 from .tokens import email_verification_token, invitation_from_token
@@ -111,13 +112,27 @@ def verify_email(request, uidb64, token):
 
 @login_required
 def waiting(request):
+    """The only page of a user waiting for approval; a refused one may ask another organisation here."""
     user = request.user
-    if not services.awaiting_approval(user):
+    form = JoinRequestForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_request_create(user=user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            request.session[SESSION_KEY] = services.awaiting_approval(user)
+            messages.success(request, _("Your request was sent to the administrators of %(org)s.")
+                             % {"org": form.cleaned_data["organisation"]})
+            return redirect("accounts:waiting")
+    waiting_now = services.awaiting_approval(user)
+    if not waiting_now:
         request.session.pop(SESSION_KEY, None)
     return render(request, "accounts/waiting.html", {
         "requests": user.membership_requests.select_related("organisation")[:20],
         "applications": user.organisation_applications.all()[:20],
-        "waiting": services.awaiting_approval(user),
+        "waiting": waiting_now, "form": form,
+        "may_ask": not user.is_staff and not user.memberships.active().exists(),
     })
 
 

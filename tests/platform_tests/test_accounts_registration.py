@@ -236,3 +236,22 @@ def test_api_admin_approves_and_refuses(api, university, university_admin, enter
     assert api.post(f"/api/accounts/membership-requests/{made[1].pk}/refuse/", {"reason": "不符"},
                     format="json").data["status"] == "refused"
     assert Membership.objects.filter(organisation=university, role=Role.STUDENT).count() == 1
+
+
+def test_a_refused_user_asks_another_organisation_from_the_waiting_page(client, university, university_admin,
+                                                                       enterprise, enterprise_admin):
+    user, request = services.register_to_join(ip="10.0.0.1", username="n1", display_name="新人",
+                                              email="n1@example.com", password="Qinling-2026!",
+                                              organisation=university, role=Role.STUDENT, language="zh-hans")
+    services.email_verify(user=user)
+    services.membership_request_refuse(actor=university_admin, request=request, reason="不是本校学生")
+    client.force_login(user)
+    assert client.get("/").status_code == 200  # nothing pending any more: not held
+    wrong = client.post("/accounts/waiting/", {"organisation": enterprise.pk, "role": Role.STUDENT})
+    assert "没有可申请的" in wrong.content.decode()
+    assert not MembershipRequest.objects.filter(organisation=enterprise).exists()
+    response = client.post("/accounts/waiting/", {"organisation": enterprise.pk, "role": Role.RD_MANAGER,
+                                                  "message": "新入职"})
+    assert response.status_code == 302
+    assert MembershipRequest.objects.get(organisation=enterprise, user=user).status == MembershipRequest.Status.PENDING
+    assert client.get("/").url == "/accounts/waiting/"  # held again until this one is decided
