@@ -9,11 +9,9 @@ class MatchingConfig(AppConfig):
 
     def ready(self):
         from platform_core.navigation import register_nav
-        from platform_core.notifications import register_event
 
         from . import permissions  # noqa: F401  (registers the rules)
         from . import signals
 
         signals.connect()
         register_nav(_("My matches"), "matching:my-matches", icon="bullseye", order=45)
-        register_event("matching.new_match", _("New high-scoring match"))

@@ -8,7 +8,9 @@ class PlatformCoreConfig(AppConfig):
     verbose_name = _("Platform core")
 
     def ready(self):
-        from . import notifications, permissions  # noqa: F401  (permissions registers the rules)
+        from django.utils.module_loading import autodiscover_modules
+
+        from . import permissions  # noqa: F401  (registers the rules)
         from .accounts import signals  # noqa: F401  (marks users waiting for approval at sign-in)
         from .navigation import register_nav, register_nav_group
 
@@ -20,7 +22,5 @@ class PlatformCoreConfig(AppConfig):
         register_nav_group("sharing", _("One sharing"), icon="people", order=60)
         register_nav(_("Organisations"), "platform:organisation-list", icon="building", order=90)
 
-        notifications.register_event("platform.membership_added", _("Added to an organisation"))
-        notifications.register_event("platform.signoff_requested", _("Signature requested"))
-        notifications.register_event("platform.signoff_decided", _("Sign-off decided"))
-        notifications.register_event("platform.import_finished", _("Import finished"))
+        # Each app's `events.py`: how its audit actions and notifications read, and the objects they link.
+        autodiscover_modules("events")
