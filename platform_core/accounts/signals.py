@@ -1,7 +1,7 @@
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
-from . import services
+from . import events, services  # noqa: F401  (events: the audit sentences of the way in)
 from .middleware import SESSION_KEY
 
 
