@@ -78,3 +78,12 @@ def test_reset_pages_render_in_english(client):
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     page = client.get("/accounts/password/reset/").content.decode()
     assert "Reset password" in page and "Send the link" in page
+
+
+@override_settings(SITE_URL=SITE)
+def test_the_mail_is_in_the_recipients_language_not_the_requesters(client):
+    UserFactory(username="tom", email="tom@example.com", language="en")
+    client.post("/accounts/password/reset/", {"email": "tom@example.com"})  # asked from a Chinese page
+    message = mail.outbox[-1]
+    assert message.subject == "Reset your password on the 1121 platform"
+    assert "Someone asked to reset the password of the account tom" in message.body
