@@ -62,9 +62,8 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 @require_GET
 def organisation_search(request):
-    """The core `organisations` source for the registration page, which has no session yet."""
-    if not throttle.consume("organisation-search", throttle.client_ip(request), limit=600):
-        return JsonResponse({"results": []}, status=429)
+    """The core `organisations` source for the registration page, which has no session yet (a read,
+    at most 20 names and regions per answer, as the signed-in search)."""
     results = autocomplete.search("organisations", user=request.user if request.user.is_authenticated
                                   else AnonymousUser(), query=request.GET.get("q", ""))
     return JsonResponse({"results": results})
