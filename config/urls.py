@@ -9,6 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 api_patterns = [
     path("", include("platform_core.api.urls")),
+    path("accounts/", include("platform_core.accounts.api_urls")),
     path("consortia/", include("consortia.api.urls")),
     path("projects/", include("projects.api.urls")),
     path("talent/", include("talent.api.urls")),

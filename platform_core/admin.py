@@ -133,3 +133,4 @@ class NotificationPreferenceAdmin(admin.ModelAdmin):
 class ImportRunAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "kind", "file_name", "actor", "total_rows", "created_rows", "rejected_rows"]
     list_filter = ["kind"]
+from .accounts import admin as accounts_admin  # noqa: E402,F401  (invitations, requests, SSO identities)

@@ -14,6 +14,7 @@ class PlatformCoreConfig(AppConfig):
             permissions,  # noqa: F401  (registers the rules)
             receivers,  # noqa: F401  (pending sign-offs follow role changes)
         )
+        from .accounts import signals  # noqa: F401  (marks users waiting for approval at sign-in)
         from .navigation import register_nav, register_nav_group
 
         register_nav(_("Home"), "platform:home", icon="house", order=0)

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import views
+from .accounts.urls import top_level as account_patterns
 
 app_name = "platform"
 
@@ -26,8 +27,8 @@ urlpatterns = [
 
 # Authentication pages live at the top level under conventional names.
 auth_patterns = [
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    *account_patterns,  # login, password reset, registration, invitations, single sign-on
 ]

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "rules.apps.AutodiscoverRulesConfig",
+    "django_cas_ng",
+    "mozilla_django_oidc",
 ]
 
 MIDDLEWARE = [
@@ -66,6 +68,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "platform_core.accounts.middleware.AwaitingApprovalMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -110,6 +113,9 @@ AUTH_USER_MODEL = "platform.User"
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Single sign-on (off unless configured below): CAS for universities, OIDC for enterprises/government.
+    "platform_core.accounts.sso.CASBackend",
+    "platform_core.accounts.sso.OIDCBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -152,6 +158,44 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "1121 平台 <noreply@
 # default is where scripts/run.sh serves (its HOST and PORT).
 SITE_URL = (os.environ.get("SITE_URL")
             or f"http://{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}").rstrip("/")
+
+# Accounts (platform_core/accounts): password reset, invitations, self-registration.
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(24 * 3600)))  # also e-mail verification
+ACCOUNT_INVITATION_DAYS = int(os.environ.get("ACCOUNT_INVITATION_DAYS", "7"))
+# At most this many account e-mails (reset, verification, invitation) to one address per hour.
+ACCOUNT_MAILS_PER_ADDRESS_PER_HOUR = int(os.environ.get("ACCOUNT_MAILS_PER_ADDRESS_PER_HOUR", "3"))
+ACCOUNT_RESET_REQUESTS_PER_IP_PER_HOUR = int(os.environ.get("ACCOUNT_RESET_REQUESTS_PER_IP_PER_HOUR", "20"))
+ACCOUNT_REGISTRATIONS_PER_IP_PER_HOUR = int(os.environ.get("ACCOUNT_REGISTRATIONS_PER_IP_PER_HOUR", "5"))
+
+# Single sign-on, each off while its variables are unset (README "Single sign-on").
+# CAS (统一身份认证, universities): CAS_SERVER_URL, e.g. https://cas.example.edu.cn/cas/
+CAS_SERVER_URL = os.environ.get("CAS_SERVER_URL", "") or None
+CAS_VERSION = os.environ.get("CAS_VERSION", "3")
+CAS_REDIRECT_URL = "/"
+CAS_LOGIN_MSG = None
+CAS_LOGGED_MSG = None
+CAS_RETRY_LOGIN = False
+# OIDC (enterprises, government): the provider's endpoints and this platform's client.
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_ISSUER = os.environ.get("OIDC_OP_ISSUER", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/"  # OIDC failures: back to the login page
+# Which organisation each provider's users belong to (its unified social credit code) and the role
+# their pending membership asks for; the organisation's admin approves first sign-ins.
+SSO_ORGANISATIONS = {
+    "cas": {"organisation": os.environ.get("CAS_ORGANISATION", ""), "role": os.environ.get("CAS_ROLE", "")},
+    "oidc": {"organisation": os.environ.get("OIDC_ORGANISATION", ""), "role": os.environ.get("OIDC_ROLE", "")},
+}
+# The label of each button on the login page.
+CAS_BUTTON_LABEL = os.environ.get("CAS_BUTTON_LABEL", "")
+OIDC_BUTTON_LABEL = os.environ.get("OIDC_BUTTON_LABEL", "")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

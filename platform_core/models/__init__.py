@@ -3,11 +3,17 @@ from .audit import AuditEvent
 from .imports import ImportRun
 from .notifications import Notification, NotificationPreference
 from .organisations import Membership, Organisation, Role
+from .registration import ExternalIdentity, Invitation, MembershipRequest, OrganisationApplication, RateLimitHit
 from .signoff import SignoffParty, SignoffRequest, Signature
 from .taxonomy import IndustryChain, IndustryNode, Region, TechField
 
 __all__ = [
     "AuditEvent",
+    "ExternalIdentity",
+    "Invitation",
+    "MembershipRequest",
+    "OrganisationApplication",
+    "RateLimitHit",
     "ImportRun",
     "IndustryChain",
     "IndustryNode",
