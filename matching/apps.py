@@ -11,9 +11,10 @@ class MatchingConfig(AppConfig):
         from platform_core.navigation import register_nav
         from platform_core.notifications import register_event
 
-        from . import permissions  # noqa: F401  (registers the rules)
+        from . import permissions  # (registers the rules)
         from . import signals
 
         signals.connect()
-        register_nav(_("My matches"), "matching:my-matches", icon="bullseye", order=45)
+        register_nav(_("My matches"), "matching:my-matches", icon="bullseye", order=45,
+                     visible=permissions.may_have_matches)
         register_event("matching.new_match", _("New high-scoring match"))

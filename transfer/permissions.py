@@ -10,7 +10,7 @@ import rules
 from django.db.models import Q
 
 from platform_core.models import Membership, Organisation, Role
-from platform_core.permissions import is_platform_admin, is_program_officer, member_organisation_ids
+from platform_core.permissions import holds_role, is_platform_admin, is_program_officer, member_organisation_ids
 
 from .models import PUBLIC_STATUSES
 
@@ -134,9 +134,28 @@ def works_in_transfer(user):
 
 @rules.predicate
 def administers_an_enterprise(user):
-    return Membership.objects.active().filter(
-        user=user, role=Role.ORG_ADMIN, organisation__kind=Organisation.Kind.ENTERPRISE
-    ).exists()
+    return holds_role(user, Role.ORG_ADMIN, kinds=(Organisation.Kind.ENTERPRISE,))
+
+
+def receives_pushes(user) -> bool:
+    """Technology is pushed to enterprises: any member of one reads what was pushed to it."""
+    return holds_role(user, kinds=(Organisation.Kind.ENTERPRISE,))
+
+
+# Who the pool, supermarket, chain and incubator pages are for (the menu asks these).
+POOL_READER_ROLES = (Role.TTO_STAFF, Role.BROKER, Role.RD_MANAGER, Role.RESEARCHER, Role.PROGRAM_OFFICER,
+                     Role.FUND_MANAGER, Role.ORG_ADMIN, Role.MENTOR)
+INCUBATOR_READER_ROLES = (Role.TTO_STAFF, Role.BROKER, Role.RD_MANAGER, Role.PROGRAM_OFFICER, Role.FUND_MANAGER,
+                          Role.ORG_ADMIN)
+
+
+def uses_pool(user) -> bool:
+    """The achievement supermarket and the chain map: everyone but students, who have no use for them."""
+    return is_platform_admin(user) or holds_role(user, *POOL_READER_ROLES)
+
+
+def uses_incubators(user) -> bool:
+    return is_platform_admin(user) or holds_role(user, *INCUBATOR_READER_ROLES)
 
 
 INTERESTED_OR_LATER = ("interested", "negotiating", "deal")
