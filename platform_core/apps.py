@@ -27,8 +27,6 @@ class PlatformCoreConfig(AppConfig):
                      group="admin", visible=lambda user: user.has_perm("platform.import_organisations"))
         register_nav(_("Users"), "admin:platform_user_changelist", icon="person-gear", order=96, group="admin",
                      visible=permissions.is_platform_admin)
-        register_nav(_("Django admin"), "admin:index", icon="tools", order=97, group="admin",
-                     visible=permissions.is_platform_admin)
 
         from . import panels
         from .navigation import register_home_panel
