@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from platform_core.audit import audit_trail
 from platform_core.forms import ImportForm
+from platform_core.importing import import_template_response
 from platform_core.models import ImportRun, IndustryChain, IndustryNode, Organisation
 from platform_core.pages import add_service_errors, flash_service_error, paginate
 from platform_core.permissions import is_platform_admin
@@ -428,13 +429,17 @@ def pool_import(request, kind):
     if importer is None:
         raise Http404
     _require_perm(request.user, "transfer.import_pool")
+    importer = importer(actor=request.user)
+    if request.GET.get("template") == "xlsx":
+        return import_template_response(importer, _("achievements-import-template") if kind == "achievements"
+                                        else _("patents-import-template"))
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        run = importer(actor=request.user).run(form.cleaned_data["file"])
+        run = importer.run(form.cleaned_data["file"])
         return redirect("platform:import-detail", pk=run.pk)
     title = _("Import achievements") if kind == "achievements" else _("Import patents")
     return render(request, "platform/import_form.html", {
-        "form": form, "importer": importer, "title": title,
+        "form": form, "columns": importer.describe_columns(), "title": title,
         "runs": ImportRun.objects.filter(kind=importer.kind, actor=request.user)[:10],
     })
 
