@@ -158,7 +158,8 @@ class TabularImporter(ABC):
     def describe_columns(self) -> list[dict]:
         """The columns as the import page lists them."""
         return [{"header": c.header, "name": c.name, "required": c.required, "help": c.help,
-                 "format": c.format_label, "aliases": c.aliases[1:]} for c in self.columns]
+                 "format": c.format_label, "aliases": [a for a in c.aliases[1:] if a.lower() != c.name.lower()]}
+                for c in self.columns]
 
     @abstractmethod
     def clean_row(self, row: dict, row_number: int) -> RowResult:
