@@ -25,6 +25,8 @@ class TransferConfig(AppConfig):
                      visible=lambda user: user.has_perm("transfer.use_workbench"))
         register_nav(_("Pushed to us"), "transfer:enterprise-pushes", icon="inbox", order=42, group="incubator",
                      visible=permissions.receives_pushes)
+        register_nav(_("Roadshows"), "transfer:roadshow-list", icon="easel", order=44, group="incubator",
+                     visible=permissions.uses_roadshows)
         register_nav(_("Incubators"), "transfer:incubator-list", icon="rocket-takeoff", order=43, group="incubator",
                      visible=permissions.uses_incubators)
 
@@ -39,4 +41,6 @@ class TransferConfig(AppConfig):
         register_event("transfer.push_answered", _("Enterprise answered a push"))
         register_event("transfer.deal_recorded", _("Technology deal recorded"))
         register_event("transfer.fee_due", _("Patent annual fee due"))
+        register_event("transfer.inquiry_received", _("Enterprise inquiry about an achievement"))
+        register_event("transfer.roadshow_registration", _("Registration for a roadshow"))
 
