@@ -88,10 +88,8 @@ class Achievement(models.Model):
     # Listing terms (挂牌条件): an asking price in CNY or "negotiable", and the licence types offered.
     asking_price = models.DecimalField(_("asking price (CNY)"), **MONEY, null=True, blank=True)
     price_negotiable = models.BooleanField(_("price negotiable (面议)"), default=False)
-    licence_types = models.CharField(
-        _("licence types offered"), max_length=80, blank=True,
-        help_text=_("Stored as ,code,code, so that one type is found with a plain contains lookup."),
-    )
+    # Stored as ",code,code," so that one type is found with a plain (portable) contains lookup.
+    licence_types = models.CharField(_("licence types offered"), max_length=80, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.STOCK,
                               db_index=True)
     screening_reason = models.TextField(_("screening reason"), blank=True)

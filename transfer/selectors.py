@@ -5,7 +5,7 @@ The `*_visible_to` selectors are the queryset form of the rules in `permissions.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from consortia.models import JointCenter
@@ -140,11 +140,13 @@ def supermarket_achievements(*, query: str = "", chain=None, node=None, field=No
 
 def roadshows_visible_to(user) -> QuerySet:
     """Roadshows are public to signed-in users; each row carries its registration count."""
-    from .models import Roadshow
+    from .models import Roadshow, RoadshowRegistration
 
     if not user.is_authenticated:
         return Roadshow.objects.none()
-    return Roadshow.objects.select_related("organiser").annotate(registered=Count("registrations"))
+    mine = RoadshowRegistration.objects.filter(roadshow=OuterRef("pk"), user=user)
+    return Roadshow.objects.select_related("organiser").annotate(registered=Count("registrations"),
+                                                                 is_registered=Exists(mine))
 
 
 def screening_queue(user) -> QuerySet[Achievement]:

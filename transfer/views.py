@@ -45,7 +45,7 @@ from .forms import (
     SupermarketFilterForm,
 )
 from .importers import AchievementImporter, PatentImporter
-from .models import Achievement, Deal, IncubatedCompany, Incubator, Patent, Push, Roadshow
+from .models import Achievement, Deal, IncubatedCompany, Incubator, Patent, Push
 from .pagination import paginate_late
 from .permissions import can_add_roadshow, inquiry_enterprises, roadshow_organisers, transfer_organisation_ids
 

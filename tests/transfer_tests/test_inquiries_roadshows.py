@@ -202,3 +202,16 @@ def test_roadshow_pages_api_and_export(client, world, listed):
     assert sheet.max_row == 2 and sheet.cell(row=2, column=4).value == world.enterprise.name_zh
     assert client.get(f"/api/transfer/roadshows/{roadshow.pk}/registrations/").json()["count"] == 1
     assert client.get(reverse("transfer:roadshow-create")).status_code == 200
+
+
+def test_roadshow_list_and_api_queries_are_flat(client, world, listed):
+    from tests.querycount import assert_flat_queries
+
+    def grow(n):
+        for _ in range(n):
+            roadshow = make_roadshow(world, listed, capacity=50)
+            services.roadshow_register(actor=world.rd, roadshow=roadshow, enterprise=world.enterprise)
+
+    client.force_login(world.rd)
+    assert_flat_queries(grow=grow, fetch=lambda: client.get(reverse("transfer:roadshow-list")), small=3, big=30)
+    assert_flat_queries(grow=grow, fetch=lambda: client.get("/api/transfer/roadshows/"), small=3, big=30)

@@ -390,7 +390,7 @@ class RoadshowSerializer(serializers.ModelSerializer):
     def get_online_url(self, roadshow) -> str:
         """The link is for registered participants and the organiser."""
         user = self.context["request"].user
-        if user.has_perm("transfer.change_roadshow", roadshow) or roadshow.registrations.filter(user=user).exists():
+        if getattr(roadshow, "is_registered", False) or user.has_perm("transfer.change_roadshow", roadshow):
             return roadshow.online_url
         return ""
 
