@@ -960,6 +960,7 @@ def achievement_inquire(*, actor, achievement: Achievement, enterprise: Organisa
     The enterprise's live push of the achievement (one is made, source "inquiry", when there is none)
     moves to 'interested' unless it is already further on; the question is kept on the push. The
     same person asking again updates their question: no second lead, no second notification."""
+    achievement = _lock(Achievement, achievement.pk)  # the listing as it is now, not as the caller read it
     require(actor, "transfer.inquire_achievement", achievement,
             _("Only members of an enterprise can ask about a listed achievement."))
     if enterprise is None or enterprise.pk not in inquiry_enterprises(actor):
@@ -969,7 +970,6 @@ def achievement_inquire(*, actor, achievement: Achievement, enterprise: Organisa
         raise ValidationError({"message": _("Write your question or what you are interested in.")})
     if len(message) > 2000:
         raise ValidationError({"message": _("Keep the question under 2,000 characters.")})
-    achievement = _lock(Achievement, achievement.pk)
     now = timezone.now()
     push = (Push.objects.select_for_update().filter(achievement=achievement, enterprise=enterprise,
                                                     status__in=LIVE_PUSH_STATUSES + (P.DEAL,)).first())
@@ -1029,7 +1029,7 @@ def roadshow_create(*, actor, organiser: Organisation, achievements: Iterable[Ac
     if unknown:
         raise ValueError(f"Unknown roadshow fields: {unknown}")
     _validate_roadshow(data)
-    achievements = list(achievements)
+    achievements = list(Achievement.objects.filter(pk__in=[a.pk for a in achievements]))  # current statuses
     hidden = [a for a in achievements if a.status not in INQUIRABLE_STATUSES]
     if hidden:
         raise ValidationError({"achievements": _("Only listed achievements can be presented: %(titles)s.")
