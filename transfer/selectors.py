@@ -146,7 +146,7 @@ def roadshows_visible_to(user) -> QuerySet:
         return Roadshow.objects.none()
     mine = RoadshowRegistration.objects.filter(roadshow=OuterRef("pk"), user=user)
     return Roadshow.objects.select_related("organiser").annotate(registered=Count("registrations"),
-                                                                 is_registered=Exists(mine))
+                                                                 is_registered=Exists(mine)).order_by("-starts_at", "-id")
 
 
 def screening_queue(user) -> QuerySet[Achievement]:
