@@ -158,7 +158,33 @@ def _user(pk):
 # ------------------------------------------------------------------ one database, in its own process
 
 
-def measure(runs: int) -> list[dict]:
+def _timed_queries(client, url) -> list[tuple[float, str]]:
+    """(ms, sql) of every query one request makes."""
+    from django.db import connection
+
+    timed = []
+
+    def wrapper(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            timed.append(((time.perf_counter() - started) * 1000, sql))
+
+    with connection.execute_wrapper(wrapper):
+        client.get(url)
+    return timed
+
+
+def _print_profile(label: str, role: str, url: str, timed: list[tuple[float, str]], total_ms: float) -> None:
+    sql_ms = sum(ms for ms, _ in timed)
+    print(f"\n-- {label} ({role}) {url}: {total_ms:.0f} ms, {len(timed)} queries, {sql_ms:.0f} ms in SQL",
+          file=sys.stderr)
+    for ms, sql in sorted(timed, reverse=True)[:6]:
+        print(f"   {ms:7.1f} ms  {sql[:600]}", file=sys.stderr)
+
+
+def measure(runs: int, profile: str = "") -> list[dict]:
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
@@ -176,6 +202,8 @@ def measure(runs: int) -> list[dict]:
     rows = []
     clients = {}
     for kind, label, role, user, url in _targets(_picker()):
+        if profile and profile not in label:
+            continue
         row = {"kind": kind, "label": label, "role": role, "url": url}
         if user is None or url is None:
             rows.append({**row, "skipped": "no such user or record"})
@@ -197,6 +225,8 @@ def measure(runs: int) -> list[dict]:
             client.get(url)
             times.append((time.perf_counter() - started) * 1000)
         times.sort()
+        if profile:
+            _print_profile(label, role, url, _timed_queries(client, url), statistics.median(times))
         p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
         rows.append({**row, "queries": len(queries), "p50": statistics.median(times), "p95": p95})
     return rows
@@ -244,11 +274,13 @@ def main() -> None:
                         help="a database to measure (repeatable); NAME 'demo'/'pg-demo' are the baselines")
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--json", default=str(ROOT / "bench" / "out" / "pages.json"))
+    parser.add_argument("--profile", default="", metavar="LABEL",
+                        help="also print the slowest queries of the pages whose label contains LABEL")
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
         sys.path.insert(0, str(ROOT))
-        print(json.dumps(measure(args.runs)))
+        print(json.dumps(measure(args.runs, args.profile)))
         return
     if not args.db:
         parser.error("give at least one --db NAME=DATABASE_URL")
@@ -258,8 +290,10 @@ def main() -> None:
         if not url:
             parser.error(f"--db {spec!r}: expected NAME=DATABASE_URL")
         env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.base"}
-        out = subprocess.run([sys.executable, __file__, "--measure", "--runs", str(args.runs)], env=env, cwd=ROOT,
-                             capture_output=True, text=True)
+        out = subprocess.run([sys.executable, __file__, "--measure", "--runs", str(args.runs),
+                              "--profile", args.profile], env=env, cwd=ROOT, capture_output=True, text=True)
+        if args.profile:
+            print(out.stderr, end="")
         if out.returncode != 0:
             sys.exit(f"{name}: measuring failed\n{out.stderr[-3000:]}")
         results[name] = json.loads(out.stdout.strip().splitlines()[-1])

@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from django.views.static import serve
+from platform_core import views as platform_views
 from platform_core.urls import auth_patterns
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
@@ -14,12 +16,14 @@ api_patterns = [
     path("funds/", include("funds.api.urls")),
     path("matching/", include("matching.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
+    path("docs/", login_required(SpectacularSwaggerView.as_view(url_name="schema")), name="api-docs"),
+    path("redoc/", login_required(SpectacularRedocView.as_view(url_name="schema")), name="api-redoc"),
 ]
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # The language switch also stores the signed-in user's language (notifications are written in it).
+    path("i18n/setlang/", platform_views.set_language, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include(api_patterns)),
     path("api-auth/", include("rest_framework.urls")),

@@ -8,7 +8,6 @@ class FundsConfig(AppConfig):
 
     def ready(self):
         from platform_core.navigation import register_home_panel, register_nav
-        from platform_core.notifications import register_event
         from platform_core.permissions import is_program_officer
 
         from . import (
@@ -28,6 +27,3 @@ class FundsConfig(AppConfig):
                             visible=panels.is_fund_manager)
         register_home_panel("funds/panels/capital_figures.html", panels.capital_figures_panel, order=330,
                             visible=is_program_officer)
-
-        register_event("funds.investment_recorded", _("Investment recorded"))
-        register_event("funds.tranche_paid", _("Funding tranche paid"))

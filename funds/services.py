@@ -251,10 +251,8 @@ def investment_record(*, actor, fund: Fund, round: str, amount, invested_on, equ
               equity_percent=str(equity) if equity is not None else None, round=round)
     audit_log(actor=actor, action="fund.invest", target=fund, investment=investment.pk, amount=str(value))
     notify(recipients=_investee_people(investment), event="funds.investment_recorded",
-           title=_("%(fund)s invested in %(target)s") % {"fund": fund, "target": investment.target},
-           body=_("Round: %(round)s, amount %(amount)s %(currency)s.") % {
-               "round": investment.get_round_display(), "amount": _money_text(value), "currency": fund.currency},
-           url=reverse("funds:fund-detail", args=[fund.pk]))
+           params={"fund": fund, "target": investment.target, "round": investment.round, "amount": value,
+                   "currency": fund.currency}, url=reverse("funds:fund-detail", args=[fund.pk]))
     return investment
 
 
@@ -388,10 +386,9 @@ def tranche_pay(*, actor, tranche: Tranche, paid_on=None) -> Tranche:
     audit_log(actor=actor, action="tranche.pay", target=commitment, tranche=tranche.pk, amount=str(tranche.amount),
               paid_on=day.isoformat())
     notify(recipients=_receiving_people(commitment), event="funds.tranche_paid",
-           title=_("%(source)s paid %(amount)s %(currency)s: %(tranche)s") % {
-               "source": commitment.source, "amount": _money_text(tranche.amount),
-               "currency": commitment.currency, "tranche": tranche},
-           body=str(commitment), url=reverse("funds:commitment-detail", args=[commitment.pk]))
+           params={"source": commitment.source, "amount": tranche.amount, "currency": commitment.currency,
+                   "tranche": tranche, "commitment": commitment},
+           url=reverse("funds:commitment-detail", args=[commitment.pk]))
     return tranche
 
 

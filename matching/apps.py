@@ -9,7 +9,6 @@ class MatchingConfig(AppConfig):
 
     def ready(self):
         from platform_core.navigation import register_nav
-        from platform_core.notifications import register_event
 
         from . import permissions  # (registers the rules)
         from . import signals
@@ -17,4 +16,3 @@ class MatchingConfig(AppConfig):
         signals.connect()
         register_nav(_("My matches"), "matching:my-matches", icon="bullseye", order=45,
                      visible=permissions.may_have_matches)
-        register_event("matching.new_match", _("New high-scoring match"))

@@ -31,7 +31,6 @@ from django.db.models import Model, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from platform_core.audit import audit_log
 from platform_core.models import Membership, Organisation, Role
@@ -355,10 +354,9 @@ class News:
                 continue
             source = items[0][1]
             sent += len(notify(
-                recipients=people, event="matching.new_match",
-                title=_("%(count)d new strong matches: %(title)s") % {"count": sum(n for *_s, n in items),
-                                                                      "title": source},
-                body="\n".join(f"{Direction(d).label}: {n}" for d, _s, n in items), url=_source_url(source)))
+                recipients=people, event="matching.new_match", url=_source_url(source),
+                params={"source": source, "matches": sum(n for *_s, n in items),
+                        "directions": {d: n for d, _s, n in items}}))
         return sent
 
     def send_digest(self) -> int:
@@ -377,26 +375,21 @@ class News:
                 continue
             entries = sorted(sources.values(), key=lambda e: -e[1])
             matches = sum(n for _source, n in entries)
-            lines = [f"{source}（{n}）" for source, n in entries[:DIGEST_LINES]]
-            if len(entries) > DIGEST_LINES:
-                lines.append(_("… and %(count)d more") % {"count": len(entries) - DIGEST_LINES})
-            sent += len(notify(recipients=[users[user_id]], event="matching.new_match",
-                               title=_digest_title({type(s) for s, _n in entries}, matches, len(entries)),
-                               body="\n".join(lines), url=reverse("matching:my-matches")))
+            kinds = {type(s) for s, _n in entries}
+            sent += len(notify(recipients=[users[user_id]], event="matching.new_match", url=reverse("matching:my-matches"),
+                               params={"digest": _digest_kind(kinds), "matches": matches, "sources": len(entries),
+                                       "top": [source for source, _n in entries[:DIGEST_LINES]],
+                                       "more": max(len(entries) - DIGEST_LINES, 0)}))
         return sent
 
 
-def _digest_title(models: set[type], matches: int, sources: int) -> str:
-    values = {"matches": matches, "sources": sources}
+def _digest_kind(models: set[type]) -> str:
+    """Which sources a digest speaks of (the sentence is chosen when it is read: matching/events.py)."""
     if models == {Challenge}:
-        return ngettext("%(matches)d new strong match for %(sources)d of your challenges",
-                        "%(matches)d new strong matches for %(sources)d of your challenges", matches) % values
+        return "challenges"
     if models == {Achievement}:
-        return ngettext("%(matches)d new strong match for %(sources)d of your achievements",
-                        "%(matches)d new strong matches for %(sources)d of your achievements", matches) % values
-    return ngettext("%(matches)d new strong match for %(sources)d of your challenges and achievements",
-                    "%(matches)d new strong matches for %(sources)d of your challenges and achievements",
-                    matches) % values
+        return "achievements"
+    return "both"
 
 
 def _source_url(source) -> str:

@@ -8,7 +8,9 @@ class PlatformCoreConfig(AppConfig):
     verbose_name = _("Platform core")
 
     def ready(self):
-        from . import notifications, permissions  # noqa: F401  (permissions registers the rules)
+        from django.utils.module_loading import autodiscover_modules
+
+        from . import permissions  # noqa: F401  (registers the rules)
         from .navigation import register_nav, register_nav_group
 
         _connect_membership_cache()
@@ -38,10 +40,8 @@ class PlatformCoreConfig(AppConfig):
         register_home_panel("platform/panels/admin_users.html", panels.admin_users_panel,
                             order=120, visible=permissions.is_platform_admin)
 
-        notifications.register_event("platform.membership_added", _("Added to an organisation"))
-        notifications.register_event("platform.signoff_requested", _("Signature requested"))
-        notifications.register_event("platform.signoff_decided", _("Sign-off decided"))
-        notifications.register_event("platform.import_finished", _("Import finished"))
+        # Each app's `events.py`: how its audit actions and notifications read, and the objects they link.
+        autodiscover_modules("events")
 
 
 def _connect_membership_cache() -> None:

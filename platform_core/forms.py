@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from .models import IndustryChain, IndustryNode, NotificationPreference, Organisation, Region, Role
@@ -48,11 +49,26 @@ class RejectForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class SignConfirmForm(forms.Form):
+    """Signing takes an explicit statement that the signer read what is signed (shown on the same page)."""
+
+    confirm = forms.BooleanField(
+        label=_("I have read the decision above and approve it for my side."),
+        error_messages={"required": _("Tick the box to confirm you have read the decision before signing.")},
+    )
+
+
 class NotificationPreferencesForm(forms.Form):
-    """One choice per registered event."""
+    """The language notifications and e-mails are written in, and one delivery choice per registered event."""
+
+    LANGUAGE = "language"
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields[self.LANGUAGE] = forms.ChoiceField(
+            label=_("Language of notifications and e-mails"), choices=settings.LANGUAGES, required=False,
+            initial=user.language,
+        )
         current = dict(NotificationPreference.objects.filter(user=user).values_list("event", "delivery"))
         for code, label in sorted(EVENT_TYPES.items()):
             self.fields[code] = forms.ChoiceField(

@@ -4,8 +4,9 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 
 
-def paginate(request, queryset, per_page: int = 20):
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+def paginate(request, queryset, per_page: int = 20, *, param: str = "page"):
+    """One page of a list; a detail page with several lists gives each its own query parameter."""
+    return Paginator(queryset, per_page).get_page(request.GET.get(param))
 
 
 def add_service_errors(form, exc: ValidationError) -> None:

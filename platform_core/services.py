@@ -1,3 +1,5 @@
+from django.conf import settings
+
 """Writes of the core: organisations and memberships."""
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -95,9 +97,7 @@ def membership_add(*, actor, organisation: Organisation, user, role: str, title:
     audit_log(actor=actor, action="membership.add", target=membership, role=role)
     notify(
         recipients=[user], event="platform.membership_added",
-        title=_("You were given the role %(role)s in %(org)s")
-        % {"role": membership.get_role_display(), "org": organisation},
-        url=f"/organisations/{organisation.pk}/",
+        params={"role": membership.role, "organisation": organisation}, url=f"/organisations/{organisation.pk}/",
     )
     return membership
 
@@ -127,3 +127,13 @@ def find_user(identifier: str):
     if user is None:
         raise ValidationError({"user": _("No user with username or email “%(id)s”.") % {"id": identifier}})
     return user
+
+
+def user_set_language(*, user, language: str) -> None:
+    """The language the user reads the platform in: notifications and e-mails are written in it."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError(_("Unknown language."))
+    if user.language != language:
+        get_user_model().objects.filter(pk=user.pk).update(language=language)
+        user.language = language
+

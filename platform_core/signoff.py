@@ -38,6 +38,40 @@ def register_decision(kind: str, *, label, on_approved=None, on_rejected=None) -
     DECISIONS[kind] = Decision(label=label, on_approved=on_approved, on_rejected=on_rejected)
 
 
+@dataclass(frozen=True)
+class DecisionView:
+    """What the sign-off page shows of one kind of decision: a template include and its context."""
+
+    template: str
+    context: Callable[[SignoffRequest], dict] | None = None
+
+
+DECISION_VIEWS: dict[str, DecisionView] = {}
+
+
+def register_decision_view(kind: str, *, template: str, context=None) -> None:
+    """Show the content of `kind` decisions on their sign-off page (signatories read what they sign)."""
+    DECISION_VIEWS[kind] = DecisionView(template=template, context=context)
+
+
+def signoff_content(request: SignoffRequest, user) -> dict:
+    """The decision's content for the sign-off page, and a link to its record when the user may open it."""
+    from .sentences import OBJECTS, _url, model_key
+
+    target = request.target
+    link = ""
+    if target is not None:
+        spec = OBJECTS.get(model_key(type(target)))
+        if spec and spec.url and spec.visible and spec.visible(user).filter(pk=target.pk).exists():
+            link = _url(spec.url, target)
+    view = DECISION_VIEWS.get(request.kind)
+    context = {"signoff": request, "target": target}
+    if view and view.context and target is not None:
+        context.update(view.context(request))
+    return {"template": view.template if view else "platform/signoff/generic.html", "context": context,
+            "target": target, "target_link": link}
+
+
 @dataclass
 class PartySpec:
     organisation: Organisation
@@ -52,7 +86,11 @@ def _target_filter(target):
 @transaction.atomic
 def signoff_open(*, actor, target, kind: str, title: str, parties: Sequence[PartySpec],
                  summary: str = "", payload: dict | None = None, url: str = "") -> SignoffRequest:
-    """Open a sign-off on `target` that needs one approval from each of `parties`."""
+    """Open a sign-off on `target` that needs one approval from each of `parties`.
+
+    The signatories are notified with a link to the sign-off page, which shows the decision's content
+    (DECISION_VIEWS) and links to the record; `url` is accepted for callers written before that.
+    """
     if kind not in DECISIONS:
         raise ValueError(f"Unregistered sign-off decision {kind!r}")
     if len(parties) < 2:
@@ -80,9 +118,8 @@ def signoff_open(*, actor, target, kind: str, title: str, parties: Sequence[Part
     notify(
         recipients=[u for u in recipients if u != actor],
         event="platform.signoff_requested",
-        title=_("Signature requested: %(title)s") % {"title": title},
-        body=summary,
-        url=url or f"/signoffs/{request.pk}/",
+        params={"signoff": request, "summary": summary[:1000]},
+        url=f"/signoffs/{request.pk}/",
     )
     return request
 
@@ -175,8 +212,7 @@ def _resolve(request, actor, status):
     people = {request.created_by} | {u for p in request.parties.all() for u in p.signatories.all()}
     notify(
         recipients=[u for u in people if u and u != actor],
-        event="platform.signoff_decided",
-        title=_("%(title)s: %(status)s") % {"title": request.title, "status": request.get_status_display()},
+        event="platform.signoff_decided", params={"signoff": request, "status": status},
         url=f"/signoffs/{request.pk}/",
     )
 

@@ -1,21 +1,26 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.views import i18n as i18n_views
 from django.views.decorators.http import require_POST
 
 from . import selectors, services, signoff
 from .audit import audit_trail
 from .forms import (
     ImportForm, MemberAddForm, NotificationPreferencesForm, OrganisationFilterForm, OrganisationForm, RejectForm,
+    SignConfirmForm,
 )
 from .importers import OrganisationImporter
 from .importing import error_report_csv, import_template_response
 from .models import ImportRun, Membership, NotificationPreference, Organisation
 from .navigation import home_panels_for
+from .notifications import render_notifications
 from .pages import add_service_errors, flash_service_error, paginate
 from .permissions import member_organisation_ids, organisations_administered_by
 
@@ -40,7 +45,7 @@ def home(request):
     return render(request, "platform/home.html", {
         "organisations": selectors.user_organisations(user),
         "awaiting": signoff.signoffs_awaiting(user)[:AWAITING_SHOWN],
-        "notifications": selectors.unread_notifications(user)[:8],
+        "notifications": render_notifications(selectors.unread_notifications(user)[:8], reader=user),
         "panels": home_panels_for(request),
     })
 
@@ -157,7 +162,9 @@ def notification_list(request):
     notifications = request.user.notifications.all()
     if request.GET.get("unread"):
         notifications = notifications.filter(read_at__isnull=True)
-    return render(request, "platform/notification_list.html", {"page": paginate(request, notifications)})
+    page = paginate(request, notifications)
+    render_notifications(page.object_list, reader=request.user)
+    return render(request, "platform/notification_list.html", {"page": page})
 
 
 @login_required
@@ -181,15 +188,32 @@ def notification_read_all(request):
 def notification_preferences(request):
     form = NotificationPreferencesForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        for event, delivery in form.cleaned_data.items():
+        choices = dict(form.cleaned_data)
+        language = choices.pop(NotificationPreferencesForm.LANGUAGE, "")
+        for event, delivery in choices.items():
             if not delivery:  # not submitted: keep what the user had
                 continue
             NotificationPreference.objects.update_or_create(
                 user=request.user, event=event, defaults={"delivery": delivery}
             )
+        response = redirect("platform:notification-preferences")
+        if language:
+            services.user_set_language(user=request.user, language=language)
+            translation.activate(language)
+            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE,
+                                samesite=settings.LANGUAGE_COOKIE_SAMESITE)
         messages.success(request, _("Notification preferences saved."))
-        return redirect("platform:notification-preferences")
+        return response
     return render(request, "platform/notification_preferences.html", {"form": form})
+
+
+def set_language(request):
+    """Django's language switch, which also keeps the signed-in user's language (notifications, e-mails)."""
+    response = i18n_views.set_language(request)
+    language = request.POST.get("language", "")
+    if request.method == "POST" and request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        services.user_set_language(user=request.user, language=language)
+    return response
 
 
 @login_required
@@ -208,22 +232,29 @@ def signoff_list(request):
 def signoff_detail(request, pk):
     obj = get_object_or_404(signoff.signoffs_visible_to(request.user), pk=pk)
     obj = signoff.signoffs_for(obj.target).get(pk=obj.pk)
-    reject_form = RejectForm(request.POST or None)
+    approving = request.method == "POST" and request.POST.get("verdict") == "approve"
+    sign_form = SignConfirmForm(request.POST if approving else None)
+    reject_form = RejectForm(request.POST if request.method == "POST" and not approving else None)
     if request.method == "POST":
         try:
-            if request.POST.get("verdict") == "approve":
-                signoff.signoff_sign(actor=request.user, request_id=obj.pk)
-                messages.success(request, _("You signed."))
-                return redirect("platform:signoff-detail", pk=pk)
-            if reject_form.is_valid():
+            if approving:
+                if sign_form.is_valid():
+                    signoff.signoff_sign(actor=request.user, request_id=obj.pk)
+                    messages.success(request, _("You signed."))
+                    return redirect("platform:signoff-detail", pk=pk)
+            elif reject_form.is_valid():
                 signoff.signoff_reject(actor=request.user, request_id=obj.pk, reason=reject_form.cleaned_data["reason"])
                 messages.success(request, _("You rejected the decision; it goes back."))
                 return redirect("platform:signoff-detail", pk=pk)
         except ValidationError as exc:
             flash_service_error(request, exc)
+    content = signoff.signoff_content(obj, request.user)
     return render(request, "platform/signoff_detail.html", {
         "signoff": obj,
+        "content": content,
+        "content_html": render_to_string(content["template"], content["context"], request=request),
         "can_sign": signoff.signoff_can_sign(obj, request.user),
+        "sign_form": sign_form,
         "reject_form": reject_form,
         "audit": audit_trail(obj),
     })

@@ -8,7 +8,6 @@ class ProjectsConfig(AppConfig):
 
     def ready(self):
         from platform_core.navigation import register_home_panel, register_nav
-        from platform_core.notifications import register_event
         from platform_core.permissions import is_program_officer
         from platform_core.signoff import register_decision
 
@@ -39,16 +38,3 @@ class ProjectsConfig(AppConfig):
         register_decision("projects.budget_change", label=_("Budget change"), on_approved=services.budget_changed)
         register_decision("projects.final_evaluation", label=_("Final evaluation"),
                           on_approved=services.evaluation_approved, on_rejected=services.evaluation_sent_back)
-
-        for code, label in [
-            ("projects.challenge_published", _("Challenge published to refine")),
-            ("projects.undertaking_requested", _("Confidentiality undertaking to review")),
-            ("projects.undertaking_decided", _("Confidentiality undertaking decided")),
-            ("projects.call_opened", _("Scoring panel seat")),
-            ("projects.new_bid", _("New bid")),
-            ("projects.bid_awarded", _("Bid awarded")),
-            ("projects.bid_not_selected", _("Bid not selected")),
-            ("projects.milestone_due", _("Milestone due or overdue")),
-            ("projects.evaluation_requested", _("Final evaluation requested")),
-        ]:
-            register_event(code, label)

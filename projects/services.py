@@ -209,9 +209,8 @@ def challenge_publish(*, actor, challenge: Challenge) -> Challenge:
     _move(challenge, S.PUBLISHED, actor=actor)
     if challenge.partner:
         notify(recipients=selectors.side_party(challenge, challenge.partner, "").signatories,
-               event="projects.challenge_published",
-               title=_("New challenge to refine: %(title)s") % {"title": challenge.title_zh},
-               body=challenge.summary_zh, url=_url("challenge-detail", challenge.pk))
+               event="projects.challenge_published", params={"challenge": challenge},
+               url=_url("challenge-detail", challenge.pk))
     return challenge
 
 
@@ -276,8 +275,7 @@ def undertaking_request(*, actor, challenge: Challenge, statement: str) -> Under
                                              statement=statement.strip())
     audit_log(actor=actor, action="undertaking.request", target=challenge, user=str(actor))
     notify(recipients=selectors.side_party(challenge, challenge.poster, "").signatories,
-           event="projects.undertaking_requested",
-           title=_("Confidentiality undertaking to review: %(title)s") % {"title": challenge.title_zh},
+           event="projects.undertaking_requested", params={"challenge": challenge},
            url=_url("challenge-detail", challenge.pk))
     return undertaking
 
@@ -296,7 +294,7 @@ def undertaking_decide(*, actor, undertaking: Undertaking, accept: bool) -> Unde
     audit_log(actor=actor, action=f"undertaking.{undertaking.status}", target=undertaking.challenge,
               user=str(undertaking.user))
     notify(recipients=[undertaking.user], event="projects.undertaking_decided",
-           title=_("Your confidentiality undertaking was %(status)s") % {"status": undertaking.get_status_display()},
+           params={"challenge": undertaking.challenge, "status": undertaking.status},
            url=_url("challenge-detail", undertaking.challenge_id))
     return undertaking
 
@@ -406,8 +404,7 @@ def call_open(*, actor, challenge: Challenge, closes_on: date, criteria: list, p
     for user in panel:
         PanelMember.objects.get_or_create(call=call, user=user, defaults={"organisation": sides[user.pk]})
     _move(challenge, S.OPEN, actor=actor, closes_on=str(closes_on))
-    notify(recipients=panel, event="projects.call_opened",
-           title=_("You sit on the scoring panel of: %(title)s") % {"title": challenge.title_zh},
+    notify(recipients=panel, event="projects.call_opened", params={"challenge": challenge},
            url=_url("challenge-detail", challenge.pk))
     return call
 
@@ -475,8 +472,7 @@ def bid_submit(*, actor, call: Call, organisation: Organisation, team_name: str,
         BidMember.objects.get_or_create(bid=bid, user=user, defaults={"role": role})
     audit_log(actor=actor, action="bid.submit", target=challenge, bid=bid.pk, team=bid.team_name)
     reviewers = selectors.side_party(challenge, challenge.poster, "").signatories + [p.user for p in call.panel.all()]
-    notify(recipients=reviewers, event="projects.new_bid",
-           title=_("New bid on %(title)s from %(team)s") % {"title": challenge.title_zh, "team": bid.team_name},
+    notify(recipients=reviewers, event="projects.new_bid", params={"challenge": challenge, "team": bid.team_name},
            url=_url("bid-detail", bid.pk))
     return bid
 
@@ -566,14 +562,11 @@ def bid_awarded(request: SignoffRequest) -> None:
     )
     _move(challenge, S.AWARDED, actor=None, bid=bid.pk, project=project.pk)
     team = [bid.lead, *[m.user for m in bid.members.all()]]
-    notify(recipients=team, event="projects.bid_awarded",
-           title=_("Your bid was awarded: %(title)s") % {"title": challenge.title_zh},
-           body=_("Plan the milestones of the project and start it."), url=_url("project-detail", project.pk))
+    notify(recipients=team, event="projects.bid_awarded", params={"challenge": challenge, "project": project},
+           url=_url("project-detail", project.pk))
     for loser in losers:
         notify(recipients=[loser.lead, *[m.user for m in loser.members.all()]], event="projects.bid_not_selected",
-               title=_("Your bid was not selected: %(title)s") % {"title": challenge.title_zh},
-               body=_("Thank you for bidding. The call was awarded to another team."),
-               url=_url("bid-detail", loser.pk))
+               params={"challenge": challenge, "bid": loser}, url=_url("bid-detail", loser.pk))
 
 
 def award_sent_back(request: SignoffRequest) -> None:
@@ -731,8 +724,8 @@ def project_submit_for_evaluation(*, actor, project: Project, result_abstract: s
     project.save(update_fields=["status", "result_abstract"])
     _move(_lock(project.challenge), S.UNDER_EVALUATION, actor=actor, project=project.pk)
     people = [u for party in selectors.delivery_parties(project) for u in party.signatories]
-    notify(recipients=people, event="projects.evaluation_requested",
-           title=_("Please evaluate: %(p)s") % {"p": project.title}, url=_url("project-detail", project.pk))
+    notify(recipients=people, event="projects.evaluation_requested", params={"project": project},
+           url=_url("project-detail", project.pk))
     return project
 
 
@@ -813,10 +806,8 @@ def milestones_remind(*, today: date | None = None, days_ahead: int = 3) -> int:
                 continue
             project = milestone.project
             recipients = [project.lead, *selectors.side_party(project.challenge, project.sponsor, "").signatories]
-            title = (_("Milestone overdue: %(m)s (due %(d)s)") if overdue
-                     else _("Milestone due soon: %(m)s (due %(d)s)")) % {"m": milestone.title, "d": milestone.due_on}
-            notify(recipients=recipients, event="projects.milestone_due", title=title,
-                   body=project.title, url=_url("project-detail", project.pk))
+            notify(recipients=recipients, event="projects.milestone_due", url=_url("project-detail", project.pk),
+                   params={"milestone": milestone, "project": project, "due": milestone.due_on, "overdue": overdue})
             milestone.reminded_on = today
             milestone.save(update_fields=["reminded_on"])
             if overdue:

@@ -3,6 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
+# Links in e-mails point where this server runs, unless SITE_URL says otherwise.
+export SITE_URL="${SITE_URL:-http://${HOST:-127.0.0.1}:${PORT:-8000}}"
 .venv/bin/python manage.py migrate --noinput
 .venv/bin/python manage.py load_demo
 echo

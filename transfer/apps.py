@@ -8,7 +8,6 @@ class TransferConfig(AppConfig):
 
     def ready(self):
         from platform_core.navigation import register_home_panel, register_nav
-        from platform_core.notifications import register_event
         from platform_core.permissions import is_program_officer
 
         from . import (
@@ -35,12 +34,4 @@ class TransferConfig(AppConfig):
         register_home_panel("transfer/panels/incubator_figures.html", panels.incubator_figures_panel, order=310,
                             visible=is_program_officer)
 
-        register_event("transfer.achievement_added", _("Achievement handed to the pool"))
-        register_event("transfer.achievement_assigned", _("Achievement added to my portfolio"))
-        register_event("transfer.push_received", _("Technology pushed to my enterprise"))
-        register_event("transfer.push_answered", _("Enterprise answered a push"))
-        register_event("transfer.deal_recorded", _("Technology deal recorded"))
-        register_event("transfer.fee_due", _("Patent annual fee due"))
-        register_event("transfer.inquiry_received", _("Enterprise inquiry about an achievement"))
-        register_event("transfer.roadshow_registration", _("Registration for a roadshow"))
 

@@ -133,6 +133,8 @@ class Achievement(models.Model):
         ]
         indexes = [
             models.Index(fields=["owner", "status"]), models.Index(fields=["school", "status"]),
+            # Supply per industry-chain node (the chains pages count it from the index alone).
+            models.Index(fields=["industry_node", "status"], name="achievement_node_status"),
             # The pool's order (ids break ties between rows imported in the same second), and the supermarket's.
             models.Index(fields=["-created_at", "-id"], name="achievement_newest_first"),
             models.Index(fields=["-screened_at", "-id"], name="achievement_public_newest",

@@ -257,8 +257,7 @@ def achievement_create_from_source(*, actor, title: str, abstract: str, owners: 
     achievement.inventors.set(users)
     audit_log(actor=actor, action="achievement.create", target=achievement, source="project", label=source_label)
     notify(recipients=_transfer_staff(owner, school), event="transfer.achievement_added",
-           title=_("New achievement in the pool: %(title)s") % {"title": title},
-           body=source_label, url=f"/transfer/achievements/{achievement.pk}/")
+           params={"achievement": achievement, "label": source_label}, url=f"/transfer/achievements/{achievement.pk}/")
     return achievement
 
 
@@ -379,8 +378,7 @@ def achievement_assign_broker(*, actor, achievement: Achievement, broker) -> Ach
     require(actor, "transfer.change_achievement", achievement)
     _assign_broker(achievement, broker)
     audit_log(actor=actor, action="achievement.assign_broker", target=achievement, broker=broker.username)
-    notify(recipients=[broker], event="transfer.achievement_assigned",
-           title=_("An achievement was added to your portfolio: %(title)s") % {"title": achievement.title},
+    notify(recipients=[broker], event="transfer.achievement_assigned", params={"achievement": achievement},
            url=f"/transfer/achievements/{achievement.pk}/")
     return achievement
 
@@ -426,8 +424,7 @@ def push_create(*, actor, achievement: Achievement, enterprise: Organisation, no
                               code="duplicate_push")
     audit_log(actor=actor, action="push.create", target=push, source=source)
     notify(recipients=_enterprise_deciders(enterprise), event="transfer.push_received",
-           title=_("A technology was recommended to you: %(title)s") % {"title": achievement.title},
-           body=note, url=f"/transfer/pushes/{push.pk}/")
+           params={"achievement": achievement, "stage": "pushed", "note": note}, url=f"/transfer/pushes/{push.pk}/")
     return push
 
 
@@ -445,11 +442,11 @@ def push_mark_viewed(*, actor, push: Push) -> Push:
     return push
 
 
-def _notify_push_side(push: Push, title: str, body: str = "") -> None:
+def _notify_push_side(push: Push, answer: str, note: str = "") -> None:
     recipients = [u for u in (push.pushed_by, push.achievement.broker) if u is not None]
     recipients = recipients or _transfer_staff(push.achievement.owner, push.achievement.school)
-    notify(recipients=recipients, event="transfer.push_answered", title=title, body=body,
-           url=f"/transfer/pushes/{push.pk}/")
+    notify(recipients=recipients, event="transfer.push_answered", url=f"/transfer/pushes/{push.pk}/",
+           params={"enterprise": push.enterprise, "achievement": push.achievement, "answer": answer, "note": note})
 
 
 @transaction.atomic
@@ -463,8 +460,7 @@ def push_express_interest(*, actor, push: Push, note: str = "") -> Push:
     push.response_note = note
     push.save()
     audit_log(actor=actor, action="push.interest", target=push)
-    _notify_push_side(push, _("%(org)s is interested in %(title)s")
-                      % {"org": push.enterprise, "title": push.achievement.title}, note)
+    _notify_push_side(push, "interested", note)
     return push
 
 
@@ -488,8 +484,7 @@ def push_decline(*, actor, push: Push, reason: str = "") -> Push:
     audit_log(actor=actor, action="push.decline", target=push, reason=reason,
               by="enterprise" if enterprise_side else "owner")
     if enterprise_side:
-        _notify_push_side(push, _("%(org)s declined %(title)s")
-                          % {"org": push.enterprise, "title": push.achievement.title}, reason)
+        _notify_push_side(push, "declined", reason)
     return push
 
 
@@ -505,8 +500,7 @@ def push_start_negotiation(*, actor, push: Push) -> Push:
         achievement.save(update_fields=["status", "updated_at"])
     audit_log(actor=actor, action="push.negotiate", target=push)
     notify(recipients=_enterprise_deciders(push.enterprise), event="transfer.push_received",
-           title=_("Negotiation opened on %(title)s") % {"title": achievement.title},
-           url=f"/transfer/pushes/{push.pk}/")
+           params={"achievement": achievement, "stage": "negotiating"}, url=f"/transfer/pushes/{push.pk}/")
     return push
 
 
@@ -616,8 +610,8 @@ def deal_create(*, actor, achievement: Achievement, kind: str, signed_on: dateti
     audit_log(actor=actor, action="deal.create", target=deal, kind=kind, price=str(price),
               shares=[str(r) for r in share_rows])
     recipients = [*achievement.inventors.all(), *(_enterprise_deciders(counterparty) if counterparty else [])]
-    notify(recipients=recipients, event="transfer.deal_recorded",
-           title=_("Deal recorded: %(deal)s") % {"deal": deal}, url=f"/transfer/deals/{deal.pk}/")
+    notify(recipients=recipients, event="transfer.deal_recorded", params={"deal": deal},
+           url=f"/transfer/deals/{deal.pk}/")
     return deal
 
 
@@ -792,9 +786,7 @@ def patent_send_fee_reminder(*, patent_id: int, today: datetime.date) -> bool:
         return False
     days = (patent.next_fee_due - today).days
     notify(recipients=patent_fee_reminder_recipients(patent), event="transfer.fee_due",
-           title=_("Annual fee of patent %(number)s due on %(date)s (in %(days)s days)")
-           % {"number": patent.application_number, "date": patent.next_fee_due, "days": days},
-           body=patent.title, url=f"/transfer/patents/{patent.pk}/")
+           params={"patent": patent, "due": patent.next_fee_due, "days": days}, url=f"/transfer/patents/{patent.pk}/")
     patent.fee_reminder_sent_for = patent.next_fee_due
     patent.save(update_fields=["fee_reminder_sent_for"])
     audit_log(actor=None, action="patent.fee_reminder", target=patent, due=str(patent.next_fee_due))
@@ -991,8 +983,8 @@ def achievement_inquire(*, actor, achievement: Achievement, enterprise: Organisa
     audit_log(actor=actor, action="inquiry.ask" if created else "inquiry.update", target=inquiry)
     if created:
         notify(recipients=_inquiry_recipients(achievement), event="transfer.inquiry_received",
-               title=_("%(org)s asks about %(title)s") % {"org": enterprise, "title": achievement.title},
-               body=message, url=f"/transfer/pushes/{push.pk}/")
+               params={"enterprise": enterprise, "achievement": achievement, "message": message},
+               url=f"/transfer/pushes/{push.pk}/")
     return inquiry
 
 
@@ -1058,8 +1050,7 @@ def roadshow_register(*, actor, roadshow: Roadshow, enterprise: Organisation) ->
     audit_log(actor=actor, action="roadshow.register", target=roadshow, enterprise=enterprise.pk)
     if roadshow.created_by_id:
         notify(recipients=[roadshow.created_by], event="transfer.roadshow_registration",
-               title=_("%(org)s registered for %(title)s") % {"org": enterprise, "title": roadshow.title},
-               url=f"/transfer/roadshows/{roadshow.pk}/")
+               params={"enterprise": enterprise, "roadshow": roadshow}, url=f"/transfer/roadshows/{roadshow.pk}/")
     return registration
 
 

@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -56,11 +55,6 @@ def _pool_owners(user):
     if is_platform_admin(user):
         return Organisation.objects.filter(kind__in=[Organisation.Kind.UNIVERSITY, Organisation.Kind.RESEARCH_INSTITUTE])
     return Organisation.objects.filter(pk__in=transfer_organisation_ids(user))
-
-
-def _sub_page(request, queryset, param: str):
-    """A page of a list inside a detail page, numbered by its own query parameter."""
-    return Paginator(queryset, SUB_LIST_SIZE).get_page(request.GET.get(param))
 
 
 def _back(request, default: str, **kwargs):
@@ -128,10 +122,10 @@ def achievement_detail(request, pk):
         "inventors": achievement.inventor_name_list,
     }
     if user.is_authenticated:
-        context["pushes"] = _sub_page(request, selectors.pushes_visible_to(user).filter(achievement=achievement),
-                                      "pushes")
-        context["deals"] = _sub_page(request, selectors.deals_visible_to(user).filter(achievement=achievement),
-                                     "deals")
+        context["pushes"] = paginate(request, selectors.pushes_visible_to(user).filter(achievement=achievement),
+                                     SUB_LIST_SIZE, param="pushes")
+        context["deals"] = paginate(request, selectors.deals_visible_to(user).filter(achievement=achievement),
+                                    SUB_LIST_SIZE, param="deals")
     if user.has_perm("transfer.inquire_achievement", achievement):
         context["inquiry_form"] = InquiryForm(enterprises=_enterprises_of(user))
         context["my_inquiries"] = services.Inquiry.objects.filter(push__achievement=achievement, asked_by=user)

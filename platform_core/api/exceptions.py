@@ -1,13 +1,29 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import exceptions
+from django.db.models import ProtectedError, RestrictedError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from rest_framework import exceptions, status
+from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
 def exception_handler(exc, context):
-    """Let services raise Django's ValidationError and have the API answer 400 with its messages."""
+    """Answer what the request got wrong as a 4xx with a readable message, never a 500.
+
+    Services raise Django's ValidationError (400 with its messages); an id or filter number
+    beyond the database's integers is a 400; deleting a record others still refer to is a 409.
+    """
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             exc = exceptions.ValidationError(exc.message_dict)
         else:
             exc = exceptions.ValidationError({"detail": exc.messages})
+    elif isinstance(exc, OverflowError):
+        exc = exceptions.ValidationError({"detail": [_("A number in the request is too large.")]})
+    elif isinstance(exc, (ProtectedError, RestrictedError)):
+        count = len(exc.protected_objects if isinstance(exc, ProtectedError) else exc.restricted_objects)
+        message = ngettext(
+            "It cannot be deleted: %(count)d record still refers to it.",
+            "It cannot be deleted: %(count)d records still refer to it.", count) % {"count": count}
+        return Response({"detail": message}, status=status.HTTP_409_CONFLICT)
     return drf_exception_handler(exc, context)

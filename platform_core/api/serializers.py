@@ -114,9 +114,14 @@ class MembershipSerializer(serializers.ModelSerializer):
 
 
 class NotificationSerializer(serializers.ModelSerializer):
+    """Title and body are written when read, in the recipient's language; `count` events are gathered in one."""
+
+    title = serializers.CharField(source="rendered_title", read_only=True)
+    body = serializers.CharField(source="rendered_body", read_only=True)
+
     class Meta:
         model = Notification
-        fields = ["id", "event", "title", "body", "url", "created_at", "read_at"]
+        fields = ["id", "event", "title", "body", "url", "count", "params", "created_at", "last_at", "read_at"]
         read_only_fields = fields
 
 
@@ -163,7 +168,18 @@ class SignoffRequestSerializer(serializers.ModelSerializer):
 
 
 class SignInputSerializer(serializers.Serializer):
+    CONFIRM_MESSAGE = ("请先阅读待签署的决定（GET 该签署请求），再以 {\"confirm\": true} 确认签署。/ "
+                       "Read the decision first (GET the sign-off), then sign with {\"confirm\": true}.")
+
     party = serializers.IntegerField(required=False)
+    confirm = serializers.BooleanField(
+        required=False, default=False,
+        help_text="Must be true: you have read the decision (GET the sign-off first) and approve it.")
+
+    def validate(self, attrs):
+        if attrs.get("confirm") is not True:
+            raise serializers.ValidationError({"confirm": [self.CONFIRM_MESSAGE]})
+        return attrs
 
 
 class RejectInputSerializer(serializers.Serializer):

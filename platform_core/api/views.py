@@ -1,4 +1,4 @@
-from django.utils import timezone
+from django.utils import timezone, translation
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, parsers, status, viewsets
 from rest_framework.decorators import action
@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 
 from .. import autocomplete, selectors, services, signoff
 from ..importers import OrganisationImporter
+from ..notifications import recipient_language, render_notifications
 from ..models import (
     ImportRun, IndustryChain, IndustryNode, Notification, NotificationPreference, Organisation, Region,
     SignoffRequest, TechField,
@@ -137,6 +138,19 @@ class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
         if self.request.query_params.get("unread") in {"1", "true"}:
             qs = qs.filter(read_at__isnull=True)
         return qs
+
+    def _rendered(self, rows):
+        """Written in the recipient's language, whatever language the API call came in."""
+        user = self.request.user
+        with translation.override(recipient_language(user)):
+            return render_notifications(rows, reader=user)
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        return self._rendered(page) if page is not None else None
+
+    def get_object(self):
+        return self._rendered([super().get_object()])[0]
 
     @action(detail=True, methods=["post"])
     def read(self, request, pk=None):

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,22 +10,30 @@ class Notification(models.Model):
         verbose_name=_("recipient"),
     )
     event = models.CharField(_("event"), max_length=80, db_index=True)
-    title = models.CharField(_("title"), max_length=200)
+    # The event's parameters (objects as {"$ref": model, "pk": id}); title and body are written from them at
+    # read time in the reader's language. None for rows made before that: their stored text is shown.
+    params = models.JSONField(_("parameters"), null=True, blank=True)
+    # Repeated events with the same key join one unread entry and raise its count (see notifications.notify).
+    group_key = models.CharField(_("grouping key"), max_length=200, blank=True)
+    count = models.PositiveIntegerField(_("events"), default=1)
+    title = models.CharField(_("title"), max_length=200, blank=True, help_text=_("Fallback text."))
     body = models.TextField(_("message"), blank=True)
     url = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    last_at = models.DateTimeField(_("latest event at"), default=timezone.now)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("emailed at"), null=True, blank=True)
 
     class Meta:
-        ordering = ["-created_at", "-id"]
+        ordering = ["-last_at", "-id"]
         indexes = [models.Index(fields=["recipient", "read_at"]),
-                   models.Index(fields=["recipient", "-created_at", "-id"], name="notification_inbox_order")]
+                   models.Index(fields=["recipient", "-last_at", "-id"], name="notification_inbox_order"),
+                   models.Index(fields=["recipient", "event", "group_key", "read_at"], name="notification_group")]
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
 
     def __str__(self):
-        return self.title
+        return self.title or f"{self.event} ×{self.count}"
 
 
 class NotificationPreference(models.Model):

@@ -3,10 +3,10 @@
 Signing is done through the core's /api/signoffs/<id>/sign/ and /reject/; the actions
 here that open a decision answer with the sign-off id.
 """
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404  # a malformed id is a 404, not a 500
 from rest_framework.response import Response
 
 from platform_core.api.permissions import ObjectRulesPermission

@@ -11,6 +11,7 @@ from matching import embeddings, indexes, services
 from matching.engine.embeddings import DIM
 from matching.models import Direction, Match, TextEmbedding
 from platform_core.models import Notification
+from platform_core.notifications import render_notifications
 from projects.models import Challenge
 from talent.models import TalentProfile
 from transfer.models import Achievement
@@ -88,9 +89,9 @@ def test_a_pass_tells_a_broker_of_all_his_strong_matches_in_one_digest(scene, dj
     strong = Match.objects.filter(direction=Direction.ACHIEVEMENT_ENTERPRISE, score__gte=services.NOTIFY_SCORE,
                                   source_id__in=Achievement.objects.filter(broker=scene.broker).values("pk"))
     assert strong.values("source_id").distinct().count() == 3
-    [digest] = Notification.objects.filter(recipient=scene.broker, event="matching.new_match")
-    assert sorted(map(int, re.findall(r"\d+", digest.title))) == sorted([strong.count(), 3])  # matches, sources
-    assert all(title in digest.body for title in titles) and digest.url == "/matching/"
+    [digest] = render_notifications(Notification.objects.filter(recipient=scene.broker, event="matching.new_match"))
+    assert sorted(map(int, re.findall(r"\d+", digest.rendered_title))) == sorted([strong.count(), 3])  # matches, sources
+    assert all(title in digest.rendered_body for title in titles) and digest.url == "/matching/"
     assert [m.to for m in mail.outbox].count([scene.broker.email]) == 1
     assert report["notifications"] == Notification.objects.filter(event="matching.new_match").count()
     assert len(mail.outbox) == report["notifications"]  # one e-mail per person, not per match
@@ -98,11 +99,11 @@ def test_a_pass_tells_a_broker_of_all_his_strong_matches_in_one_digest(scene, dj
 
 def test_the_refresh_after_a_save_tells_the_poster_once_for_both_directions(scene):
     services.challenge_changed(challenge_id=scene.challenge.pk)
-    [notification] = Notification.objects.filter(recipient=scene.rd, event="matching.new_match")
-    assert scene.challenge.title in notification.title
+    [notification] = render_notifications(Notification.objects.filter(recipient=scene.rd, event="matching.new_match"))
+    assert scene.challenge.title in notification.rendered_title
     assert notification.url == f"/projects/challenges/{scene.challenge.pk}/"
-    assert str(Direction.CHALLENGE_EXPERT.label) in notification.body
-    assert str(Direction.CHALLENGE_ACHIEVEMENT.label) in notification.body
+    assert str(Direction.CHALLENGE_EXPERT.label) in notification.rendered_body
+    assert str(Direction.CHALLENGE_ACHIEVEMENT.label) in notification.rendered_body
 
 
 # ------------------------------------------------------------------ embeddings

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from matching import indexes, services
 from matching.models import Direction, IndexState, Match, MatchFeedback
 from platform_core.models import Notification
+from platform_core.notifications import render_notifications
 from projects.models import Challenge
 from transfer.models import Achievement, Push
 
@@ -113,8 +114,8 @@ def test_strong_new_matches_notify_each_person_once_per_pass(scene):
     scene.pv_achievement.save()
     scene.compute()
     # one digest for the challenge's poster, however many directions found strong matches
-    [digest] = Notification.objects.filter(recipient=scene.rd, event="matching.new_match")
-    assert digest.url == "/matching/" and scene.challenge.title in digest.body
+    [digest] = render_notifications(Notification.objects.filter(recipient=scene.rd, event="matching.new_match"))
+    assert digest.url == "/matching/" and scene.challenge.title in digest.rendered_body
     assert Notification.objects.filter(recipient=scene.broker, event="matching.new_match").count() == 1
     # the chip achievement has no broker: the owner's technology-transfer staff hear of it
     assert Notification.objects.filter(recipient=scene.tto, event="matching.new_match").count() == 1

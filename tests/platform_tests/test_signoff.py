@@ -139,9 +139,9 @@ def test_pages_sign_and_reject(client, enterprise, university, sides):
     assert "课题立项" in client.get("/signoffs/").content.decode()
     assert client.post(f"/signoffs/{request.pk}/", {"verdict": "reject", "reason": ""}).status_code == 200
     assert SignoffRequest.objects.get(pk=request.pk).status == "pending"
-    client.post(f"/signoffs/{request.pk}/", {"verdict": "approve"})
+    client.post(f"/signoffs/{request.pk}/", {"verdict": "approve", "confirm": "on"})
     client.force_login(sides["ent_chief"])
-    client.post(f"/signoffs/{request.pk}/", {"verdict": "approve"})
+    client.post(f"/signoffs/{request.pk}/", {"verdict": "approve", "confirm": "on"})
     assert SignoffRequest.objects.get(pk=request.pk).status == "approved"
     client.force_login(sides["outsider"])
     assert client.get(f"/signoffs/{request.pk}/").status_code == 404
@@ -155,11 +155,12 @@ def test_api_sign_reject_and_visibility(api, enterprise, university, sides):
     api.force_authenticate(sides["uni_director"])
     assert [r["id"] for r in api.get("/api/signoffs/?awaiting=1").json()["results"]] == [request.pk]
     ent_party = request.parties.get(organisation=enterprise).pk
-    assert api.post(f"/api/signoffs/{request.pk}/sign/", {"party": ent_party}, format="json").status_code == 403
+    assert api.post(f"/api/signoffs/{request.pk}/sign/", {"party": ent_party, "confirm": True},
+                    format="json").status_code == 403
     assert api.post(f"/api/signoffs/{request.pk}/reject/", {}, format="json").status_code == 400
-    signed = api.post(f"/api/signoffs/{request.pk}/sign/", {}, format="json")
+    signed = api.post(f"/api/signoffs/{request.pk}/sign/", {"confirm": True}, format="json")
     assert signed.status_code == 200 and len(signed.json()["signatures"]) == 1
-    assert api.post(f"/api/signoffs/{request.pk}/sign/", {}, format="json").status_code == 400
+    assert api.post(f"/api/signoffs/{request.pk}/sign/", {"confirm": True}, format="json").status_code == 400
     assert api.get("/api/signoffs/?awaiting=1").json()["results"] == []
 
 

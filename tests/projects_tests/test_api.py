@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 def _sign(api, request_id, *users):
     for user in users:
         api.force_authenticate(user)
-        response = api.post(f"/api/signoffs/{request_id}/sign/", {}, format="json")
+        response = api.post(f"/api/signoffs/{request_id}/sign/", {"confirm": True}, format="json")
         assert response.status_code == 200, response.content
 
 
@@ -125,7 +125,7 @@ def test_api_refuses_signing_for_the_other_side(api, chain):
                                                                        "deliverables": "d"}, format="json")
     signoff = api.post(f"/api/projects/challenges/{chain.challenge.pk}/submit-topic/").json()["signoff"]
     university_party = SignoffRequest.objects.get(pk=signoff).parties.get(organisation=chain.center.university)
-    response = api.post(f"/api/signoffs/{signoff}/sign/", {"party": university_party.pk}, format="json")
+    response = api.post(f"/api/signoffs/{signoff}/sign/", {"party": university_party.pk, "confirm": True}, format="json")
     assert response.status_code == 403
     assert not SignoffRequest.objects.get(pk=signoff).signatures.exists()
     assert not Project.objects.exists()

@@ -32,6 +32,8 @@ def sign_latest(page, base_url, username):
     sign_in(page, base_url, username)
     page.goto(f"{base_url}/projects/workbench/")
     page.click("[data-testid=awaiting] a >> nth=0")
+    page.wait_for_selector("[data-testid=signoff-content]")
+    page.check("input[name=confirm]")
     with page.expect_navigation():
         page.click("button[name=verdict][value=approve]")
 

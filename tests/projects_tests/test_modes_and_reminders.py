@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from platform_core.models import Notification, Organisation, Role
+from platform_core.notifications import render_notifications
 from projects import services, tasks
 from projects.models import Challenge, Milestone, Mode
 from tests.factories import OrganisationFactory, member
@@ -63,8 +64,8 @@ def test_reminders_flag_overdue_and_due_soon_once_a_day(chain):
     Milestone.objects.filter(pk=chain.milestone.pk).update(due_on=timezone.localdate() - timedelta(days=2))
     assert tasks.remind_milestones.delay().get() == 2
     assert tasks.remind_milestones.delay().get() == 0  # idempotent for the day
-    titles = list(Notification.objects.filter(recipient=chain.pi, event="projects.milestone_due")
-                  .values_list("title", flat=True))
+    titles = [n.rendered_title for n in render_notifications(
+        Notification.objects.filter(recipient=chain.pi, event="projects.milestone_due"))]
     assert any("逾期" in t for t in titles)
     assert any(soon.title in t for t in titles)
     assert Notification.objects.filter(recipient=chain.manager, event="projects.milestone_due").exists()

@@ -72,8 +72,8 @@ def test_sign_twice_on_the_signoff_page(client, chain):
     client.post(f"/projects/challenges/{chain.challenge.pk}/topic/", {
         "title": "t", "objectives": "o", "deliverables": "d", "submit": "1"})
     request = SignoffRequest.objects.get(kind="projects.topic_approval")
-    client.post(f"/signoffs/{request.pk}/", {"verdict": "approve"})
-    client.post(f"/signoffs/{request.pk}/", {"verdict": "approve"})
+    client.post(f"/signoffs/{request.pk}/", {"verdict": "approve", "confirm": "on"})
+    client.post(f"/signoffs/{request.pk}/", {"verdict": "approve", "confirm": "on"})
     request.refresh_from_db()
     assert request.signatures.count() == 1 and request.status == "pending"
     assert chain._fresh().status == "published"

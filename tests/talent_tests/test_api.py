@@ -31,7 +31,7 @@ def test_shared_hire_end_to_end(api, cast):
     signoff_id = api.get("/api/signoffs/?awaiting=1").json()["results"][0]["id"]
     for user in (cast.hr, cast.energy_admin, cast.storage_admin, cast.officer):
         api.force_authenticate(user)
-        assert api.post(f"/api/signoffs/{signoff_id}/sign/", {}, format="json").status_code == 200
+        assert api.post(f"/api/signoffs/{signoff_id}/sign/", {"confirm": True}, format="json").status_code == 200
     api.force_authenticate(cast.storage_admin)
     detail = api.get(f"/api/talent/shared-hires/{hire_id}/").json()
     assert detail["status"] == "in_effect"

@@ -53,6 +53,8 @@ def test_shared_hire_signed_by_all_parties_and_dual_mentor_assignment(browser_pa
         login(page, base, username)
         page.goto(f"{base}/talent/shared-hires/{hire.pk}/")
         page.locator("[data-testid=hire-signoffs] a").first.click()
+        expect(page.get_by_test_id("signoff-hire")).to_be_visible()  # what is signed is on the page
+        page.check("input[name=confirm]")
         page.click("button[value=approve]")
         expect(page.locator(".alert-success")).to_be_visible()
 

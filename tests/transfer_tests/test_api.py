@@ -48,7 +48,9 @@ def test_funnel_and_deal_through_the_api(api, world):
     assert api.post(f"{API}/achievements/{pk}/screen/", {"reason": "有样机"}).json()["status"] == "screened"
     push_id = api.post(f"{API}/achievements/{pk}/push/", {"enterprise": world.enterprise.pk}).json()["id"]
     api.force_authenticate(world.rd)
-    assert api.get(f"{API}/pushes/{push_id}/").json()["status"] == "viewed"
+    assert api.get(f"{API}/pushes/{push_id}/").json()["status"] == "pushed"  # reading changes nothing
+    assert Push.objects.get(pk=push_id).viewed_at is None
+    assert api.post(f"{API}/pushes/{push_id}/view/").json()["status"] == "viewed"
     assert api.post(f"{API}/pushes/{push_id}/interest/", {"note": "想谈"}).json()["status"] == "interested"
     api.force_authenticate(world.broker)
     assert api.post(f"{API}/pushes/{push_id}/negotiate/").json()["status"] == "negotiating"

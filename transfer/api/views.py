@@ -2,12 +2,12 @@
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from decimal import Decimal, InvalidOperation
 
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, parsers, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.generics import get_object_or_404  # a malformed id is a 404, not a 500
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -219,7 +219,8 @@ class PatentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.R
 
 
 class PushViewSet(viewsets.ReadOnlyModelViewSet):
-    """Pushes of your achievements, or to your enterprise. Opening one as the enterprise marks it viewed."""
+    """Pushes of your achievements, or to your enterprise. Reading changes nothing: the enterprise records
+    that it has seen a push with POST …/view/ (the push page does so when the enterprise opens it)."""
 
     queryset = Push.objects.none()  # for the schema; requests use get_queryset()
     pagination_class = LateRowPagination
@@ -230,10 +231,10 @@ class PushViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return selectors.pushes_visible_to(self.request.user)
 
-    def retrieve(self, request, *args, **kwargs):
-        push = self.get_object()
-        if request.user.has_perm("transfer.mark_push_viewed", push):
-            push = services.push_mark_viewed(actor=request.user, push=push)
+    @extend_schema(request=None, responses=s.PushSerializer)
+    @action(detail=True, methods=["post"])
+    def view(self, request, pk=None):
+        push = services.push_mark_viewed(actor=request.user, push=self.get_object())
         return Response(self.get_serializer(push).data)
 
     def _answer(self, request, service, note_argument: str):
