@@ -38,6 +38,11 @@ def test_inquiry_creates_an_interested_lead_for_the_broker(world, listed):
     assert push in selectors.pushes_awaiting_follow_up(world.broker)
     assert selectors.push_funnel(selectors.pushes_of_managed_achievements(world.broker))["interested"] == 1
     assert Notification.objects.filter(recipient=world.broker, event="transfer.inquiry_received").count() == 1
+    from platform_core.notifications import render_notifications
+
+    [shown] = render_notifications(Notification.objects.filter(recipient=world.broker, event="transfer.inquiry_received"),
+                                   reader=world.broker)
+    assert world.enterprise.name_zh in str(shown.rendered_title) and listed.title in str(shown.rendered_title)
 
 
 def test_duplicates_collapse(world, listed):
@@ -50,9 +55,11 @@ def test_duplicates_collapse(world, listed):
     assert again.pk == first.pk and Inquiry.objects.get(pk=first.pk).message == "补充：需要独占许可"
     assert colleague.push_id == first.push_id  # one lead per enterprise
     assert Push.objects.filter(achievement=listed).count() == 1
-    # Two people asked, so two leads were announced; asking again announced nothing.
+    # Two people asked, so two inquiries were announced (grouped into one unread entry); asking again
+    # announced nothing.
     recipient = services._inquiry_recipients(Achievement.objects.get(pk=listed.pk))[0]
-    assert Notification.objects.filter(event="transfer.inquiry_received", recipient=recipient).count() == 2
+    announced = Notification.objects.filter(event="transfer.inquiry_received", recipient=recipient)
+    assert sum(n.count for n in announced) == 2
 
 
 def test_inquiry_moves_an_existing_push_to_interested(world, listed):
