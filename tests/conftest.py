@@ -84,7 +84,7 @@ def browser_page(live_server):
         )
         context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
         page = context.new_page()
-        page.set_default_timeout(15000)
+        page.set_default_timeout(45000)  # a loaded 2-core CI machine can take seconds per page; failures still show
         yield page
         context.close()
         browser.close()
