@@ -13,6 +13,7 @@ class ConsortiaConfig(AppConfig):
             autocomplete,  # noqa: F401  (registers the searchable-select sources)
             panels,
             permissions,  # noqa: F401  (registers the rules)
+            receivers,  # noqa: F401  (pending sign-offs follow center appointments)
         )
 
         register_nav(_("Joint centers"), "consortia:center-list", icon="diagram-3", order=20, group="center",

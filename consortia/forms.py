@@ -1,12 +1,12 @@
 from django import forms
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 from platform_core.autocomplete import autocomplete_field
+from platform_core.widgets import DateInput
 from platform_core.models import IndustryNode, Organisation
 
 from .models import CenterMember, Consortium, ConsortiumMember, CouncilMember, JointCenter, Side
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NODES = IndustryNode.objects.select_related("chain")
 ACADEMIC = f"{Organisation.Kind.UNIVERSITY},{Organisation.Kind.RESEARCH_INSTITUTE}"
 
@@ -17,7 +17,7 @@ class CenterForm(forms.ModelForm):
         fields = ["name_zh", "name_en", "enterprise", "university", "agreement_signed_on", "agreement_start",
                   "agreement_end", "funding_commitment", "research_directions", "description", "status",
                   "industry_nodes", "fields"]
-        widgets = {"agreement_signed_on": DATE, "agreement_start": DATE, "agreement_end": DATE,
+        widgets = {"agreement_signed_on": DateInput, "agreement_start": DateInput, "agreement_end": DateInput,
                    "research_directions": forms.Textarea(attrs={"rows": 4}),
                    "description": forms.Textarea(attrs={"rows": 3}),
                    "industry_nodes": forms.SelectMultiple(attrs={"size": 6}),
@@ -47,7 +47,7 @@ class CenterFilterForm(forms.Form):
 class AppointForm(forms.Form):
     side = forms.ChoiceField(label=_("Side"), choices=Side.choices)
     position = forms.ChoiceField(label=_("Position"), choices=CenterMember.Position.choices)
-    title = forms.CharField(label=_("Title"), required=False, max_length=100)
+    title = forms.CharField(label=pgettext_lazy("person", "Title"), required=False, max_length=100)
 
     def __init__(self, *args, user, center, **kwargs):
         super().__init__(*args, **kwargs)
@@ -59,7 +59,7 @@ class ConsortiumForm(forms.ModelForm):
     class Meta:
         model = Consortium
         fields = ["name_zh", "name_en", "kind", "lead", "founded_on", "goals", "status", "industry_nodes"]
-        widgets = {"founded_on": DATE, "goals": forms.Textarea(attrs={"rows": 4}),
+        widgets = {"founded_on": DateInput, "goals": forms.Textarea(attrs={"rows": 4}),
                    "industry_nodes": forms.SelectMultiple(attrs={"size": 6})}
 
     def __init__(self, *args, user, **kwargs):

@@ -8,7 +8,7 @@ names who may sign for each side.
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from platform_core.models import IndustryNode, Organisation, TechField
@@ -105,7 +105,7 @@ class CenterMember(models.Model):
                              verbose_name=_("person"))
     side = models.CharField(_("side"), max_length=12, choices=Side.choices)
     position = models.CharField(_("position"), max_length=20, choices=Position.choices)
-    title = models.CharField(_("title"), max_length=100, blank=True)
+    title = models.CharField(pgettext_lazy("person", "title"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords(excluded_fields=["created_at"])
 

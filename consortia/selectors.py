@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q
 
 from platform_core.models import IndustryNode, Membership, Organisation, Role
-from platform_core.signoff import PartySpec
+from platform_core.signoff import PartySpec, register_authority
 
 from .models import CenterMember, Consortium, JointCenter, Side
 
@@ -126,12 +126,40 @@ def center_parties(center: JointCenter) -> list[PartySpec]:
     """The two parties of any dual sign-off of this center."""
     from django.utils.translation import gettext as _
 
-    return [
-        PartySpec(organisation=center.enterprise, label=_("Enterprise side"),
-                  signatories=center_side_signatories(center, Side.ENTERPRISE)),
-        PartySpec(organisation=center.university, label=_("University side"),
-                  signatories=center_side_signatories(center, Side.UNIVERSITY)),
-    ]
+    return [center_side_party(center, Side.ENTERPRISE, _("Enterprise side")),
+            center_side_party(center, Side.UNIVERSITY, _("University side"))]
+
+
+def center_side_party(center: JointCenter, side: str, label) -> PartySpec:
+    """That side of the center signs: who holds its director / chief scientist positions when signing."""
+    return PartySpec(organisation=center.organisation_of(side), label=label,
+                     authority="center_side", authority_params={"center": center.pk, "side": side})
+
+
+def organisation_party(organisation: Organisation, label, *, also=()) -> PartySpec:
+    """An organisation signs through its org admins (when signing); `also` are members who may sign too."""
+    return PartySpec(organisation=organisation, label=label, authority="organisation_admins",
+                     authority_params={"organisation": organisation.pk, "also": [u.pk for u in also]})
+
+
+def _center_side_authority(params) -> list:
+    center = JointCenter.objects.filter(pk=params["center"]).first()
+    return center_side_signatories(center, params["side"]) if center else []
+
+
+def _organisation_admins_authority(params) -> list:
+    organisation = Organisation.objects.filter(pk=params["organisation"]).first()
+    if organisation is None:
+        return []
+    # Someone named (the poster of a challenge) keeps the right to sign while an active member there.
+    also = [m.user for m in Membership.objects.active().filter(organisation=organisation, user_id__in=params["also"])
+            .select_related("user") if m.user.is_active]
+    admins = organisation_signatories(organisation)
+    return list(dict.fromkeys([*also, *admins]))
+
+
+register_authority("center_side", _center_side_authority)
+register_authority("organisation_admins", _organisation_admins_authority)
 
 
 def center_side_for_organisation(center: JointCenter, organisation: Organisation) -> str | None:

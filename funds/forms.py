@@ -3,13 +3,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from platform_core.autocomplete import autocomplete_field
+from platform_core.widgets import DateInput
 from platform_core.models import IndustryChain
 
 from .models import Currency, Fund, Stage
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 def amount_field(label, required=True, help_text=""):

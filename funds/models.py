@@ -10,7 +10,7 @@ commitment) live in `services.py`, which locks the parent row while checking the
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -33,7 +33,7 @@ class Currency(models.TextChoices):
 class Stage(models.TextChoices):
     """Financing stage: a fund's focus and an investment's round."""
 
-    SEED = "seed", _("Seed")
+    SEED = "seed", pgettext_lazy("investment round", "Seed")
     ANGEL = "angel", _("Angel")
     PRE_A = "pre_a", _("Pre-A")
     SERIES_A = "series_a", _("Series A")
@@ -57,7 +57,7 @@ class Fund(models.Model):
         FUNDRAISING = "fundraising", _("Fundraising")
         INVESTING = "investing", _("Investing")
         EXITING = "exiting", _("Exiting")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("fund status", "Closed")
 
     name_zh = models.CharField(_("name (Chinese)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)

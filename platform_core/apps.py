@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 
 class PlatformCoreConfig(AppConfig):
@@ -10,7 +10,10 @@ class PlatformCoreConfig(AppConfig):
     def ready(self):
         from django.utils.module_loading import autodiscover_modules
 
-        from . import permissions  # noqa: F401  (registers the rules)
+        from . import (
+            permissions,  # noqa: F401  (registers the rules)
+            receivers,  # noqa: F401  (pending sign-offs follow role changes)
+        )
         from .navigation import register_nav, register_nav_group
 
         _connect_membership_cache()
@@ -19,7 +22,7 @@ class PlatformCoreConfig(AppConfig):
         # Menu groups follow the 1121 model; apps place their pages in them.
         register_nav_group("center", _("One center"), icon="diagram-3", order=10)
         register_nav_group("incubator", _("One incubator"), icon="rocket-takeoff", order=40)
-        register_nav_group("capital", _("Capital"), icon="bank", order=50)
+        register_nav_group("capital", pgettext_lazy("chain", "Capital"), icon="bank", order=50)
         register_nav_group("sharing", _("One sharing"), icon="people", order=60)
         register_nav(_("Organisations"), "platform:organisation-list", icon="building", order=90,
                      visible=permissions.uses_directory)

@@ -55,6 +55,15 @@ register_action("signoff.withdraw", _("%(actor)s withdrew the sign-off request %
 register_action("signoff.approved", _("%(target)s took effect: every side signed"))
 register_action("signoff.rejected", _("%(target)s was rejected and goes back"))
 
+
+def _names(names):
+    return "、".join(names) if names else "—"
+
+
+register_action("signoff.signatories",
+                _("Who signs %(target)s for %(party)s changed with their roles: now %(added)s, no longer %(removed)s"),
+                added=_names, removed=_names)
+
 SIGNOFF = Ref(SignoffRequest)
 register_event("platform.membership_added", _("Added to an organisation"),
                title=_("You were given the role %(role)s in %(organisation)s"),

@@ -72,11 +72,28 @@ def signoff_content(request: SignoffRequest, user) -> dict:
             "target": target, "target_link": link}
 
 
+# Signing authorities: name -> resolve(params) -> the users who hold that authority now.
+AUTHORITIES: dict[str, Callable[[dict], list]] = {}
+
+
+def register_authority(name: str, resolve: Callable[[dict], list]) -> None:
+    AUTHORITIES[name] = resolve
+
+
 @dataclass
 class PartySpec:
+    """One side of a sign-off. With `authority` (a registered rule and its JSON params) the side's
+    signatories follow role changes until it has signed; without, `signatories` is a fixed list."""
+
     organisation: Organisation
     label: str
     signatories: Sequence = field(default_factory=list)
+    authority: str = ""
+    authority_params: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        if self.authority and not self.signatories:
+            self.signatories = AUTHORITIES[self.authority](self.authority_params)
 
 
 def _target_filter(target):
@@ -111,7 +128,8 @@ def signoff_open(*, actor, target, kind: str, title: str, parties: Sequence[Part
     )
     recipients = []
     for spec in parties:
-        party = SignoffParty.objects.create(request=request, organisation=spec.organisation, label=spec.label)
+        party = SignoffParty.objects.create(request=request, organisation=spec.organisation, label=spec.label,
+                                            authority=spec.authority, authority_params=spec.authority_params)
         party.signatories.set(spec.signatories)
         recipients.extend(spec.signatories)
     audit_log(actor=actor, action="signoff.open", target=request, kind=kind)
@@ -122,6 +140,28 @@ def signoff_open(*, actor, target, kind: str, title: str, parties: Sequence[Part
         url=f"/signoffs/{request.pk}/",
     )
     return request
+
+
+def refresh_signatories(party: SignoffParty) -> None:
+    """Make an unsigned side's signatories those who hold its authority now; the audit keeps the change."""
+    if not party.authority or party.signatures.exists():
+        return
+    current = {u for u in AUTHORITIES[party.authority](party.authority_params) if u.is_active}
+    stored = set(party.signatories.all())
+    if current == stored:
+        return
+    party.signatories.set(current)
+    audit_log(actor=None, action="signoff.signatories", target=party.request, party=party.label,
+              added=sorted(str(u) for u in current - stored), removed=sorted(str(u) for u in stored - current))
+
+
+def refresh_pending_signatories(organisation_ids) -> None:
+    """Roles changed in these organisations: pending sign-offs follow (called from signal receivers)."""
+    parties = (SignoffParty.objects.filter(request__status=SignoffRequest.Status.PENDING, signatures__isnull=True)
+               .exclude(authority="").filter(Q(organisation_id__in=organisation_ids)
+                                             | Q(organisation__parent_id__in=organisation_ids)))
+    for party in parties.select_related("request"):
+        refresh_signatories(party)
 
 
 def _authorised_party(request: SignoffRequest, user) -> SignoffParty:
@@ -180,6 +220,9 @@ def signoff_withdraw(*, actor, request_id: int) -> SignoffRequest:
 
 
 def _choose_party(request, actor, party_id):
+    # Authority is checked now, against current roles and center positions, not as it was at opening.
+    for party in request.parties.all():
+        refresh_signatories(party)
     if party_id is None:
         return _authorised_party(request, actor)
     party = request.parties.filter(pk=party_id).first()

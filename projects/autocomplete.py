@@ -5,7 +5,8 @@ from consortia.autocomplete import USERS, context_record
 from consortia.selectors import people_of
 from platform_core.autocomplete import register
 
-from .selectors import bidding_organisations, challenges_visible_to
+from .models import BidMember
+from .selectors import bidding_organisations, challenges_visible_to, team_candidates
 
 
 def _panel_candidates(user, params):
@@ -16,13 +17,16 @@ def _panel_candidates(user, params):
     return people_of([pk for pk in (challenge.poster_id, challenge.partner_id) if pk])
 
 
-def _team_candidates(user, params):
-    """A bid's members and students: colleagues in the organisations the user may bid for."""
-    challenge = context_record(challenges_visible_to(user), params, "challenge", user)
-    if challenge is None:
-        return get_user_model().objects.none()
-    return people_of(bidding_organisations(user, challenge)).exclude(pk=user.pk)
+def _team(role):
+    def candidates(user, params):
+        """A bid's members (researchers…) or students: in the organisations the user may bid for."""
+        challenge = context_record(challenges_visible_to(user), params, "challenge", user)
+        if challenge is None:
+            return get_user_model().objects.none()
+        return team_candidates(bidding_organisations(user, challenge).values("pk"), role).exclude(pk=user.pk)
+    return candidates
 
 
 register("projects-panel", queryset=_panel_candidates, search=USERS.search, label=USERS.label)
-register("projects-team", queryset=_team_candidates, search=USERS.search, label=USERS.label)
+register("projects-team", queryset=_team(BidMember.Role.MEMBER), search=USERS.search, label=USERS.label)
+register("projects-team-students", queryset=_team(BidMember.Role.STUDENT), search=USERS.search, label=USERS.label)

@@ -1,14 +1,14 @@
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 from consortia.selectors import centers_with_sides
 from platform_core.autocomplete import autocomplete_field
+from platform_core.widgets import DateInput
 from platform_core.models import IndustryNode, Organisation
 
 from .models import Challenge, Mode
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NODES = IndustryNode.objects.select_related("chain")
 
 
@@ -22,7 +22,7 @@ class ChallengeForm(forms.ModelForm):
                   "deadline", "center", "partner"]
         widgets = {"summary_zh": forms.Textarea(attrs={"rows": 4}), "summary_en": forms.Textarea(attrs={"rows": 3}),
                    "confidential_detail": forms.Textarea(attrs={"rows": 4}),
-                   "terms": forms.Textarea(attrs={"rows": 3}), "deadline": DATE}
+                   "terms": forms.Textarea(attrs={"rows": 3}), "deadline": DateInput}
 
     def __init__(self, *args, user, posters=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -55,7 +55,7 @@ class ChallengeFilterForm(forms.Form):
 
 class AttachmentForm(forms.Form):
     file = forms.FileField(label=_("File"))
-    description = forms.CharField(label=_("Description"), max_length=200, required=False)
+    description = forms.CharField(label=pgettext_lazy("attachment", "Description"), max_length=200, required=False)
     is_confidential = forms.BooleanField(label=_("Confidential"), required=False, initial=True)
 
 
@@ -78,7 +78,7 @@ class TopicForm(forms.Form):
 
 
 class CallForm(forms.Form):
-    closes_on = forms.DateField(label=_("Bids close on"), widget=DATE)
+    closes_on = forms.DateField(label=_("Bids close on"), widget=DateInput)
     criteria = forms.CharField(
         label=_("Scoring criteria"), widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("One per line as “name: weight”; weights add up to 100."),
@@ -113,8 +113,9 @@ class BidForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
         self.fields["organisation"].initial = organisations.first()
-        for name, label in (("members", _("Team members")), ("students", _("Students"))):
-            self.fields[name] = autocomplete_field("projects-team", user=user, params={"challenge": challenge.pk},
+        for name, source, label in (("members", "projects-team", _("Team members")),
+                                    ("students", "projects-team-students", _("Students"))):
+            self.fields[name] = autocomplete_field(source, user=user, params={"challenge": challenge.pk},
                                                    multiple=True, required=False, label=label)
 
 
@@ -137,7 +138,7 @@ class ScoreForm(forms.Form):
 class MilestoneForm(forms.Form):
     title = forms.CharField(label=_("Milestone"), max_length=200)
     deliverables = forms.CharField(label=_("Deliverables"), widget=forms.Textarea(attrs={"rows": 2}))
-    due_on = forms.DateField(label=_("Due on"), widget=DATE)
+    due_on = forms.DateField(label=_("Due on"), widget=DateInput)
     tranche = forms.DecimalField(label=_("Budget tranche (CNY)"), max_digits=16, decimal_places=2, initial=0)
 
 

@@ -9,7 +9,7 @@ The state machine lives in projects/services.py.
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from consortia.models import JointCenter
@@ -121,7 +121,7 @@ class ChallengeAttachment(models.Model):
     challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="attachments",
                                   verbose_name=_("challenge"))
     file = models.FileField(_("file"), upload_to="challenges/%Y/%m/")
-    description = models.CharField(_("description"), max_length=200, blank=True)
+    description = models.CharField(pgettext_lazy("attachment", "description"), max_length=200, blank=True)
     is_confidential = models.BooleanField(_("confidential"), default=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                     verbose_name=_("uploaded by"))

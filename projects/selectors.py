@@ -1,11 +1,12 @@
 """Reads of the challenge → project chain, the parties that sign, and the hand-over to transfer."""
+from django.contrib.auth import get_user_model
 from django.db.models import Avg, Count, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consortia.models import CenterMember
-from consortia.selectors import center_side_for_organisation, center_side_signatories, organisation_signatories
-from platform_core.models import Membership, Organisation
+from consortia.selectors import center_side_for_organisation, center_side_party, organisation_party
+from platform_core.models import Membership, Organisation, Role
 from platform_core.permissions import is_platform_admin
 from platform_core.signoff import PartySpec, signoffs_for
 
@@ -89,6 +90,21 @@ def bidding_organisations(user, challenge: Challenge):
         Q(pk__in=memberships.values("organisation_id")) | Q(pk__in=memberships.values("organisation__parent_id")),
         kind__in=BIDDER_KINDS_BY_MODE[challenge.mode], parent__isnull=True,
     ).exclude(pk=challenge.poster_id)
+
+
+# Who may sit on a bid's team in each role: people of the bidding organisation (or its schools)
+# holding one of these roles there; brokers, TTO staff and administrators are not team material.
+TEAM_ROLES = {
+    BidMember.Role.MEMBER: (Role.RESEARCHER, Role.RD_MANAGER, Role.MENTOR),
+    BidMember.Role.STUDENT: (Role.STUDENT,),
+}
+
+
+def team_candidates(organisations, role: str):
+    """Users who may join a bid for one of `organisations` as `role` (a BidMember.Role in TEAM_ROLES)."""
+    units = Organisation.objects.filter(Q(pk__in=organisations) | Q(parent__in=organisations)).values("pk")
+    memberships = Membership.objects.active().filter(organisation__in=units, role__in=TEAM_ROLES[role])
+    return get_user_model().objects.filter(pk__in=memberships.values("user_id")).order_by("username", "pk")
 
 
 def challenges_posted_by_side(user):
@@ -200,12 +216,9 @@ def side_party(challenge: Challenge, organisation, label: str) -> PartySpec:
     center = challenge.center
     side = center_side_for_organisation(center, organisation) if center else None
     if side:
-        signatories = center_side_signatories(center, side)
-    else:
-        signatories = organisation_signatories(organisation)
-        if organisation.pk == challenge.poster_id and challenge.posted_by.is_active:
-            signatories = [challenge.posted_by, *[u for u in signatories if u.pk != challenge.posted_by_id]]
-    return PartySpec(organisation=organisation, label=label, signatories=signatories)
+        return center_side_party(center, side, label)
+    poster = [challenge.posted_by] if organisation.pk == challenge.poster_id else []
+    return organisation_party(organisation, label, also=poster)
 
 
 def refinement_parties(challenge: Challenge) -> list[PartySpec]:

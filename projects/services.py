@@ -38,6 +38,7 @@ from django.utils.translation import gettext as _
 
 from platform_core.audit import audit_log
 from platform_core.models import Membership, Organisation, SignoffRequest
+from platform_core.money import format_money
 from platform_core.notifications import notify
 from platform_core.permissions import require
 from platform_core.signoff import signoff_open
@@ -460,7 +461,7 @@ def bid_submit(*, actor, call: Call, organisation: Organisation, team_name: str,
     amount = _money(budget, "budget")
     if challenge.budget_max and amount > challenge.budget_max:
         raise ValidationError({"budget": _("The requested budget exceeds the challenge's budget ceiling "
-                                           "(%(max)s CNY).") % {"max": challenge.budget_max}})
+                                           "(%(max)s).") % {"max": format_money(challenge.budget_max)}})
     Bid.objects.filter(call=call, lead=actor, status=Bid.Status.WITHDRAWN).delete()
     bid = Bid.objects.create(call=call, organisation=organisation, lead=actor, team_name=team_name.strip(),
                              approach=approach.strip(), plan=plan.strip(), budget=amount)
@@ -469,6 +470,11 @@ def bid_submit(*, actor, call: Call, organisation: Organisation, team_name: str,
             continue
         if role not in BidMember.Role.values:
             raise ValidationError({"members": _("Unknown team role.")})
+        if role in selectors.TEAM_ROLES and not selectors.team_candidates([organisation.pk], role).filter(
+                pk=user.pk).exists():
+            raise ValidationError({"members": _("%(user)s cannot join the team as %(role)s: they hold no such role "
+                                                "in %(organisation)s.") % {
+                "user": user, "role": BidMember.Role(role).label, "organisation": organisation}})
         BidMember.objects.get_or_create(bid=bid, user=user, defaults={"role": role})
     audit_log(actor=actor, action="bid.submit", target=challenge, bid=bid.pk, team=bid.team_name)
     reviewers = selectors.side_party(challenge, challenge.poster, "").signatories + [p.user for p in call.panel.all()]
@@ -535,8 +541,8 @@ def award_propose(*, actor, bid: Bid) -> SignoffRequest:
         actor=actor, target=call, kind="projects.bid_award",
         title=_("Award: %(title)s → %(team)s") % {"title": challenge.title_zh, "team": bid.team_name},
         parties=selectors.refinement_parties(challenge), payload={"bid": bid.pk},
-        summary=_("Lead PI %(lead)s, %(org)s, budget %(budget)s CNY.") % {
-            "lead": bid.lead, "org": bid.organisation, "budget": bid.budget},
+        summary=_("Lead PI %(lead)s, %(org)s, budget %(budget)s.") % {
+            "lead": bid.lead, "org": bid.organisation, "budget": format_money(bid.budget)},
         url=_url("bid-detail", bid.pk),
     )
     bid.status = Bid.Status.PROPOSED
@@ -598,7 +604,7 @@ def milestone_add(*, actor, project: Project, title: str, deliverables: str, due
     planned = project.milestones.aggregate(total=Sum("tranche"))["total"] or Decimal(0)
     if planned + amount > project.budget:
         raise ValidationError({"tranche": _("The tranches would add up to more than the project budget "
-                                            "(%(budget)s CNY).") % {"budget": project.budget}})
+                                            "(%(budget)s).") % {"budget": format_money(project.budget)}})
     milestone = Milestone.objects.create(project=project, title=title.strip(), deliverables=deliverables.strip(),
                                          due_on=due_on, tranche=amount)
     audit_log(actor=actor, action="milestone.add", target=project, milestone=milestone.pk)
@@ -689,13 +695,13 @@ def budget_change_request(*, actor, project: Project, new_budget, reason: str) -
     planned = project.milestones.aggregate(total=Sum("tranche"))["total"] or Decimal(0)
     if amount < planned:
         raise ValidationError({"new_budget": _("The budget cannot be below the milestone tranches already "
-                                               "planned (%(total)s CNY).") % {"total": planned}})
+                                               "planned (%(total)s).") % {"total": format_money(planned)}})
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Please give a reason.")})
     return signoff_open(
         actor=actor, target=project, kind="projects.budget_change",
-        title=_("Budget change: %(p)s, %(old)s → %(new)s CNY") % {"p": project.title, "old": project.budget,
-                                                                  "new": amount},
+        title=_("Budget change: %(p)s, %(old)s → %(new)s") % {"p": project.title, "old": format_money(project.budget),
+                                                              "new": format_money(amount)},
         parties=selectors.delivery_parties(project), summary=reason.strip(), payload={"budget": str(amount)},
         url=_url("project-detail", project.pk),
     )
@@ -756,8 +762,8 @@ def evaluation_submit(*, actor, project: Project, technical_score: int, applicat
                                            comment=(comment or "").strip(), **scores)
     audit_log(actor=actor, action="evaluation.submit", target=project, side=str(side), **scores)
     if project.evaluations.count() == 2:
-        summary = "; ".join(f"{e.organisation}: {e.overall}" for e in project.evaluations.select_related(
-            "organisation"))
+        summary = _("; ").join(_("%(side)s: %(score)s") % {"side": e.organisation, "score": e.overall}
+                               for e in project.evaluations.select_related("organisation"))
         signoff_open(actor=actor, target=project, kind="projects.final_evaluation",
                      title=_("Final evaluation: %(p)s") % {"p": project.title},
                      parties=selectors.delivery_parties(project), summary=summary,

@@ -1,17 +1,18 @@
 from decimal import Decimal
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from platform_core.autocomplete import autocomplete_field
+from platform_core.widgets import DateInput
 from platform_core.models import IndustryNode, Organisation, TechField
 from platform_core.services import find_user
 
 from .models import DualMentorAssignment, EnterpriseMentor, SharedHire, TalentEvidence, TalentProfile
 from .services import ShareSpec
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class UserLookupField(forms.CharField):
@@ -32,6 +33,8 @@ class UserLookupField(forms.CharField):
             raise ValidationError(exc.message_dict["user"]) from exc
 
     def prepare_value(self, value):
+        if isinstance(value, int):  # a ModelForm's initial is the user's pk: show the username
+            value = get_user_model().objects.filter(pk=value).first() or value
         return getattr(value, "username", value)
 
 
@@ -84,7 +87,7 @@ class SharedHireForm(forms.ModelForm):
     class Meta:
         model = SharedHire
         fields = ["talent", "university", "position", "annual_cost", "start_date", "end_date", "notes"]
-        widgets = {"start_date": DATE, "end_date": DATE, "notes": forms.Textarea(attrs={"rows": 2})}
+        widgets = {"start_date": DateInput, "end_date": DateInput, "notes": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, universities=None, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -136,13 +139,13 @@ def share_initial(hire) -> list[dict]:
 
 
 class RenewForm(forms.Form):
-    end_date = forms.DateField(label=_("New contract end"), widget=DATE)
+    end_date = forms.DateField(label=_("New contract end"), widget=DateInput)
     annual_cost = forms.DecimalField(label=_("Annual package (CNY)"), max_digits=16, decimal_places=2,
                                      required=False, help_text=_("Leave blank to keep the current package."))
 
 
 class TerminateForm(forms.Form):
-    on_date = forms.DateField(label=_("Terminated on"), widget=DATE)
+    on_date = forms.DateField(label=_("Terminated on"), widget=DateInput)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -160,7 +163,7 @@ class MentorForm(forms.ModelForm):
     class Meta:
         model = EnterpriseMentor
         fields = ["user", "organisation", "university", "title", "fields", "expertise", "term_start", "term_end"]
-        widgets = {"term_start": DATE, "term_end": DATE, "fields": forms.SelectMultiple(attrs={"size": 6}),
+        widgets = {"term_start": DateInput, "term_end": DateInput, "fields": forms.SelectMultiple(attrs={"size": 6}),
                    "expertise": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, universities=None, user, **kwargs):
@@ -181,7 +184,7 @@ class AssignmentForm(forms.ModelForm):
         model = DualMentorAssignment
         fields = ["student", "degree", "university", "university_mentor", "enterprise_mentor", "placement_kind",
                   "placement_label", "placement_ref_id", "thesis_topic", "start_date", "expected_graduation"]
-        widgets = {"start_date": DATE, "expected_graduation": DATE}
+        widgets = {"start_date": DateInput, "expected_graduation": DateInput}
 
     def __init__(self, *args, universities=None, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -198,4 +201,4 @@ class CloseAssignmentForm(forms.Form):
         (DualMentorAssignment.Status.GRADUATED, DualMentorAssignment.Status.GRADUATED.label),
         (DualMentorAssignment.Status.WITHDRAWN, DualMentorAssignment.Status.WITHDRAWN.label),
     ])
-    on_date = forms.DateField(label=_("Date"), widget=DATE)
+    on_date = forms.DateField(label=_("Date"), widget=DateInput)

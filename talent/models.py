@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from platform_core.encoders import UnicodeJSONEncoder
@@ -32,13 +32,13 @@ class TalentProfile(models.Model):
         verbose_name=_("platform account"),
         help_text=_("Optional: a recruit may not have an account yet."),
     )
-    name_zh = models.CharField(_("name (Chinese)"), max_length=100)
-    name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
+    name_zh = models.CharField(pgettext_lazy("person", "name (Chinese)"), max_length=100)
+    name_en = models.CharField(pgettext_lazy("person", "name (English)"), max_length=100, blank=True)
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="talent_profiles", verbose_name=_("organisation"),
         help_text=_("The university or institute that keeps this profile."),
     )
-    title = models.CharField(_("title"), max_length=100, blank=True)
+    title = models.CharField(pgettext_lazy("person", "title"), max_length=100, blank=True)
     is_overseas = models.BooleanField(_("overseas high-level talent"), default=False)
     country = models.CharField(_("country or region of origin"), max_length=60, blank=True)
     expertise = models.JSONField(_("expertise keywords"), default=list, blank=True, encoder=UnicodeJSONEncoder)
@@ -119,7 +119,7 @@ class SharedHire(models.Model):
                                verbose_name=_("talent"))
     university = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="shared_hires_recruited",
                                    verbose_name=_("recruiting university"))
-    position = models.CharField(_("position"), max_length=200)
+    position = models.CharField(pgettext_lazy("job", "position"), max_length=200)
     annual_cost = models.DecimalField(_("annual package (CNY)"), max_digits=16, decimal_places=2,
                                       help_text=_("Salary and benefits per year, shared by the parties."))
     start_date = models.DateField(_("contract start"))
@@ -234,7 +234,7 @@ class DualMentorAssignment(models.Model):
     class Status(models.TextChoices):
         IN_TRAINING = "in_training", _("In training")
         GRADUATED = "graduated", _("Graduated")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        WITHDRAWN = "withdrawn", pgettext_lazy("training outcome", "Withdrawn")
 
     class PlacementKind(models.TextChoices):
         CENTER = "center", _("Joint R&D center")

@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 
 from platform_core.models import Membership, Organisation
 from platform_core.permissions import holds_role, is_platform_admin, member_organisation_ids
+from platform_core.signoff import PartySpec, register_authority
 
 from .models import DualMentorAssignment, EnterpriseMentor, HireShare, SharedHire, TalentEvidence, TalentProfile
 from .permissions import ENTERPRISE_SIGNER_ROLES, UNIVERSITY_HR_ROLES
@@ -102,6 +103,15 @@ def my_assignments(user):
 def signatories_of(organisation, roles) -> list:
     return [m.user for m in Membership.objects.active().filter(organisation=organisation, role__in=roles)
             .select_related("user").order_by("user_id").distinct()]
+
+
+def organisation_roles_party(organisation, label, roles) -> PartySpec:
+    """The organisation signs through whoever holds one of `roles` there when signing."""
+    return PartySpec(organisation, label, authority="organisation_roles",
+                     authority_params={"organisation": organisation.pk, "roles": list(roles)})
+
+
+register_authority("organisation_roles", lambda params: signatories_of(params["organisation"], params["roles"]))
 
 
 def universities_for_hr(user):

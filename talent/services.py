@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from platform_core.audit import audit_log
 from platform_core.models import Organisation, Role
+from platform_core.money import format_money
 from platform_core.permissions import require
 from platform_core.signoff import PartySpec, register_decision, signoff_open
 
@@ -245,14 +246,13 @@ def share_specs_of(hire: SharedHire) -> list[ShareSpec]:
 
 def _signing_parties(hire: SharedHire) -> list[PartySpec]:
     """学校招、企业供、政府助: the university, each paying enterprise and the subsidising agency sign."""
-    parties = [PartySpec(hire.university, str(HireShare.Role.UNIVERSITY.label),
-                         selectors.signatories_of(hire.university, UNIVERSITY_HR_ROLES))]
+    parties = [selectors.organisation_roles_party(hire.university, str(HireShare.Role.UNIVERSITY.label),
+                                                  UNIVERSITY_HR_ROLES)]
     for share in hire.shares.select_related("organisation"):
         if share.organisation_id == hire.university_id or (share.salary_percent == 0 and share.time_percent == 0):
             continue
         roles = GOVERNMENT_SIGNER_ROLES if share.role == HireShare.Role.GOVERNMENT else ENTERPRISE_SIGNER_ROLES
-        parties.append(PartySpec(share.organisation, str(share.get_role_display()),
-                                 selectors.signatories_of(share.organisation, roles)))
+        parties.append(selectors.organisation_roles_party(share.organisation, str(share.get_role_display()), roles))
     return parties
 
 
@@ -271,8 +271,8 @@ def shared_hire_submit(*, actor, hire: SharedHire) -> SharedHire:
         actor=actor, target=hire, kind=AGREEMENT_DECISION,
         title=_("Shared hire agreement: %(talent)s, %(position)s") % {"talent": hire.talent, "position": hire.position},
         parties=_signing_parties(hire),
-        summary=_("%(start)s to %(end)s, annual package %(cost)s CNY.")
-        % {"start": hire.start_date, "end": hire.end_date, "cost": hire.annual_cost},
+        summary=_("%(start)s to %(end)s, annual package %(cost)s.")
+        % {"start": hire.start_date, "end": hire.end_date, "cost": format_money(hire.annual_cost)},
         payload={"shares": _share_summary(share_specs_of(hire))},
         url=f"/talent/shared-hires/{hire.pk}/",
     )

@@ -3,12 +3,11 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from platform_core.autocomplete import autocomplete_field
+from platform_core.widgets import DateInput, DateTimeInput
 from platform_core.models import IndustryChain, IndustryNode, Organisation, Role
 
 from .models import Achievement, Deal, IncubatedCompany, LicenceType, Patent, Push, Roadshow
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
 class PoolFilterForm(forms.Form):
@@ -54,7 +53,7 @@ class RoadshowForm(forms.ModelForm):
         model = Roadshow
         fields = ["title", "organiser", "starts_at", "registration_deadline", "place", "online_url", "capacity",
                   "description", "achievements"]
-        widgets = {"starts_at": DATETIME, "registration_deadline": DATETIME,
+        widgets = {"starts_at": DateTimeInput(), "registration_deadline": DateTimeInput(),
                    "description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, user, organisers=None, **kwargs):
@@ -63,8 +62,6 @@ class RoadshowForm(forms.ModelForm):
         self.fields["achievements"] = autocomplete_field(
             "transfer-listed-achievements", user=user, multiple=True, required=False,
             label=_("Achievements presented"))
-        for name in ("starts_at", "registration_deadline"):
-            self.fields[name].input_formats = ["%Y-%m-%dT%H:%M"]
 
 
 class RoadshowRegisterForm(forms.Form):
@@ -135,12 +132,12 @@ class DealForm(forms.Form):
     exclusivity = forms.ChoiceField(label=_("Exclusivity (licences)"), required=False,
                                     choices=[("", "—")] + Deal.Exclusivity.choices)
     territory = forms.CharField(label=_("Territory"), required=False, max_length=200)
-    term_start = forms.DateField(label=_("Term from"), required=False, widget=DATE)
-    term_end = forms.DateField(label=_("Term until"), required=False, widget=DATE)
+    term_start = forms.DateField(label=_("Term from"), required=False, widget=DateInput)
+    term_end = forms.DateField(label=_("Term until"), required=False, widget=DateInput)
     price = forms.CharField(label=_("Price (CNY)"), initial="0")
     royalty_rate = forms.CharField(label=_("Royalty rate (%)"), initial="0", required=False)
     equity_percent = forms.CharField(label=_("Equity share (%)"), required=False)
-    signed_on = forms.DateField(label=_("Signed on"), widget=DATE)
+    signed_on = forms.DateField(label=_("Signed on"), widget=DateInput)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     company_name = forms.CharField(label=_("Spin-off: company name"), required=False, max_length=200)
 
@@ -171,7 +168,7 @@ class PatentForm(forms.ModelForm):
         model = Patent
         fields = ["application_number", "publication_number", "title", "patent_type", "legal_status", "owner",
                   "filing_date", "grant_date", "next_fee_due", "ipc_codes", "achievements"]
-        widgets = {"filing_date": DATE, "grant_date": DATE, "next_fee_due": DATE}
+        widgets = {"filing_date": DateInput, "grant_date": DateInput, "next_fee_due": DateInput}
 
     def __init__(self, *args, owners, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -189,7 +186,7 @@ class PatentForm(forms.ModelForm):
 class IncubatorForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     address = forms.CharField(label=_("Address"), required=False, max_length=200)
-    established_on = forms.DateField(label=_("Established on"), required=False, widget=DATE)
+    established_on = forms.DateField(label=_("Established on"), required=False, widget=DateInput)
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, user, **kwargs):
@@ -205,7 +202,7 @@ class CompanyForm(forms.ModelForm):
         model = IncubatedCompany
         fields = ["name", "industry_node", "stage", "admitted_on", "founder_names", "founders", "achievements",
                   "description"]
-        widgets = {"admitted_on": DATE, "description": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"admitted_on": DateInput, "description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -226,5 +223,5 @@ class CompanyForm(forms.ModelForm):
 
 class CompanyStageForm(forms.Form):
     stage = forms.ChoiceField(label=_("Stage"), choices=IncubatedCompany.Stage.choices)
-    graduated_on = forms.DateField(label=_("Graduated on"), required=False, widget=DATE)
+    graduated_on = forms.DateField(label=_("Graduated on"), required=False, widget=DateInput)
 

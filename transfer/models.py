@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from platform_core.models import IndustryNode, Organisation, TechField
@@ -244,7 +244,7 @@ class Push(models.Model):
         VIEWED = "viewed", _("Viewed")
         INTERESTED = "interested", _("Interested")
         NEGOTIATING = "negotiating", _("Negotiating")
-        DEAL = "deal", _("Deal")
+        DEAL = "deal", pgettext_lazy("push status", "Deal")
         DECLINED = "declined", _("Declined")
 
     class Source(models.TextChoices):
@@ -347,7 +347,7 @@ class RevenueShare(models.Model):
 
     deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="revenue_shares", verbose_name=_("deal"))
     beneficiary_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                                         blank=True, related_name="+", verbose_name=_("person"))
+                                         blank=True, related_name="+", verbose_name=pgettext_lazy("beneficiary", "person"))
     beneficiary_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True,
                                                  related_name="+", verbose_name=_("organisation"))
     beneficiary_name = models.CharField(_("name"), max_length=100, blank=True)

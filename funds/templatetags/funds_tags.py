@@ -16,14 +16,6 @@ def url_if_exists(name: str, *args) -> str:
 
 
 @register.filter
-def money(value) -> str:
-    """1234567.5 → 1,234,567.50 (Decimal in, text out; never through float)."""
-    if value in (None, ""):
-        return "—"
-    return f"{Decimal(value):,.2f}"
-
-
-@register.filter
 def percent_of(part, whole) -> int:
     """Share of `whole` taken by `part`, as a whole percentage for a progress bar (0–100)."""
     if not whole:

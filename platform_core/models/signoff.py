@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 from .organisations import Organisation
 
@@ -62,10 +62,14 @@ class SignoffParty(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
     )
-    label = models.CharField(_("side"), max_length=60)
+    label = models.CharField(pgettext_lazy("signoff", "side"), max_length=60)
     signatories = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="signoff_parties", verbose_name=_("authorised signatories")
     )
+    # Who may sign is a rule (platform_core.signoff.AUTHORITIES), re-read whenever roles change and when
+    # someone signs: `signatories` holds the people who hold that authority now. Empty: a fixed list.
+    authority = models.CharField(_("signing authority"), max_length=40, blank=True)
+    authority_params = models.JSONField(_("signing authority details"), default=dict, blank=True)
 
     class Meta:
         ordering = ["id"]
@@ -88,12 +92,12 @@ class Signature(models.Model):
         SignoffRequest, on_delete=models.CASCADE, related_name="signatures", verbose_name=_("request")
     )
     party = models.ForeignKey(
-        SignoffParty, on_delete=models.CASCADE, related_name="signatures", verbose_name=_("side")
+        SignoffParty, on_delete=models.CASCADE, related_name="signatures", verbose_name=pgettext_lazy("signoff", "side")
     )
     signer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="signatures", verbose_name=_("signer")
     )
-    verdict = models.CharField(_("verdict"), max_length=10, choices=Verdict.choices)
+    verdict = models.CharField(pgettext_lazy("signoff", "verdict"), max_length=10, choices=Verdict.choices)
     reason = models.TextField(_("reason"), blank=True)
     signed_at = models.DateTimeField(_("signed at"), auto_now_add=True)
 

@@ -14,7 +14,7 @@ def test_fund_manager_records_an_investment_and_sees_the_total(browser_page, liv
     page = browser_page
     login(page, live_server.url, fund_manager.username)
     page.goto(f"{live_server.url}/funds/{fund.pk}/")
-    assert page.inner_text("[data-testid=invested-total]") == "0.00"
+    assert page.inner_text("[data-testid=invested-total]") == "¥0.00"
 
     page.click("[data-testid=record-investment]")
     choose_autocomplete(page, "id_company", company.name)
@@ -29,6 +29,6 @@ def test_fund_manager_records_an_investment_and_sees_the_total(browser_page, liv
     page.fill("input[name=amount]", "350000")
     page.click("[data-testid=investment-form] button[type=submit]")
     page.wait_for_url(f"{live_server.url}/funds/{fund.pk}/")
-    assert page.inner_text("[data-testid=invested-total]") == "350,000.00"
-    assert page.inner_text("[data-testid=available-total]") == "650,000.00"
+    assert page.inner_text("[data-testid=invested-total]") == "¥350,000.00"
+    assert page.inner_text("[data-testid=available-total]") == "¥650,000.00"
     assert company.name in page.inner_text("[data-testid=portfolio]")
