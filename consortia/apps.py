@@ -16,7 +16,9 @@ class ConsortiaConfig(AppConfig):
             receivers,  # noqa: F401  (pending sign-offs follow center appointments)
         )
 
-        register_nav(_("Joint centers"), "consortia:center-list", icon="diagram-3", order=20, group="center")
-        register_nav(_("Consortia"), "consortia:consortium-list", icon="people", order=25, group="center")
+        register_nav(_("Joint centers"), "consortia:center-list", icon="diagram-3", order=20, group="center",
+                     visible=permissions.uses_centers)
+        register_nav(_("Consortia"), "consortia:consortium-list", icon="people", order=25, group="center",
+                     visible=permissions.uses_centers)
         register_home_panel("consortia/panels/my_centers.html", panels.my_centers_panel, order=260,
                             visible=panels.holds_center_position)

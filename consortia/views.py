@@ -5,12 +5,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from platform_core.audit import audit_trail
-from platform_core.models import Organisation
 from platform_core.pages import add_service_errors, paginate
-from platform_core.permissions import organisations_administered_by
 
 from . import forms, selectors, services
 from .models import Consortium, JointCenter
+from .permissions import can_register_center, can_register_consortium
 
 
 @login_required
@@ -18,11 +17,8 @@ def center_list(request):
     form = forms.CenterFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     centers = selectors.center_list(request.user, query=filters.get("q", ""), status=filters.get("status", ""))
-    can_add = organisations_administered_by(request.user).filter(
-        kind__in=[Organisation.Kind.ENTERPRISE, Organisation.Kind.UNIVERSITY,
-                  Organisation.Kind.RESEARCH_INSTITUTE]).exists()
     return render(request, "consortia/center_list.html", {
-        "form": form, "page": paginate(request, centers), "can_add": can_add,
+        "form": form, "page": paginate(request, centers), "can_add": can_register_center(request.user),
     })
 
 
@@ -53,6 +49,9 @@ def center_detail(request, pk):
 
 @login_required
 def center_create(request):
+    if not can_register_center(request.user):
+        raise PermissionDenied(_("Only an organisation administrator of an enterprise, university or institute "
+                                 "may register a joint center."))
     form = forms.CenterForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -93,7 +92,7 @@ def consortium_list(request):
     consortia = selectors.consortium_list(request.user, query=query, kind=kind)
     return render(request, "consortia/consortium_list.html", {
         "page": paginate(request, consortia), "query": query, "kind": kind,
-        "kinds": Consortium.Kind.choices, "can_add": organisations_administered_by(request.user).exists(),
+        "kinds": Consortium.Kind.choices, "can_add": can_register_consortium(request.user),
     })
 
 
@@ -131,6 +130,8 @@ def consortium_detail(request, pk):
 
 @login_required
 def consortium_create(request):
+    if not can_register_consortium(request.user):
+        raise PermissionDenied(_("Only an organisation administrator may register a consortium."))
     form = forms.ConsortiumForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

@@ -15,13 +15,13 @@ class FundsConfig(AppConfig):
             panels,
             permissions,  # noqa: F401  (registers the rules)
         )
-        from .selectors import commitment_sources_for
 
-        register_nav(_("Funds"), "funds:fund-list", icon="bank", order=50, group="capital")
+        register_nav(_("Funds"), "funds:fund-list", icon="bank", order=50, group="capital",
+                     visible=permissions.uses_funds)
         register_nav(_("Deal flow"), "funds:deal-flow", icon="funnel", order=51, group="capital",
                      visible=lambda user: user.has_perm("funds.view_deal_flow"))
         register_nav(_("Our funding"), "funds:commitment-list", icon="cash-coin", order=52, group="capital",
-                     visible=lambda user: commitment_sources_for(user).exists())
+                     visible=permissions.can_commit_funding)
 
         register_home_panel("funds/panels/fund_manager.html", panels.fund_manager_panel, order=240,
                             visible=panels.is_fund_manager)

@@ -13,7 +13,7 @@
 import rules
 
 from platform_core.models import Organisation, Role
-from platform_core.permissions import has_role, is_platform_admin, is_program_officer
+from platform_core.permissions import has_role, holds_role, is_platform_admin, is_program_officer, memberships_of
 
 from .models import Fund
 
@@ -62,10 +62,27 @@ def manages_commitment(user, commitment):
 
 @rules.predicate
 def is_fund_manager_anywhere(user):
-    from platform_core.models import Membership
+    return holds_role(user, *FUND_MANAGER_ROLES)
 
-    return user.is_authenticated and Membership.objects.active().filter(
-        user=user, role__in=FUND_MANAGER_ROLES).exists()
+
+def can_commit_funding(user) -> bool:
+    """commitment_sources_for(user).exists(): may commit R&D money or a subsidy for some organisation."""
+    return is_platform_admin(user) or any(m.role in COMMITMENT_ROLES_BY_KIND.get(m.kind, ())
+                                          for m in memberships_of(user))
+
+
+def can_create_fund(user) -> bool:
+    """fund_managing_organisations(user).exists(): a fund manager somewhere (or platform staff)."""
+    return is_platform_admin(user) or is_fund_manager_anywhere(user)
+
+
+# Who reads the fund registry (the menu asks this): the capital side, the incubator side, program officers.
+FUND_READER_ROLES = (Role.FUND_MANAGER, Role.PROGRAM_OFFICER, Role.TTO_STAFF, Role.BROKER)
+
+
+def uses_funds(user) -> bool:
+    return (is_platform_admin(user) or holds_role(user, *FUND_READER_ROLES)
+            or holds_role(user, kinds=(Organisation.Kind.FINANCIAL,)))
 
 
 rules.add_perm("funds.view_fund", rules.is_authenticated)

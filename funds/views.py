@@ -14,6 +14,7 @@ from platform_core.permissions import is_platform_admin, is_program_officer
 
 from . import forms, selectors, services
 from .models import Fund, FundingCommitment, Tranche
+from .permissions import can_commit_funding, can_create_fund
 
 
 def _fund(request, pk) -> Fund:
@@ -41,14 +42,14 @@ def fund_list(request):
                                 status=filters.get("status", ""), chain=filters.get("chain"))
     return render(request, "funds/fund_list.html", {
         "form": form, "page": paginate(request, funds),
-        "can_create": selectors.fund_managing_organisations(request.user).exists(),
+        "can_create": can_create_fund(request.user),
         "managed_ids": set(selectors.funds_managed_by(request.user).values_list("pk", flat=True)),
     })
 
 
 @login_required
 def fund_create(request):
-    if not selectors.fund_managing_organisations(request.user).exists():
+    if not can_create_fund(request.user):
         raise PermissionDenied(_("Only fund managers may create funds."))
     form = forms.FundForm(request.POST or None, user=request.user, initial={"vintage_year": timezone.localdate().year})
     if request.method == "POST" and form.is_valid():
@@ -148,13 +149,13 @@ def commitment_list(request):
                    "paid": selectors.total(Tranche.objects.filter(commitment__in=commitments.values("pk"),
                                                                   status=Tranche.Status.PAID))},
         "scope": scope, "reads_all": reads_all, "kind": kind, "kinds": FundingCommitment.Kind.choices,
-        "can_create": selectors.commitment_sources_for(user).exists(),
+        "can_create": can_commit_funding(user),
     })
 
 
 @login_required
 def commitment_create(request):
-    if not selectors.commitment_sources_for(request.user).exists():
+    if not can_commit_funding(request.user):
         raise PermissionDenied(_("You may commit money only for an enterprise or government agency where you "
                                  "hold a managing role."))
     initial = {"committed_on": timezone.localdate(), "center": request.GET.get("center"),
@@ -243,7 +244,7 @@ def center_capital(request, pk):
     return render(request, "funds/capital.html", {
         "target": center, "target_kind": _("Joint R&D center"), "is_center": True,
         "flow": flow, "page": paginate(request, flow["commitments"]),
-        "can_commit": selectors.commitment_sources_for(request.user).exists(),
+        "can_commit": can_commit_funding(request.user),
     })
 
 
@@ -256,7 +257,7 @@ def project_capital(request, pk):
     return render(request, "funds/capital.html", {
         "target": project, "target_kind": _("Project"), "is_center": False,
         "flow": flow, "page": paginate(request, flow["commitments"]),
-        "can_commit": selectors.commitment_sources_for(request.user).exists(),
+        "can_commit": can_commit_funding(request.user),
         "invest_funds": [f for f in selectors.funds_managed_by(request.user)
                          if f.status not in services.CLOSED_FUND_STATUSES],
     })

@@ -10,8 +10,9 @@ class MatchingConfig(AppConfig):
     def ready(self):
         from platform_core.navigation import register_nav
 
-        from . import permissions  # noqa: F401  (registers the rules)
+        from . import permissions  # (registers the rules)
         from . import signals
 
         signals.connect()
-        register_nav(_("My matches"), "matching:my-matches", icon="bullseye", order=45)
+        register_nav(_("My matches"), "matching:my-matches", icon="bullseye", order=45,
+                     visible=permissions.may_have_matches)

@@ -60,3 +60,16 @@ rules.add_perm("matching.view_source_matches", is_platform_admin | reads_source)
 rules.add_perm("matching.view_match", is_platform_admin | reads_match_source | is_suggested_expert)
 rules.add_perm("matching.decide_match", is_platform_admin | runs_match_source)
 rules.add_perm("matching.recompute", is_platform_admin)
+
+
+def may_have_matches(user) -> bool:
+    """Someone for whom matches are computed: the side running a challenge, an expert who can be suggested,
+    the transfer staff of an achievement, university HR keeping talent profiles (the menu asks this)."""
+    from platform_core.models import Organisation, Role
+    from platform_core.permissions import holds_role
+    from projects.permissions import can_post_challenge
+    from talent.permissions import UNIVERSITY_HR_ROLES
+
+    return (is_platform_admin(user) or can_post_challenge(user)
+            or holds_role(user, Role.RESEARCHER, Role.TTO_STAFF, Role.BROKER)
+            or holds_role(user, *UNIVERSITY_HR_ROLES, kinds=(Organisation.Kind.UNIVERSITY,)))

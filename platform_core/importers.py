@@ -1,9 +1,11 @@
 """Import of organisations from Excel/CSV."""
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from stdnum.cn import uscc
 from simple_history.utils import bulk_create_with_history
 
-from .importing import Column, RowResult, TabularImporter
+from .importing import Column, Format, RowResult, TabularImporter
 from .models import IndustryNode, Organisation, Region
 from .permissions import require
 from .validators import normalise_credit_code, validate_credit_code
@@ -27,23 +29,56 @@ def parse_flag(value: str, label: str, errors: list[str]) -> bool:
     return False
 
 
+KIND_CHOICES = ["企业", "高校", "科研院所", "政府部门", "金融机构", "中介机构"]  # each a key of KIND_WORDS
+
+
+def region_choices(importer=None) -> list[str]:
+    return list(Region.objects.order_by("code").values_list("name_zh", flat=True))
+
+
+def node_code_choices(importer=None) -> list[str]:
+    return list(IndustryNode.objects.order_by("chain__code", "code").values_list("code", flat=True))
+
+
 class OrganisationImporter(TabularImporter):
     kind = "organisations"
     columns = (
-        Column("name_zh", ("名称", "中文名称", "单位名称", "name")),
-        Column("kind", ("类型", "机构类型", "type")),
-        Column("credit_code", ("统一社会信用代码", "信用代码", "credit code"), required=False),
-        Column("name_en", ("英文名称", "english name"), required=False),
-        Column("region", ("地区", "地区代码", "region"), required=False),
-        Column("industry_nodes", ("产业链节点", "industry nodes"), required=False),
-        Column("is_fortune_global_500", ("世界500强", "fortune global 500"), required=False),
-        Column("is_china_top_500", ("中国500强", "china top 500"), required=False),
-        Column("website", ("网站", "website"), required=False),
+        Column("name_zh", ("名称", "中文名称", "单位名称", "name"), help=_lazy("The organisation's registered Chinese name.")),
+        Column("kind", ("类型", "机构类型", "type"), format=Format.CHOICE, choices=lambda importer: KIND_CHOICES,
+               help=_lazy("企业, 高校, 科研院所, 政府部门, 金融机构 or 中介机构.")),
+        Column("credit_code", ("统一社会信用代码", "信用代码", "credit code"), required=False,
+               help=_lazy("18 characters, check digit verified; an organisation already registered is refused.")),
+        Column("name_en", ("英文名称", "english name"), required=False, help=_lazy("English name.")),
+        Column("region", ("地区", "地区代码", "region"), required=False, format=Format.CHOICE, choices=region_choices,
+               help=_lazy("Region name or its 6-digit division code.")),
+        Column("industry_nodes", ("产业链节点", "industry nodes"), required=False, format=Format.LIST,
+               choices=node_code_choices, help=_lazy("Codes of industry-chain nodes, separated by ;.")),
+        Column("is_fortune_global_500", ("世界500强", "fortune global 500"), required=False, format=Format.FLAG,
+               choices=lambda importer: ["是", "否"], help=_lazy("Fortune Global 500 enterprise.")),
+        Column("is_china_top_500", ("中国500强", "china top 500"), required=False, format=Format.FLAG,
+               choices=lambda importer: ["是", "否"], help=_lazy("China Top 500 enterprise.")),
+        Column("website", ("网站", "website"), required=False, help=_lazy("Web address, starting with https://.")),
     )
 
     def __init__(self, *, actor):
         require(actor, "platform.import_organisations")
         super().__init__(actor=actor)
+
+    def example_rows(self):
+        existing = set(Organisation.objects.exclude(credit_code="").values_list("credit_code", flat=True))
+        codes = (body + uscc.calc_check_digit(body) for body in (f"91610131MA6X{n:05d}" for n in range(100000)))
+        free = (code for code in codes if code not in existing)
+        region = Region.objects.order_by("code").first()
+        node = IndustryNode.objects.order_by("code").first()
+        return [
+            {"name_zh": "示例新材料科技有限公司", "kind": "企业", "credit_code": next(free),
+             "name_en": "Example New Materials Co., Ltd.", "region": region.name_zh if region else "",
+             "industry_nodes": node.code if node else "", "is_fortune_global_500": "否", "is_china_top_500": "否",
+             "website": "https://example.com"},
+            {"name_zh": "示例理工大学", "kind": "高校", "credit_code": next(free), "name_en": "Example University",
+             "region": region.name_zh if region else "", "industry_nodes": "", "is_fortune_global_500": "否",
+             "is_china_top_500": "否", "website": ""},
+        ]
 
     def prepare(self, rows):
         self.existing_codes = set(Organisation.objects.exclude(credit_code="").values_list("credit_code", flat=True))

@@ -8,6 +8,7 @@ app_name = "platform"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("organisations/", views.organisation_list, name="organisation-list"),
     path("organisations/import/", views.organisation_import, name="organisation-import"),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation-detail"),

@@ -17,7 +17,7 @@ from .forms import (
     SignConfirmForm,
 )
 from .importers import OrganisationImporter
-from .importing import error_report_csv
+from .importing import error_report_csv, import_template_response
 from .models import ImportRun, Membership, NotificationPreference, Organisation
 from .navigation import home_panels_for
 from .notifications import render_notifications
@@ -25,6 +25,18 @@ from .pages import add_service_errors, flash_service_error, paginate
 from .permissions import member_organisation_ids, organisations_administered_by
 
 AWAITING_SHOWN = 10  # sign-offs listed in the queue cards of the home and sign-off pages
+
+
+FAVICON = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" '
+           'fill="#0d6efd"/><text x="8" y="12" font-size="9" text-anchor="middle" fill="#fff" '
+           'font-family="sans-serif">1121</text></svg>')
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico on every site; answer it rather than log a 404 in each console."""
+    response = HttpResponse(FAVICON, content_type="image/svg+xml")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 @login_required
@@ -252,13 +264,16 @@ def signoff_detail(request, pk):
 def organisation_import(request):
     if not request.user.has_perm("platform.import_organisations"):
         raise PermissionDenied
+    importer = OrganisationImporter(actor=request.user)
+    if request.GET.get("template") == "xlsx":
+        return import_template_response(importer, _("organisations-import-template"))
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        run = OrganisationImporter(actor=request.user).run(form.cleaned_data["file"])
+        run = importer.run(form.cleaned_data["file"])
         return redirect("platform:import-detail", pk=run.pk)
     runs = ImportRun.objects.filter(kind=OrganisationImporter.kind).defer("errors")[:10]
     return render(request, "platform/import_form.html", {
-        "form": form, "runs": runs, "importer": OrganisationImporter, "title": _("Import organisations"),
+        "form": form, "runs": runs, "columns": importer.describe_columns(), "title": _("Import organisations"),
     })
 
 

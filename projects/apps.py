@@ -18,8 +18,10 @@ class ProjectsConfig(AppConfig):
             services,
         )
 
-        register_nav(_("Challenges"), "projects:challenge-list", icon="lightbulb", order=10, group="center")
-        register_nav(_("My workbench"), "projects:workbench", icon="kanban", order=11, group="center")
+        register_nav(_("Challenges"), "projects:challenge-list", icon="lightbulb", order=10, group="center",
+                     visible=permissions.uses_challenges)
+        register_nav(_("My workbench"), "projects:workbench", icon="kanban", order=11, group="center",
+                     visible=permissions.uses_workbench)
         register_home_panel("projects/panels/rd_manager.html", panels.rd_manager_panel, order=210,
                             visible=panels.is_rd_manager)
         register_home_panel("projects/panels/researcher.html", panels.researcher_panel, order=220,

@@ -5,6 +5,7 @@ from platform_core.permissions import member_organisation_ids
 
 from . import selectors
 from .models import Bid, Challenge
+from .permissions import can_post_challenge
 
 LIVE_CHALLENGE_STATUSES = ("published", "refined", "open", "awarded", "in_progress", "under_evaluation")
 MILESTONE_WINDOW_DAYS = 30
@@ -33,6 +34,7 @@ def rd_manager_panel(request) -> dict:
         "challenge_total": sum(n for _value, _label, n in statuses),
         "bids_to_review": to_review.count(),
         "next_bids": list(to_review.order_by("submitted_at")[:3]),
+        "can_post": can_post_challenge(user),
     }
 
 

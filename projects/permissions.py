@@ -19,7 +19,7 @@ from django.db.models import Q
 from consortia.models import CenterMember
 from consortia.selectors import center_side_for_organisation
 from platform_core.models import Organisation, Role
-from platform_core.permissions import is_platform_admin, member_organisation_ids
+from platform_core.permissions import holds_role, is_platform_admin, member_organisation_ids
 
 from .models import Mode, Project, Undertaking
 
@@ -187,3 +187,26 @@ rules.add_perm("projects.change_bid", is_bid_team)
 rules.add_perm("projects.view_project", is_platform_admin | is_project_participant)
 rules.add_perm("projects.run_project", is_project_lead)
 rules.add_perm("projects.plan_project", is_project_lead | is_sponsor_side)
+
+
+# Who the challenge pages are for (the menu, the list's button and the create page ask these).
+POSTER_KINDS = (Organisation.Kind.ENTERPRISE, Organisation.Kind.UNIVERSITY, Organisation.Kind.RESEARCH_INSTITUTE,
+                Organisation.Kind.GOVERNMENT)
+CHALLENGE_READER_ROLES = (Role.RESEARCHER, Role.STUDENT, Role.MENTOR, Role.TTO_STAFF, Role.BROKER,
+                          Role.PROGRAM_OFFICER)
+WORKBENCH_ROLES = (Role.RESEARCHER, Role.STUDENT, Role.MENTOR)
+
+
+def can_post_challenge(user) -> bool:
+    """企业出题: a managing role in an organisation that may post (enterprise, university, institute, government)."""
+    return holds_role(user, *MANAGING_ROLES, kinds=POSTER_KINDS)
+
+
+def uses_challenges(user) -> bool:
+    """The challenge board is for the people who post, refine, bid on or oversee challenges."""
+    return is_platform_admin(user) or can_post_challenge(user) or holds_role(user, *CHALLENGE_READER_ROLES)
+
+
+def uses_workbench(user) -> bool:
+    """The workbench lists one's challenges, bids, projects and milestones: posters, bidders, team members."""
+    return can_post_challenge(user) or holds_role(user, *WORKBENCH_ROLES)

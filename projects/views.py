@@ -12,13 +12,13 @@ from django.views.decorators.http import require_POST
 
 from consortia.selectors import centers_directed_by, centers_of_user
 from platform_core.audit import audit_trail
-from platform_core.models import Membership, Organisation
+from platform_core.models import Organisation
 from platform_core.pages import add_service_errors, flash_service_error, paginate
 from platform_core.signoff import signoffs_awaiting, signoffs_for
 
 from . import forms, selectors, services
 from .models import Bid, BidMember, Challenge, ChallengeAttachment, Milestone, Project, Undertaking
-from .permissions import MANAGING_ROLES
+from .permissions import MANAGING_ROLES, POSTER_KINDS, can_post_challenge
 
 
 def _challenge(request, pk) -> Challenge:
@@ -71,9 +71,8 @@ def challenge_list(request):
     challenges = selectors.challenge_list(
         request.user, query=filters.get("q", ""), status=filters.get("status", ""), mode=filters.get("mode", ""),
         node=filters.get("node"), trl=filters.get("trl"))
-    can_post = Membership.objects.active().filter(user=request.user, role__in=MANAGING_ROLES).exists()
     return render(request, "projects/challenge_list.html", {
-        "form": form, "page": paginate(request, challenges), "can_post": can_post,
+        "form": form, "page": paginate(request, challenges), "can_post": can_post_challenge(request.user),
     })
 
 
@@ -115,16 +114,16 @@ def project_list(request):
 def _posters(user):
     return Organisation.objects.filter(
         memberships__user=user, memberships__is_active=True, memberships__role__in=MANAGING_ROLES,
-        kind__in=[Organisation.Kind.ENTERPRISE, Organisation.Kind.UNIVERSITY, Organisation.Kind.RESEARCH_INSTITUTE,
-                  Organisation.Kind.GOVERNMENT],
+        kind__in=POSTER_KINDS,
     ).distinct()
 
 
 @login_required
 def challenge_create(request):
+    if not can_post_challenge(request.user):
+        raise PermissionDenied(_("Only R&D managers and administrators of an enterprise, university, institute or "
+                                 "government agency may post challenges."))
     posters = _posters(request.user)
-    if not posters.exists():
-        raise PermissionDenied
     form = forms.ChallengeForm(request.POST or None, user=request.user, posters=posters)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

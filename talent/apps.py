@@ -18,7 +18,8 @@ class TalentConfig(AppConfig):
         from .services import register_decisions
 
         register_decisions()
-        register_nav(_("Shared talent"), "talent:home", icon="person-badge", order=60, group="sharing")
+        register_nav(_("Shared talent"), "talent:home", icon="person-badge", order=60, group="sharing",
+                     visible=permissions.uses_talent)
         register_home_panel("talent/panels/dual_mentor.html", panels.dual_mentor_panel, order=250,
                             visible=panels.is_student_or_mentor)
         register_home_panel("talent/panels/sharing_figures.html", panels.sharing_figures_panel, order=320,

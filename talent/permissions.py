@@ -6,7 +6,7 @@ university (the office that recruits, signs agreements and appoints mentors).
 import rules
 
 from platform_core.models import Membership, Organisation, Role
-from platform_core.permissions import has_role, is_platform_admin
+from platform_core.permissions import has_role, holds_role, is_platform_admin
 
 UNIVERSITY_HR_ROLES = (Role.ORG_ADMIN, Role.TTO_STAFF)
 ENTERPRISE_SIGNER_ROLES = (Role.ORG_ADMIN, Role.RD_MANAGER)
@@ -83,3 +83,15 @@ rules.add_perm("talent.change_enterprisementor", is_platform_admin | is_mentor_u
 rules.add_perm("talent.add_dualmentorassignment", is_platform_admin | is_university_hr)
 rules.add_perm("talent.view_dualmentorassignment", is_platform_admin | is_assignment_participant)
 rules.add_perm("talent.change_dualmentorassignment", is_platform_admin | is_assignment_university_hr)
+
+
+# Who the 一共享 pages are for (the menu asks this): HR, mentors and students, the paying enterprises,
+# the subsidising government, researchers in the talent pool. Fund managers and brokers have no use for them.
+TALENT_USER_ROLES = (Role.TTO_STAFF, Role.RD_MANAGER, Role.RESEARCHER, Role.STUDENT, Role.MENTOR,
+                     Role.PROGRAM_OFFICER)
+
+
+def uses_talent(user) -> bool:
+    return is_platform_admin(user) or holds_role(user, *TALENT_USER_ROLES) or holds_role(
+        user, Role.ORG_ADMIN, kinds=(Organisation.Kind.UNIVERSITY, Organisation.Kind.ENTERPRISE,
+                                     Organisation.Kind.GOVERNMENT))

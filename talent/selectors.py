@@ -11,7 +11,7 @@ from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import Coalesce
 
 from platform_core.models import Membership, Organisation
-from platform_core.permissions import is_platform_admin, member_organisation_ids
+from platform_core.permissions import holds_role, is_platform_admin, member_organisation_ids
 from platform_core.signoff import PartySpec, register_authority
 
 from .models import DualMentorAssignment, EnterpriseMentor, HireShare, SharedHire, TalentEvidence, TalentProfile
@@ -123,7 +123,8 @@ def universities_for_hr(user):
 
 
 def is_hr_anywhere(user) -> bool:
-    return is_platform_admin(user) or universities_for_hr(user).exists()
+    """universities_for_hr(user).exists(), answered from the user's (cached) memberships."""
+    return is_platform_admin(user) or holds_role(user, *UNIVERSITY_HR_ROLES, kinds=(Organisation.Kind.UNIVERSITY,))
 
 
 # Cost split: prorated by contract months in each calendar year

@@ -1,7 +1,18 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Achievement, Deal, IncubatedCompany, Incubator, Patent, Push, RevenueShare
+from .models import (
+    Achievement,
+    Deal,
+    IncubatedCompany,
+    Incubator,
+    Inquiry,
+    Patent,
+    Push,
+    RevenueShare,
+    Roadshow,
+    RoadshowRegistration,
+)
 
 
 @admin.register(Achievement)
@@ -52,3 +63,24 @@ class IncubatedCompanyAdmin(SimpleHistoryAdmin):
     list_display = ["name", "incubator", "stage", "admitted_on", "graduated_on"]
     list_filter = ["stage", "incubator"]
     raw_id_fields = ["organisation", "founders", "achievements", "spin_off_deal"]
+
+
+@admin.register(Inquiry)
+class InquiryAdmin(admin.ModelAdmin):
+    list_display = ["push", "asked_by", "updated_at"]
+    raw_id_fields = ["push", "asked_by"]
+
+
+class RoadshowRegistrationInline(admin.TabularInline):
+    model = RoadshowRegistration
+    raw_id_fields = ["user", "enterprise"]
+    extra = 0
+
+
+@admin.register(Roadshow)
+class RoadshowAdmin(admin.ModelAdmin):
+    list_display = ["title", "starts_at", "organiser", "capacity", "registration_deadline"]
+    search_fields = ["title"]
+    raw_id_fields = ["organiser", "created_by"]
+    filter_horizontal = ["achievements"]
+    inlines = [RoadshowRegistrationInline]

@@ -16,13 +16,18 @@ class TransferConfig(AppConfig):
             permissions,  # noqa: F401  (registers the rules)
         )
 
-        register_nav(_("Industry chains"), "transfer:chain-index", icon="diagram-2", order=30)
-        register_nav(_("Achievement supermarket"), "transfer:supermarket", icon="shop", order=40, group="incubator")
+        register_nav(_("Industry chains"), "transfer:chain-index", icon="diagram-2", order=30,
+                     visible=permissions.uses_pool)
+        register_nav(_("Achievement supermarket"), "transfer:supermarket", icon="shop", order=40, group="incubator",
+                     visible=permissions.uses_pool)
         register_nav(_("Transfer workbench"), "transfer:workbench", icon="briefcase", order=41, group="incubator",
                      visible=lambda user: user.has_perm("transfer.use_workbench"))
         register_nav(_("Pushed to us"), "transfer:enterprise-pushes", icon="inbox", order=42, group="incubator",
-                     visible=_is_enterprise_member)
-        register_nav(_("Incubators"), "transfer:incubator-list", icon="rocket-takeoff", order=43, group="incubator")
+                     visible=permissions.receives_pushes)
+        register_nav(_("Roadshows"), "transfer:roadshow-list", icon="easel", order=44, group="incubator",
+                     visible=permissions.uses_roadshows)
+        register_nav(_("Incubators"), "transfer:incubator-list", icon="rocket-takeoff", order=43, group="incubator",
+                     visible=permissions.uses_incubators)
 
         register_home_panel("transfer/panels/broker.html", panels.broker_panel, order=230,
                             visible=permissions.works_in_transfer)
@@ -30,8 +35,3 @@ class TransferConfig(AppConfig):
                             visible=is_program_officer)
 
 
-
-def _is_enterprise_member(user) -> bool:
-    from platform_core.models import Membership, Organisation
-
-    return Membership.objects.active().filter(user=user, organisation__kind=Organisation.Kind.ENTERPRISE).exists()

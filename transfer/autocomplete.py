@@ -24,3 +24,6 @@ register("transfer-incubator-hosts",
 register("transfer-universities",
          queryset=lambda user, params: selectors.partner_universities().select_related("region"),
          search=ORGANISATION_SEARCH, label=organisation_label)
+register("transfer-listed-achievements",
+         queryset=lambda user, params: selectors.supermarket_achievements(),
+         search=ACHIEVEMENT_SEARCH, label=achievement_label)

@@ -181,6 +181,22 @@ def load(ctx) -> None:
         if graduated:
             services.company_update(actor=admin, company=company, stage="graduated", graduated_on=graduated)
 
+    # Listing terms, an enterprise's inquiry and a roadshow (路演) of the listed achievements.
+    services.achievement_set_terms(actor=tto, achievement=showcase["solid_state"], asking_price=Decimal("3000000"),
+                                   price_negotiable=False, licence_types=["assignment", "exclusive", "equity"])
+    services.achievement_set_terms(actor=tto, achievement=showcase["sic_driver"], asking_price=None,
+                                   price_negotiable=True, licence_types=["non_exclusive", "sole"])
+    services.achievement_inquire(actor=liu, achievement=showcase["sic_driver"], enterprise=heavy,
+                                 message="该驱动方案能否用于工程机械电控？希望了解许可费用。")
+    now = timezone.now()
+    roadshow = services.roadshow_create(
+        actor=tto, organiser=university, title="新能源与先进制造成果专场路演",
+        starts_at=now + datetime.timedelta(days=14), registration_deadline=now + datetime.timedelta(days=10),
+        place="中国西部科技创新港 1 号楼报告厅", online_url="https://meeting.example.com/1121-roadshow",
+        description="技术经理人逐项介绍成果，会后一对一洽谈。", capacity=60,
+        achievements=[showcase["solid_state"], showcase["sic_driver"]])
+    services.roadshow_register(actor=zhang, roadshow=roadshow, enterprise=energy)
+
     ctx.__dict__.setdefault("extra", {})
     ctx.extra.update(incubator=incubator, achievements=showcase)
     ctx.notes.append("transfer: 经理人 broker / 技术转移中心 tto 使用“成果转化工作台”；企业 zhang 查看“推送给我们的成果”。")

@@ -82,3 +82,28 @@ register_event("transfer.fee_due", _("Patent annual fee due"),
                title=_("Annual fee of patent %(patent)s due on %(due)s (in %(days)s days)"),
                grouped=_("%(count)s patent annual fees due soon (latest: %(patent)s, due %(due)s)"),
                group_by=(), group_url="/transfer/patents/", patent=Ref(Patent))
+
+# Listing terms, inquiries and roadshows (路演).
+from platform_core.models import Organisation  # noqa: E402
+
+from .models import Inquiry, Roadshow  # noqa: E402
+
+register_object(Inquiry, url=lambda inquiry: f"/transfer/pushes/{inquiry.push_id}/",
+                visible=lambda user: Inquiry.objects.filter(push__in=selectors.pushes_visible_to(user).values("pk")),
+                select_related=("push__achievement", "push__enterprise"))
+register_object(Roadshow, url="transfer:roadshow-detail", visible=selectors.roadshows_visible_to)
+register_action("achievement.terms", _("%(actor)s set the listing terms of %(target)s"))
+register_action("inquiry.ask", _("%(actor)s asked about %(target)s"))
+register_action("inquiry.update", _("%(actor)s updated a question on %(target)s"))
+register_action("roadshow.create", _("%(actor)s organised the roadshow %(target)s"))
+register_action("roadshow.register", _("%(actor)s registered for %(target)s on behalf of %(enterprise)s"),
+                enterprise=Ref(Organisation))
+register_action("roadshow.cancel", _("%(actor)s cancelled a registration for %(target)s"))
+register_event("transfer.inquiry_received", _("Enterprise inquiry about an achievement"),
+               title=_("%(enterprise)s asks about %(achievement)s"), body="%(message)s",
+               grouped=_("%(count)s enterprise inquiries (latest: %(enterprise)s about %(achievement)s)"),
+               group_by=(), group_url="/transfer/workbench/", achievement=ACHIEVEMENT, enterprise=Ref(Organisation))
+register_event("transfer.roadshow_registration", _("Registration for a roadshow"),
+               title=_("%(enterprise)s registered for %(roadshow)s"),
+               grouped=_("%(count)s registrations for %(roadshow)s (latest: %(enterprise)s)"),
+               group_by=("roadshow",), roadshow=Ref(Roadshow), enterprise=Ref(Organisation))

@@ -3,10 +3,10 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from platform_core.autocomplete import autocomplete_field
-from platform_core.widgets import DateInput
+from platform_core.widgets import DateInput, DateTimeInput
 from platform_core.models import IndustryChain, IndustryNode, Organisation, Role
 
-from .models import Achievement, Deal, IncubatedCompany, Patent, Push
+from .models import Achievement, Deal, IncubatedCompany, LicenceType, Patent, Push, Roadshow
 
 
 
@@ -23,6 +23,55 @@ class SupermarketFilterForm(forms.Form):
     chain = forms.ModelChoiceField(label=_("Industry chain"), queryset=IndustryChain.objects.all(), required=False,
                                    empty_label=_("All chains"))
     min_trl = forms.IntegerField(label=_("TRL at least"), min_value=1, max_value=9, required=False)
+    licence_type = forms.ChoiceField(label=_("Licence type"), required=False,
+                                     choices=[("", _("Any licence type"))] + LicenceType.choices)
+    max_price = forms.DecimalField(label=_("Budget up to (CNY)"), min_value=0, required=False, decimal_places=2)
+
+
+class ListingTermsForm(forms.Form):
+    asking_price = forms.DecimalField(label=_("Asking price (CNY)"), min_value=0, max_digits=16, decimal_places=2,
+                                      required=False)
+    price_negotiable = forms.BooleanField(label=_("Price negotiable (面议)"), required=False)
+    licence_types = forms.MultipleChoiceField(label=_("Licence types offered"), choices=LicenceType.choices,
+                                              required=False, widget=forms.CheckboxSelectMultiple)
+
+
+class InquiryForm(forms.Form):
+    enterprise = forms.ModelChoiceField(label=_("On behalf of"), queryset=Organisation.objects.none())
+    message = forms.CharField(label=_("Your question"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+                              help_text=_("What you would like to know: terms, a visit, samples, the team…"))
+
+    def __init__(self, *args, enterprises=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = enterprises if enterprises is not None else Organisation.objects.none()
+        if enterprises is not None and len(enterprises) == 1:
+            self.fields["enterprise"].initial = enterprises[0].pk
+
+
+class RoadshowForm(forms.ModelForm):
+    class Meta:
+        model = Roadshow
+        fields = ["title", "organiser", "starts_at", "registration_deadline", "place", "online_url", "capacity",
+                  "description", "achievements"]
+        widgets = {"starts_at": DateTimeInput(), "registration_deadline": DateTimeInput(),
+                   "description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user, organisers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organiser"].queryset = organisers if organisers is not None else Organisation.objects.none()
+        self.fields["achievements"] = autocomplete_field(
+            "transfer-listed-achievements", user=user, multiple=True, required=False,
+            label=_("Achievements presented"))
+
+
+class RoadshowRegisterForm(forms.Form):
+    enterprise = forms.ModelChoiceField(label=_("On behalf of"), queryset=Organisation.objects.none())
+
+    def __init__(self, *args, enterprises=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = enterprises if enterprises is not None else Organisation.objects.none()
+        if enterprises is not None and len(enterprises) == 1:
+            self.fields["enterprise"].initial = enterprises[0].pk
 
 
 class AchievementForm(forms.ModelForm):

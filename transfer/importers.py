@@ -13,8 +13,9 @@ import re
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
-from platform_core.importing import Column, ImportFileError, RowResult, TabularImporter
+from platform_core.importing import Column, Format, ImportFileError, RowResult, TabularImporter
 from platform_core.models import IndustryNode, Organisation, TechField
 from platform_core.permissions import is_platform_admin, member_organisation_ids
 
@@ -62,6 +63,23 @@ def split_list(value: str) -> list[str]:
     return [v.strip() for v in re.split(r"[;；,，、\n]", value or "") if v.strip()]
 
 
+def _names_or_codes(rows) -> list[str]:
+    """Names as the user reads them; a name two rows share is given by its (unique) code instead."""
+    rows = list(rows)
+    seen: dict[str, int] = {}
+    for _code, name in rows:
+        seen[name] = seen.get(name, 0) + 1
+    return [name if seen[name] == 1 else code for code, name in rows]
+
+
+def node_choices() -> list[str]:
+    return _names_or_codes(IndustryNode.objects.order_by("chain__code", "code").values_list("code", "name_zh"))
+
+
+def field_choices() -> list[str]:
+    return _names_or_codes(TechField.objects.order_by("code").values_list("code", "name_zh"))
+
+
 class PoolImporter(TabularImporter):
     """Shared lookups: organisations by name or credit code, and which owners the actor may import for."""
 
@@ -79,6 +97,19 @@ class PoolImporter(TabularImporter):
             if organisation.credit_code:
                 self.organisations[organisation.credit_code] = organisation
 
+    def owner_organisations(self):
+        """Owners the actor may import for: their universities and institutes (all of them for platform staff)."""
+        owners = Organisation.objects.filter(parent__isnull=True, kind__in=[Organisation.Kind.UNIVERSITY,
+                                                                            Organisation.Kind.RESEARCH_INSTITUTE])
+        return owners if self.is_admin else owners.filter(pk__in=self.transfer_ids)
+
+    def owner_choices(self) -> list[str]:
+        return list(self.owner_organisations().order_by("name_zh").values_list("name_zh", flat=True))
+
+    def school_choices(self) -> list[str]:
+        return list(Organisation.objects.filter(parent__in=self.owner_organisations()).order_by("name_zh")
+                    .values_list("name_zh", flat=True))
+
     def may_import_for(self, *organisations) -> bool:
         return self.is_admin or bool(owner_side_ids(*organisations) & self.transfer_ids)
 
@@ -92,19 +123,49 @@ class PoolImporter(TabularImporter):
 class AchievementImporter(PoolImporter):
     kind = "achievements"
     columns = (
-        Column("title", ("成果名称", "名称", "title")),
-        Column("owner", ("权利人", "第一权利人", "所属单位", "owner")),
-        Column("industry_node", ("产业链节点", "产业链", "industry node")),
-        Column("trl", ("技术成熟度", "成熟度", "TRL")),
-        Column("abstract", ("成果简介", "摘要", "简介", "abstract")),
-        Column("external_ref", ("成果编号", "编号", "reference"), required=False),
-        Column("school", ("所属学院", "学院", "school"), required=False),
-        Column("keywords", ("关键词", "keywords"), required=False),
-        Column("field", ("学科领域", "技术领域", "field"), required=False),
-        Column("inventors", ("完成人", "发明人", "inventors"), required=False),
+        Column("title", ("成果名称", "名称", "title"), help=_lazy("The achievement's title.")),
+        Column("owner", ("权利人", "第一权利人", "所属单位", "owner"), format=Format.CHOICE,
+               choices=lambda importer: importer.owner_choices(),
+               help=_lazy("The owning university or institute, by name or credit code (one you work for).")),
+        Column("industry_node", ("产业链节点", "产业链", "industry node"), format=Format.CHOICE,
+               choices=lambda importer: node_choices(),
+               help=_lazy("The industry-chain node, by name or code.")),
+        Column("trl", ("技术成熟度", "成熟度", "TRL"), format=Format.INTEGER, bounds=(1, 9),
+               help=_lazy("Technology readiness level: 1–3 research, 4–6 transfer, 7–9 industrialisation.")),
+        Column("abstract", ("成果简介", "摘要", "简介", "abstract"), help=_lazy("Public summary of the achievement.")),
+        Column("external_ref", ("成果编号", "编号", "reference"), required=False,
+               help=_lazy("The owner's reference number; importing the same number again updates the row.")),
+        Column("school", ("所属学院", "学院", "school"), required=False, format=Format.CHOICE,
+               choices=lambda importer: importer.school_choices(),
+               help=_lazy("A school (unit) of the owner.")),
+        Column("keywords", ("关键词", "keywords"), required=False, format=Format.LIST, help=_lazy("Keywords.")),
+        Column("field", ("学科领域", "技术领域", "field"), required=False, format=Format.CHOICE,
+               choices=lambda importer: field_choices(),
+               help=_lazy("Technology field, by name or code.")),
+        Column("inventors", ("完成人", "发明人", "inventors"), required=False, format=Format.LIST,
+               help=_lazy("Inventors' names.")),
         Column("confidential_detail", ("技术细节（保密）", "保密技术细节", "技术细节", "confidential detail"),
+               help=_lazy("Confidential technical detail, shown only to the owner side and interested enterprises."),
                required=False),
     )
+
+    def example_rows(self):
+        owner = self.owner_organisations().order_by("pk").first()
+        nodes, fields = node_choices(), field_choices()
+        if owner is None or not nodes:
+            return []
+        school = Organisation.objects.filter(parent=owner).order_by("pk").first()
+        # Fixed reference numbers: importing the template a second time updates the two examples.
+        refs = iter(("EXAMPLE-0001", "EXAMPLE-0002"))
+        return [
+            {"title": "示例：高镍正极材料表面包覆技术", "owner": owner.name_zh, "industry_node": nodes[0], "trl": 4,
+             "abstract": "通过原子层沉积在高镍正极颗粒表面形成纳米包覆层，提升循环寿命。", "external_ref": next(refs),
+             "school": school.name_zh if school else "", "keywords": "高镍; 包覆; 循环寿命",
+             "field": fields[0] if fields else "", "inventors": "张三; 李四", "confidential_detail": ""},
+            {"title": "示例：工业设备振动故障诊断算法", "owner": owner.name_zh, "industry_node": nodes[-1], "trl": 6,
+             "abstract": "基于振动信号的轴承早期故障诊断方法，已在产线试用。", "external_ref": next(refs),
+             "school": "", "keywords": "故障诊断; 振动", "field": "", "inventors": "王五", "confidential_detail": ""},
+        ]
 
     def prepare(self, rows):
         self.load_organisations()
@@ -213,18 +274,47 @@ def changed_rows(rows: list[dict], model, fields: list[str]) -> list[dict]:
 class PatentImporter(PoolImporter):
     kind = "patents"
     columns = (
-        Column("application_number", ("申请号", "专利申请号", "application number")),
-        Column("title", ("专利名称", "名称", "title")),
-        Column("owner", ("专利权人", "申请人", "权利人", "owner")),
-        Column("filing_date", ("申请日", "filing date")),
-        Column("patent_type", ("专利类型", "类型", "type"), required=False),
-        Column("publication_number", ("公开号", "公告号", "公开（公告）号", "publication number"), required=False),
-        Column("legal_status", ("法律状态", "legal status"), required=False),
-        Column("grant_date", ("授权日", "授权公告日", "grant date"), required=False),
-        Column("ipc_codes", ("IPC分类号", "IPC", "分类号", "ipc codes"), required=False),
-        Column("next_fee_due", ("年费到期日", "下次年费日", "next fee due"), required=False),
-        Column("achievement_refs", ("关联成果编号", "成果编号", "achievement refs"), required=False),
+        Column("application_number", ("申请号", "专利申请号", "application number"),
+               help=_lazy("CN application number with its check digit, e.g. 201910123456.X; re-importing updates.")),
+        Column("title", ("专利名称", "名称", "title"), help=_lazy("The patent's title.")),
+        Column("owner", ("专利权人", "申请人", "权利人", "owner"), format=Format.CHOICE,
+               choices=lambda importer: importer.owner_choices(),
+               help=_lazy("The patentee, by name or credit code (one you work for).")),
+        Column("filing_date", ("申请日", "filing date"), format=Format.DATE, help=_lazy("Filing date.")),
+        Column("patent_type", ("专利类型", "类型", "type"), required=False, format=Format.CHOICE,
+               choices=lambda importer: ["发明专利", "实用新型专利", "外观设计专利"],
+               help=_lazy("Invention, utility model or design; read from the application number when empty.")),
+        Column("publication_number", ("公开号", "公告号", "公开（公告）号", "publication number"), required=False,
+               help=_lazy("Publication or grant number, e.g. CN110123456A.")),
+        Column("legal_status", ("法律状态", "legal status"), required=False, format=Format.CHOICE,
+               choices=lambda importer: ["审中", "授权", "驳回", "撤回", "失效", "届满"],
+               help=_lazy("Legal status; pending when empty. A granted patent needs its grant date.")),
+        Column("grant_date", ("授权日", "授权公告日", "grant date"), required=False, format=Format.DATE,
+               help=_lazy("Grant date.")),
+        Column("ipc_codes", ("IPC分类号", "IPC", "分类号", "ipc codes"), required=False, format=Format.LIST,
+               help=_lazy("IPC classification codes, e.g. H01M 10/0525.")),
+        Column("next_fee_due", ("年费到期日", "下次年费日", "next fee due"), required=False, format=Format.DATE,
+               help=_lazy("Next annual-fee due date; computed from the filing date when empty.")),
+        Column("achievement_refs", ("关联成果编号", "成果编号", "achievement refs"), required=False,
+               format=Format.LIST, help=_lazy("Reference numbers of the owner's achievements this patent protects.")),
     )
+
+    def example_rows(self):
+        from .sample_data import application_number
+
+        owner = self.owner_organisations().order_by("pk").first()
+        if owner is None:
+            return []
+        taken = set(Patent.objects.values_list("application_number", flat=True))
+        numbers = (n for n in (application_number(2023, "1", 9_000_000 + i) for i in range(10000))
+                   if normalise_application_number(n) not in taken)
+        return [
+            {"application_number": next(numbers), "title": "示例：一种高镍正极材料的包覆方法", "owner": owner.name_zh,
+             "filing_date": "2023-04-18", "patent_type": "发明专利", "legal_status": "审中", "ipc_codes": "H01M 4/36"},
+            {"application_number": next(numbers), "title": "示例：一种轴承故障诊断装置", "owner": owner.name_zh,
+             "filing_date": "2023-06-02", "patent_type": "发明专利", "legal_status": "授权", "grant_date": "2024-09-10",
+             "ipc_codes": "G01M 13/045"},
+        ]
 
     def prepare(self, rows):
         self.load_organisations()

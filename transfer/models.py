@@ -21,6 +21,15 @@ PERCENT = {"max_digits": 5, "decimal_places": 2}
 PUBLIC_STATUSES = ("screened", "pushed", "negotiating")
 
 
+class LicenceType(models.TextChoices):
+    """How the owner offers an achievement (listing terms)."""
+    ASSIGNMENT = "assignment", _("Assignment (转让)")
+    EXCLUSIVE = "exclusive", _("Exclusive licence (独占许可)")
+    SOLE = "sole", _("Sole licence (排他许可)")
+    NON_EXCLUSIVE = "non_exclusive", _("Non-exclusive licence (普通许可)")
+    EQUITY = "equity", _("Equity contribution (作价入股)")
+
+
 class Achievement(models.Model):
     """科技成果: a research result in the university's pool."""
 
@@ -76,6 +85,11 @@ class Achievement(models.Model):
                     "enterprises that have expressed interest in a push."),
     )
     keywords = models.JSONField(_("keywords"), default=list, blank=True)
+    # Listing terms (挂牌条件): an asking price in CNY or "negotiable", and the licence types offered.
+    asking_price = models.DecimalField(_("asking price (CNY)"), **MONEY, null=True, blank=True)
+    price_negotiable = models.BooleanField(_("price negotiable (面议)"), default=False)
+    # Stored as ",code,code," so that one type is found with a plain (portable) contains lookup.
+    licence_types = models.CharField(_("licence types offered"), max_length=80, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.STOCK,
                               db_index=True)
     screening_reason = models.TextField(_("screening reason"), blank=True)
@@ -108,6 +122,8 @@ class Achievement(models.Model):
         verbose_name_plural = _("achievements")
         constraints = [
             models.CheckConstraint(condition=Q(trl__gte=1, trl__lte=9), name="achievement_trl_1_9"),
+            models.CheckConstraint(condition=Q(asking_price__isnull=True) | Q(asking_price__gte=0),
+                                   name="achievement_asking_price_not_negative"),
             models.UniqueConstraint(fields=["owner", "title"], name="achievement_unique_owner_title"),
             models.UniqueConstraint(fields=["owner", "external_ref"], condition=~Q(external_ref=""),
                                     name="achievement_unique_owner_ref"),
@@ -137,6 +153,28 @@ class Achievement(models.Model):
         names = [str(u) for u in self.inventors.all()]
         extra = self.inventor_names.replace("，", "、").replace(",", "、").split("、")
         return names + [n.strip() for n in extra if n.strip() and n.strip() not in names]
+
+    @property
+    def licence_type_list(self) -> list[str]:
+        return [code for code in (self.licence_types or "").split(",") if code]
+
+    @property
+    def licence_type_labels(self) -> list[str]:
+        return [LicenceType(code).label for code in self.licence_type_list if code in LicenceType.values]
+
+    @property
+    def asking_price_text(self) -> str:
+        return f"{self.asking_price:,.2f}" if self.asking_price is not None else ""
+
+    @property
+    def has_listing_terms(self) -> bool:
+        return self.asking_price is not None or self.price_negotiable or bool(self.licence_types)
+
+
+def store_licence_types(codes) -> str:
+    """The stored form of a set of licence types: ",a,b," in the order of LicenceType (empty when none)."""
+    chosen = [code for code in LicenceType.values if code in set(codes or ())]
+    return f",{','.join(chosen)}," if chosen else ""
 
 
 class Patent(models.Model):
@@ -212,6 +250,7 @@ class Push(models.Model):
     class Source(models.TextChoices):
         MANUAL = "manual", _("By a broker")
         MATCHING = "matching", _("By the matching engine")
+        INQUIRY = "inquiry", _("Enterprise inquiry")
 
     achievement = models.ForeignKey(Achievement, on_delete=models.CASCADE, related_name="pushes",
                                     verbose_name=_("achievement"))
@@ -409,3 +448,79 @@ class IncubatedCompany(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class Inquiry(models.Model):
+    """An enterprise asks about a listed achievement ("express interest / ask the TTO").
+
+    It is a lead in the push funnel: it hangs on the enterprise's push of the achievement (made for
+    it when there was none) and moves that push to 'interested'. One row per push and person: asking
+    again updates the question instead of adding a lead."""
+
+    push = models.ForeignKey(Push, on_delete=models.CASCADE, related_name="inquiries", verbose_name=_("push"))
+    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                                 verbose_name=_("asked by"))
+    message = models.TextField(_("question"))
+    created_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        verbose_name = _("inquiry")
+        verbose_name_plural = _("inquiries")
+        constraints = [models.UniqueConstraint(fields=["push", "asked_by"], name="inquiry_one_per_push_and_person")]
+
+    def __str__(self):
+        return f"{self.asked_by} → {self.push}"
+
+
+class Roadshow(models.Model):
+    """路演: an event where listed achievements are presented to enterprises, who register to attend."""
+
+    title = models.CharField(_("title"), max_length=200)
+    starts_at = models.DateTimeField(_("starts at"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    online_url = models.URLField(_("online link"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    organiser = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="roadshows",
+                                  verbose_name=_("organiser"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                   related_name="+", verbose_name=_("created by"))
+    achievements = models.ManyToManyField(Achievement, blank=True, related_name="roadshows",
+                                          verbose_name=_("achievements presented"))
+    capacity = models.PositiveIntegerField(_("capacity"), validators=[MinValueValidator(1)])
+    registration_deadline = models.DateTimeField(_("registration deadline"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_at", "-id"]
+        verbose_name = _("roadshow")
+        verbose_name_plural = _("roadshows")
+        constraints = [
+            models.CheckConstraint(condition=~Q(place="") | ~Q(online_url=""), name="roadshow_has_place_or_link"),
+            models.CheckConstraint(condition=Q(registration_deadline__lte=F("starts_at")),
+                                   name="roadshow_deadline_before_start"),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="roadshow_capacity_positive"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class RoadshowRegistration(models.Model):
+    roadshow = models.ForeignKey(Roadshow, on_delete=models.CASCADE, related_name="registrations",
+                                 verbose_name=_("roadshow"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roadshow_registrations",
+                             verbose_name=_("registrant"))
+    enterprise = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("enterprise"))
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("roadshow registration")
+        verbose_name_plural = _("roadshow registrations")
+        constraints = [models.UniqueConstraint(fields=["roadshow", "user"], name="roadshow_one_registration_per_user")]
+
+    def __str__(self):
+        return f"{self.user} @ {self.roadshow}"

@@ -10,7 +10,13 @@ import rules
 from django.db.models import Q
 
 from platform_core.models import Membership, Organisation, Role
-from platform_core.permissions import is_platform_admin, is_program_officer, member_organisation_ids
+from platform_core.permissions import (
+    holds_role,
+    is_platform_admin,
+    is_program_officer,
+    member_organisation_ids,
+    memberships_of,
+)
 
 from .models import PUBLIC_STATUSES
 
@@ -134,9 +140,28 @@ def works_in_transfer(user):
 
 @rules.predicate
 def administers_an_enterprise(user):
-    return Membership.objects.active().filter(
-        user=user, role=Role.ORG_ADMIN, organisation__kind=Organisation.Kind.ENTERPRISE
-    ).exists()
+    return holds_role(user, Role.ORG_ADMIN, kinds=(Organisation.Kind.ENTERPRISE,))
+
+
+def receives_pushes(user) -> bool:
+    """Technology is pushed to enterprises: any member of one reads what was pushed to it."""
+    return holds_role(user, kinds=(Organisation.Kind.ENTERPRISE,))
+
+
+# Who the pool, supermarket, chain and incubator pages are for (the menu asks these).
+POOL_READER_ROLES = (Role.TTO_STAFF, Role.BROKER, Role.RD_MANAGER, Role.RESEARCHER, Role.PROGRAM_OFFICER,
+                     Role.FUND_MANAGER, Role.ORG_ADMIN, Role.MENTOR)
+INCUBATOR_READER_ROLES = (Role.TTO_STAFF, Role.BROKER, Role.RD_MANAGER, Role.PROGRAM_OFFICER, Role.FUND_MANAGER,
+                          Role.ORG_ADMIN)
+
+
+def uses_pool(user) -> bool:
+    """The achievement supermarket and the chain map: everyone but students, who have no use for them."""
+    return is_platform_admin(user) or holds_role(user, *POOL_READER_ROLES)
+
+
+def uses_incubators(user) -> bool:
+    return is_platform_admin(user) or holds_role(user, *INCUBATOR_READER_ROLES)
 
 
 INTERESTED_OR_LATER = ("interested", "negotiating", "deal")
@@ -175,3 +200,52 @@ rules.add_perm("transfer.change_incubatedcompany", is_platform_admin | manages_c
 def can_manage_organisation_pool(user, organisation) -> bool:
     """May `user` add achievements or patents owned by `organisation`?"""
     return is_platform_admin(user) or _holds_transfer_role(user, owner_side_ids(organisation))
+
+
+# Inquiries, listing terms and roadshows (路演).
+
+INQUIRABLE_STATUSES = PUBLIC_STATUSES + ("licensed",)
+
+
+def inquiry_enterprises(user) -> set[int]:
+    """Enterprises on whose behalf the user may ask about an achievement: any enterprise they belong to."""
+    return {m.organisation_id for m in memberships_of(user) if m.kind == Organisation.Kind.ENTERPRISE}
+
+
+@rules.predicate
+def may_inquire(user, achievement):
+    """An enterprise member reading a listed achievement may ask its owner's TTO about it."""
+    return (achievement is not None and achievement.status in INQUIRABLE_STATUSES
+            and bool(inquiry_enterprises(user)))
+
+
+def roadshow_organisers(user) -> set[int]:
+    """Organisations for which the user may organise a roadshow: where they are TTO staff or a broker."""
+    return member_organisation_ids(user, *TRANSFER_ROLES)
+
+
+def can_add_roadshow(user) -> bool:
+    return is_platform_admin(user) or bool(roadshow_organisers(user))
+
+
+@rules.predicate
+def organises_roadshow(user, roadshow):
+    return roadshow is not None and (roadshow.created_by_id == user.pk
+                                     or roadshow.organiser_id in roadshow_organisers(user))
+
+
+@rules.predicate
+def may_register_for_roadshows(user):
+    return bool(inquiry_enterprises(user))
+
+
+rules.add_perm("transfer.inquire_achievement", may_inquire)
+rules.add_perm("transfer.set_listing_terms", manage_achievement)
+rules.add_perm("transfer.view_roadshow", rules.is_authenticated)
+rules.add_perm("transfer.change_roadshow", is_platform_admin | organises_roadshow)
+rules.add_perm("transfer.register_roadshow", may_register_for_roadshows)
+
+
+def uses_roadshows(user) -> bool:
+    """Roadshows are for the organisers (transfer staff) and the enterprises who attend."""
+    return can_add_roadshow(user) or may_register_for_roadshows(user) or is_program_officer(user)

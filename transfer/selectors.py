@@ -5,7 +5,7 @@ The `*_visible_to` selectors are the queryset form of the rules in `permissions.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from consortia.models import JointCenter
@@ -114,7 +114,8 @@ def with_confidential_access(achievements: QuerySet[Achievement], user) -> Query
     return achievements.annotate(confidential_open=opened)
 
 
-def supermarket_achievements(*, query: str = "", chain=None, node=None, field=None, min_trl=None) -> QuerySet:
+def supermarket_achievements(*, query: str = "", chain=None, node=None, field=None, min_trl=None,
+                             licence_type: str = "", max_price=None) -> QuerySet:
     """技术成果超市: screened achievements open to everyone (confidential detail is never shown here)."""
     qs = Achievement.objects.filter(status__in=PUBLIC_STATUSES).select_related(
         "owner", "school", "industry_node__chain", "field"
@@ -129,7 +130,23 @@ def supermarket_achievements(*, query: str = "", chain=None, node=None, field=No
         qs = qs.filter(Q(field=field) | Q(field__parent=field))
     if min_trl:
         qs = qs.filter(trl__gte=min_trl)
+    if licence_type:
+        qs = qs.filter(licence_types__contains=f",{licence_type},")
+    if max_price is not None:
+        # Within budget: priced at most max_price, or negotiable (面议).
+        qs = qs.filter(Q(asking_price__lte=max_price) | Q(price_negotiable=True))
     return qs
+
+
+def roadshows_visible_to(user) -> QuerySet:
+    """Roadshows are public to signed-in users; each row carries its registration count."""
+    from .models import Roadshow, RoadshowRegistration
+
+    if not user.is_authenticated:
+        return Roadshow.objects.none()
+    mine = RoadshowRegistration.objects.filter(roadshow=OuterRef("pk"), user=user)
+    return Roadshow.objects.select_related("organiser").annotate(registered=Count("registrations"),
+                                                                 is_registered=Exists(mine)).order_by("-starts_at", "-id")
 
 
 def screening_queue(user) -> QuerySet[Achievement]:

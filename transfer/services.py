@@ -21,7 +21,20 @@ from projects.models import Project
 from projects.selectors import project_result_for_transfer
 
 from . import selectors
-from .models import Achievement, Deal, IncubatedCompany, Incubator, Patent, Push, RevenueShare
+from .models import (
+    Achievement,
+    Deal,
+    IncubatedCompany,
+    Incubator,
+    Inquiry,
+    LicenceType,
+    Patent,
+    Push,
+    RevenueShare,
+    Roadshow,
+    RoadshowRegistration,
+    store_licence_types,
+)
 from .patent_numbers import (
     application_patent_type,
     normalise_application_number,
@@ -31,9 +44,12 @@ from .patent_numbers import (
 )
 from .permissions import (
     ENTERPRISE_DECISION_ROLES,
+    INQUIRABLE_STATUSES,
     TRANSFER_ROLES,
     can_manage_organisation_pool,
+    inquiry_enterprises,
     owner_side_ids,
+    roadshow_organisers,
 )
 
 S = Achievement.Status
@@ -886,3 +902,166 @@ def company_update(*, actor, company: IncubatedCompany, founders=None, achieveme
         company.achievements.set(achievements)
     audit_log(actor=actor, action="company.update", target=company, fields=sorted(data))
     return company
+
+
+# ---------------------------------------------------------------- listing terms, inquiries, roadshows
+
+@transaction.atomic
+def achievement_set_terms(*, actor, achievement: Achievement, asking_price: Decimal | None,
+                          price_negotiable: bool, licence_types: Iterable[str]) -> Achievement:
+    """挂牌条件: the asking price in CNY (or 面议, negotiable) and the licence types offered."""
+    require(actor, "transfer.set_listing_terms", achievement,
+            _("Only technology-transfer staff and brokers of the owner can set its listing terms."))
+    errors = {}
+    codes = list(licence_types or ())
+    unknown = [c for c in codes if c not in LicenceType.values]
+    if unknown:
+        errors["licence_types"] = _("Unknown licence type: %(codes)s.") % {"codes": ", ".join(unknown)}
+    if asking_price is not None:
+        try:
+            asking_price = Decimal(asking_price)
+        except (InvalidOperation, TypeError):
+            errors["asking_price"] = _("The asking price must be an amount in yuan.")
+        else:
+            if asking_price < 0:
+                errors["asking_price"] = _("The asking price cannot be negative.")
+    if asking_price is not None and price_negotiable:
+        errors["price_negotiable"] = _("Give an asking price or mark the price negotiable, not both.")
+    if errors:
+        raise ValidationError(errors)
+    achievement = _lock(Achievement, achievement.pk)
+    achievement.asking_price = asking_price
+    achievement.price_negotiable = bool(price_negotiable)
+    achievement.licence_types = store_licence_types(codes)
+    achievement.save(update_fields=["asking_price", "price_negotiable", "licence_types", "updated_at"])
+    audit_log(actor=actor, action="achievement.terms", target=achievement,
+              asking_price=str(asking_price) if asking_price is not None else None,
+              negotiable=achievement.price_negotiable, licence_types=achievement.licence_type_list)
+    return achievement
+
+
+def _inquiry_recipients(achievement: Achievement) -> list:
+    """The achievement's broker, otherwise the owner's (and school's) transfer staff."""
+    return [achievement.broker] if achievement.broker_id else _transfer_staff(achievement.owner, achievement.school)
+
+
+@transaction.atomic
+def achievement_inquire(*, actor, achievement: Achievement, enterprise: Organisation, message: str) -> Inquiry:
+    """An enterprise asks about a listed achievement: a lead in the push funnel.
+
+    The enterprise's live push of the achievement (one is made, source "inquiry", when there is none)
+    moves to 'interested' unless it is already further on; the question is kept on the push. The
+    same person asking again updates their question: no second lead, no second notification."""
+    achievement = _lock(Achievement, achievement.pk)  # the listing as it is now, not as the caller read it
+    require(actor, "transfer.inquire_achievement", achievement,
+            _("Only members of an enterprise can ask about a listed achievement."))
+    if enterprise is None or enterprise.pk not in inquiry_enterprises(actor):
+        raise ValidationError({"enterprise": _("Ask on behalf of an enterprise you belong to.")})
+    message = (message or "").strip()
+    if not message:
+        raise ValidationError({"message": _("Write your question or what you are interested in.")})
+    if len(message) > 2000:
+        raise ValidationError({"message": _("Keep the question under 2,000 characters.")})
+    now = timezone.now()
+    push = (Push.objects.select_for_update().filter(achievement=achievement, enterprise=enterprise,
+                                                    status__in=LIVE_PUSH_STATUSES + (P.DEAL,)).first())
+    if push is None:
+        if achievement.status == S.SCREENED:
+            _move_achievement(achievement, S.PUSHED)
+            achievement.save(update_fields=["status", "updated_at"])
+        push = Push.objects.create(achievement=achievement, enterprise=enterprise, source=Push.Source.INQUIRY,
+                                   status=P.INTERESTED, viewed_at=now, responded_at=now, response_note=message)
+        audit_log(actor=actor, action="push.create", target=push, source=Push.Source.INQUIRY)
+    elif push.status in (P.PUSHED, P.VIEWED):
+        _move_push(push, P.INTERESTED)
+        push.viewed_at = push.viewed_at or now
+        push.responded_at = now
+        push.response_note = push.response_note or message
+        push.save(update_fields=["status", "viewed_at", "responded_at", "response_note"])
+        audit_log(actor=actor, action="push.interest", target=push, via="inquiry")
+    inquiry, created = Inquiry.objects.update_or_create(push=push, asked_by=actor, defaults={"message": message})
+    audit_log(actor=actor, action="inquiry.ask" if created else "inquiry.update", target=inquiry)
+    if created:
+        notify(recipients=_inquiry_recipients(achievement), event="transfer.inquiry_received",
+               params={"enterprise": enterprise, "achievement": achievement, "message": message},
+               url=f"/transfer/pushes/{push.pk}/")
+    return inquiry
+
+
+def _validate_roadshow(data: dict) -> None:
+    errors = {}
+    if not (data.get("title") or "").strip():
+        errors["title"] = _("Give the roadshow a title.")
+    if not (data.get("place") or "").strip() and not (data.get("online_url") or "").strip():
+        errors["place"] = _("Give a place or an online link (or both).")
+    starts_at, deadline = data.get("starts_at"), data.get("registration_deadline")
+    if starts_at is None:
+        errors["starts_at"] = _("Give the date and time of the roadshow.")
+    if deadline is None:
+        errors["registration_deadline"] = _("Give the registration deadline.")
+    elif starts_at is not None and deadline > starts_at:
+        errors["registration_deadline"] = _("Registration must close before the roadshow starts.")
+    capacity = data.get("capacity")
+    if capacity is None or int(capacity) < 1:
+        errors["capacity"] = _("The capacity must be at least one seat.")
+    if errors:
+        raise ValidationError(errors)
+
+
+ROADSHOW_FIELDS = {"title", "starts_at", "place", "online_url", "description", "capacity", "registration_deadline"}
+
+
+@transaction.atomic
+def roadshow_create(*, actor, organiser: Organisation, achievements: Iterable[Achievement] = (), **data) -> Roadshow:
+    """路演: organised by a university's technology-transfer office (or platform staff)."""
+    if not (is_platform_admin(actor) or organiser.pk in roadshow_organisers(actor)):
+        raise PermissionDenied(_("Only technology-transfer staff and brokers of %(org)s can organise its roadshows.")
+                               % {"org": organiser})
+    unknown = set(data) - ROADSHOW_FIELDS
+    if unknown:
+        raise ValueError(f"Unknown roadshow fields: {unknown}")
+    _validate_roadshow(data)
+    achievements = list(Achievement.objects.filter(pk__in=[a.pk for a in achievements]))  # current statuses
+    hidden = [a for a in achievements if a.status not in INQUIRABLE_STATUSES]
+    if hidden:
+        raise ValidationError({"achievements": _("Only listed achievements can be presented: %(titles)s.")
+                               % {"titles": "、".join(a.title for a in hidden)}})
+    roadshow = Roadshow.objects.create(organiser=organiser, created_by=actor, **data)
+    roadshow.achievements.set(achievements)
+    audit_log(actor=actor, action="roadshow.create", target=roadshow)
+    return roadshow
+
+
+@transaction.atomic
+def roadshow_register(*, actor, roadshow: Roadshow, enterprise: Organisation) -> RoadshowRegistration:
+    require(actor, "transfer.register_roadshow", roadshow,
+            _("Roadshows are for enterprises: register as a member of one."))
+    if enterprise is None or enterprise.pk not in inquiry_enterprises(actor):
+        raise ValidationError({"enterprise": _("Register on behalf of an enterprise you belong to.")})
+    roadshow = _lock(Roadshow, roadshow.pk)  # seats are counted under the lock: no overbooking
+    if timezone.now() > roadshow.registration_deadline:
+        raise ValidationError(_("Registration for this roadshow has closed."))
+    existing = roadshow.registrations.filter(user=actor).first()
+    if existing is not None:
+        return existing
+    if roadshow.registrations.count() >= roadshow.capacity:
+        raise ValidationError(_("This roadshow is full."))
+    registration = RoadshowRegistration.objects.create(roadshow=roadshow, user=actor, enterprise=enterprise)
+    audit_log(actor=actor, action="roadshow.register", target=roadshow, enterprise=enterprise.pk)
+    if roadshow.created_by_id:
+        notify(recipients=[roadshow.created_by], event="transfer.roadshow_registration",
+               params={"enterprise": enterprise, "roadshow": roadshow}, url=f"/transfer/roadshows/{roadshow.pk}/")
+    return registration
+
+
+@transaction.atomic
+def roadshow_cancel(*, actor, roadshow: Roadshow) -> None:
+    """Cancel one's own registration (until the roadshow starts)."""
+    roadshow = _lock(Roadshow, roadshow.pk)
+    registration = roadshow.registrations.filter(user=actor).first()
+    if registration is None:
+        raise ValidationError(_("You are not registered for this roadshow."))
+    if timezone.now() >= roadshow.starts_at:
+        raise ValidationError(_("The roadshow has started; a registration can no longer be cancelled."))
+    registration.delete()
+    audit_log(actor=actor, action="roadshow.cancel", target=roadshow)

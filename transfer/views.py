@@ -10,12 +10,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from platform_core.audit import audit_trail
+from platform_core.exports import rows_xlsx_response
 from platform_core.forms import ImportForm
+from platform_core.importing import import_template_response
 from platform_core.models import ImportRun, IndustryChain, IndustryNode, Organisation
 from platform_core.pages import add_service_errors, flash_service_error, paginate
 from platform_core.permissions import is_platform_admin
@@ -29,17 +32,21 @@ from .forms import (
     CompanyStageForm,
     DealForm,
     IncubatorForm,
+    InquiryForm,
+    ListingTermsForm,
     PatentForm,
     PoolFilterForm,
     PushForm,
     ScreenForm,
+    RoadshowForm,
+    RoadshowRegisterForm,
     ShareFormSet,
     SupermarketFilterForm,
 )
 from .importers import AchievementImporter, PatentImporter
 from .models import Achievement, Deal, IncubatedCompany, Incubator, Patent, Push
 from .pagination import paginate_late
-from .permissions import transfer_organisation_ids
+from .permissions import can_add_roadshow, inquiry_enterprises, roadshow_organisers, transfer_organisation_ids
 
 SUB_LIST_SIZE = 20
 
@@ -96,7 +103,9 @@ def supermarket(request):
     form = SupermarketFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     achievements = selectors.supermarket_achievements(query=filters.get("q", ""), chain=filters.get("chain"),
-                                                      min_trl=filters.get("min_trl"))
+                                                      min_trl=filters.get("min_trl"),
+                                                      licence_type=filters.get("licence_type", ""),
+                                                      max_price=filters.get("max_price"))
     return render(request, "transfer/supermarket.html", {"form": form,
                                                          "page": paginate_late(request, achievements, 12)})
 
@@ -117,7 +126,13 @@ def achievement_detail(request, pk):
                                      SUB_LIST_SIZE, param="pushes")
         context["deals"] = paginate(request, selectors.deals_visible_to(user).filter(achievement=achievement),
                                     SUB_LIST_SIZE, param="deals")
+    if user.has_perm("transfer.inquire_achievement", achievement):
+        context["inquiry_form"] = InquiryForm(enterprises=_enterprises_of(user))
+        context["my_inquiries"] = services.Inquiry.objects.filter(push__achievement=achievement, asked_by=user)
     if can_manage:
+        context["terms_form"] = ListingTermsForm(initial={
+            "asking_price": achievement.asking_price, "price_negotiable": achievement.price_negotiable,
+            "licence_types": achievement.licence_type_list})
         context.update(
             screen_form=ScreenForm(), push_form=PushForm(user=user), broker_form=BrokerForm(achievement=achievement),
             audit=audit_trail(achievement)[:20], can_deal=achievement.pushes.filter(
@@ -282,6 +297,7 @@ def push_detail(request, pk):
         "can_answer": user.has_perm("transfer.answer_push", push),
         "can_negotiate": user.has_perm("transfer.negotiate_push", push),
         "answer_form": AnswerForm(),
+        "inquiries": push.inquiries.select_related("asked_by")[:20],
         "audit": audit_trail(push)[:20] if user.has_perm("transfer.negotiate_push", push) else None,
     })
 
@@ -422,13 +438,17 @@ def pool_import(request, kind):
     if importer is None:
         raise Http404
     _require_perm(request.user, "transfer.import_pool")
+    importer = importer(actor=request.user)
+    if request.GET.get("template") == "xlsx":
+        return import_template_response(importer, _("achievements-import-template") if kind == "achievements"
+                                        else _("patents-import-template"))
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        run = importer(actor=request.user).run(form.cleaned_data["file"])
+        run = importer.run(form.cleaned_data["file"])
         return redirect("platform:import-detail", pk=run.pk)
     title = _("Import achievements") if kind == "achievements" else _("Import patents")
     return render(request, "platform/import_form.html", {
-        "form": form, "importer": importer, "title": title,
+        "form": form, "columns": importer.describe_columns(), "title": title,
         "runs": ImportRun.objects.filter(kind=importer.kind, actor=request.user)[:10],
     })
 
@@ -550,3 +570,140 @@ def _demand_supply_chart(figures) -> dict:
 def node_detail(request, pk):
     node = get_object_or_404(IndustryNode.objects.select_related("chain"), pk=pk)
     return render(request, "transfer/node_detail.html", selectors.node_detail(node, user=request.user))
+
+
+# ---------------------------------------------------------------- listing terms, inquiries, roadshows
+
+def _enterprises_of(user):
+    return Organisation.objects.filter(pk__in=inquiry_enterprises(user)).order_by("name_zh")
+
+
+@login_required
+@require_POST
+def achievement_terms(request, pk):
+    achievement = get_object_or_404(selectors.achievements_visible_to(request.user), pk=pk)
+    _require_perm(request.user, "transfer.set_listing_terms", achievement)
+    form = ListingTermsForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "; ".join(e for errors in form.errors.values() for e in errors))
+    else:
+        try:
+            services.achievement_set_terms(actor=request.user, achievement=achievement, **form.cleaned_data)
+        except ValidationError as exc:
+            flash_service_error(request, exc)
+        else:
+            messages.success(request, _("Listing terms saved."))
+    return redirect("transfer:achievement-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def achievement_inquire(request, pk):
+    achievement = get_object_or_404(selectors.achievements_visible_to(request.user), pk=pk)
+    _require_perm(request.user, "transfer.inquire_achievement", achievement)
+    form = InquiryForm(request.POST, enterprises=_enterprises_of(request.user))
+    if not form.is_valid():
+        messages.error(request, "; ".join(e for errors in form.errors.values() for e in errors))
+    else:
+        try:
+            services.achievement_inquire(actor=request.user, achievement=achievement, **form.cleaned_data)
+        except ValidationError as exc:
+            flash_service_error(request, exc)
+        else:
+            messages.success(request, _("Your question was sent to the technology-transfer office; "
+                                        "they will answer through the push page."))
+    return redirect("transfer:achievement-detail", pk=pk)
+
+
+@login_required
+def roadshow_list(request):
+    roadshows = selectors.roadshows_visible_to(request.user)
+    return render(request, "transfer/roadshow_list.html", {
+        "page": paginate(request, roadshows), "can_add": can_add_roadshow(request.user),
+        "now": timezone.now(),
+    })
+
+
+def _roadshow_organisers(user):
+    if is_platform_admin(user):
+        return Organisation.objects.filter(kind__in=[Organisation.Kind.UNIVERSITY, Organisation.Kind.RESEARCH_INSTITUTE,
+                                                     Organisation.Kind.ENTERPRISE, Organisation.Kind.INTERMEDIARY])
+    return Organisation.objects.filter(pk__in=roadshow_organisers(user))
+
+
+@login_required
+def roadshow_create(request):
+    if not can_add_roadshow(request.user):
+        raise PermissionDenied(_("Only technology-transfer staff and brokers can organise roadshows."))
+    form = RoadshowForm(request.POST or None, user=request.user, organisers=_roadshow_organisers(request.user))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            roadshow = services.roadshow_create(actor=request.user, organiser=data.pop("organiser"),
+                                                achievements=data.pop("achievements"), **data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Roadshow published."))
+            return redirect("transfer:roadshow-detail", pk=roadshow.pk)
+    return render(request, "transfer/form.html", {"form": form, "title": _("Organise a roadshow")})
+
+
+@login_required
+def roadshow_detail(request, pk):
+    roadshow = get_object_or_404(selectors.roadshows_visible_to(request.user), pk=pk)
+    user = request.user
+    can_manage = user.has_perm("transfer.change_roadshow", roadshow)
+    mine = roadshow.registrations.filter(user=user).select_related("enterprise").first()
+    now = timezone.now()
+    return render(request, "transfer/roadshow_detail.html", {
+        "roadshow": roadshow, "can_manage": can_manage, "mine": mine, "now": now,
+        "achievements": roadshow.achievements.select_related("owner", "industry_node"),
+        "can_register": (mine is None and user.has_perm("transfer.register_roadshow", roadshow)
+                         and now <= roadshow.registration_deadline and roadshow.registered < roadshow.capacity),
+        "register_form": RoadshowRegisterForm(enterprises=_enterprises_of(user)),
+        "registrations": (paginate(request, roadshow.registrations.select_related("user", "enterprise"))
+                          if can_manage else None),
+    })
+
+
+@login_required
+@require_POST
+def roadshow_register(request, pk):
+    roadshow = get_object_or_404(selectors.roadshows_visible_to(request.user), pk=pk)
+    _require_perm(request.user, "transfer.register_roadshow", roadshow)
+    form = RoadshowRegisterForm(request.POST, enterprises=_enterprises_of(request.user))
+    if not form.is_valid():
+        messages.error(request, "; ".join(e for errors in form.errors.values() for e in errors))
+    else:
+        try:
+            services.roadshow_register(actor=request.user, roadshow=roadshow, **form.cleaned_data)
+        except ValidationError as exc:
+            flash_service_error(request, exc)
+        else:
+            messages.success(request, _("You are registered."))
+    return redirect("transfer:roadshow-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def roadshow_cancel(request, pk):
+    roadshow = get_object_or_404(selectors.roadshows_visible_to(request.user), pk=pk)
+    try:
+        services.roadshow_cancel(actor=request.user, roadshow=roadshow)
+    except ValidationError as exc:
+        flash_service_error(request, exc)
+    else:
+        messages.success(request, _("Your registration was cancelled."))
+    return redirect("transfer:roadshow-detail", pk=pk)
+
+
+@login_required
+def roadshow_export(request, pk):
+    roadshow = get_object_or_404(selectors.roadshows_visible_to(request.user), pk=pk)
+    _require_perm(request.user, "transfer.change_roadshow", roadshow)
+    rows = [[r.user.get_full_name() or str(r.user), r.user.username, r.user.email, r.enterprise.name_zh,
+             timezone.localtime(r.created_at).strftime("%Y-%m-%d %H:%M")]
+            for r in roadshow.registrations.select_related("user", "enterprise")]
+    return rows_xlsx_response([_("Name"), _("Username"), _("E-mail"), _("Enterprise"), _("Registered at")], rows,
+                              f"{roadshow.title}.xlsx", title=_("Registrations"))

@@ -7,7 +7,19 @@ from platform_core.api.serializers import UserBriefSerializer
 from platform_core.models import IndustryNode, Organisation, TechField
 from projects.models import Challenge, Project
 
-from ..models import Achievement, Deal, IncubatedCompany, Incubator, Patent, Push, RevenueShare
+from ..models import (
+    Achievement,
+    Deal,
+    IncubatedCompany,
+    Incubator,
+    Inquiry,
+    LicenceType,
+    Patent,
+    Push,
+    RevenueShare,
+    Roadshow,
+    RoadshowRegistration,
+)
 
 User = get_user_model()
 
@@ -34,10 +46,12 @@ class AchievementPublicSerializer(serializers.ModelSerializer):
     industry_node = IndustryNodeBriefSerializer(read_only=True)
     field = serializers.CharField(source="field.name_zh", default=None, read_only=True)
 
+    licence_types = serializers.ListField(source="licence_type_list", child=serializers.CharField(), read_only=True)
+
     class Meta:
         model = Achievement
         fields = ["id", "title", "owner", "school", "field", "industry_node", "trl", "abstract", "keywords",
-                  "status", "screening_reason", "screened_at"]
+                  "status", "screening_reason", "screened_at", "asking_price", "price_negotiable", "licence_types"]
         read_only_fields = fields
 
 
@@ -333,3 +347,76 @@ class NodeDetailSerializer(serializers.Serializer):
     achievements = AchievementBriefSerializer(many=True)
     centers = CenterBriefSerializer(many=True)
     companies = CompanyBriefSerializer(many=True)
+
+
+# Listing terms, inquiries, roadshows
+
+class ListingTermsInputSerializer(serializers.Serializer):
+    asking_price = serializers.DecimalField(max_digits=16, decimal_places=2, min_value=0, required=False,
+                                            allow_null=True, default=None)
+    price_negotiable = serializers.BooleanField(required=False, default=False)
+    licence_types = serializers.ListField(child=serializers.ChoiceField(choices=LicenceType.choices), required=False,
+                                          default=list)
+
+
+class InquiryInputSerializer(serializers.Serializer):
+    enterprise = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.filter(kind="enterprise"))
+    message = serializers.CharField(max_length=2000)
+
+
+class InquirySerializer(serializers.ModelSerializer):
+    achievement = serializers.IntegerField(source="push.achievement_id", read_only=True)
+    enterprise = serializers.IntegerField(source="push.enterprise_id", read_only=True)
+    push_status = serializers.CharField(source="push.status", read_only=True)
+
+    class Meta:
+        model = Inquiry
+        fields = ["id", "push", "achievement", "enterprise", "push_status", "message", "created_at", "updated_at"]
+        read_only_fields = fields
+
+
+class RoadshowSerializer(serializers.ModelSerializer):
+    organiser = OrganisationBriefSerializer(read_only=True)
+    registered = serializers.IntegerField(read_only=True)
+    achievements = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    online_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Roadshow
+        fields = ["id", "title", "starts_at", "place", "online_url", "description", "organiser", "achievements",
+                  "capacity", "registered", "registration_deadline"]
+        read_only_fields = fields
+
+    def get_online_url(self, roadshow) -> str:
+        """The link is for registered participants and the organiser."""
+        user = self.context["request"].user
+        if getattr(roadshow, "is_registered", False) or user.has_perm("transfer.change_roadshow", roadshow):
+            return roadshow.online_url
+        return ""
+
+
+class RoadshowInputSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    organiser = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
+    starts_at = serializers.DateTimeField()
+    registration_deadline = serializers.DateTimeField()
+    place = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    online_url = serializers.URLField(required=False, allow_blank=True, default="")
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    capacity = serializers.IntegerField(min_value=1)
+    achievements = serializers.PrimaryKeyRelatedField(queryset=Achievement.objects.all(), many=True, required=False,
+                                                      default=list)
+
+
+class RoadshowRegisterInputSerializer(serializers.Serializer):
+    enterprise = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.filter(kind="enterprise"))
+
+
+class RoadshowRegistrationSerializer(serializers.ModelSerializer):
+    user = UserBriefSerializer(read_only=True)
+    enterprise = OrganisationBriefSerializer(read_only=True)
+
+    class Meta:
+        model = RoadshowRegistration
+        fields = ["id", "user", "enterprise", "created_at"]
+        read_only_fields = fields

@@ -13,6 +13,7 @@ router.register("incubators", views.IncubatorViewSet, basename="incubator")
 router.register("chains", views.ChainViewSet, basename="chain")
 router.register("chain-nodes", views.ChainNodeViewSet, basename="chain-node")
 router.register("companies", views.IncubatedCompanyViewSet, basename="incubatedcompany")
+router.register("roadshows", views.RoadshowViewSet, basename="roadshow")
 
 app_name = "transfer-api"
 urlpatterns = [path("workbench/", views.WorkbenchView.as_view(), name="workbench"), *router.urls]

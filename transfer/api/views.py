@@ -1,10 +1,13 @@
 """REST API of technology transfer; same rules as the pages (services check permissions again)."""
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, parsers, permissions, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.generics import get_object_or_404  # a malformed id is a 404, not a 500
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -14,7 +17,7 @@ from platform_core.models import IndustryChain, IndustryNode
 
 from .. import selectors, services
 from ..importers import AchievementImporter, PatentImporter
-from ..models import Achievement, Deal, IncubatedCompany, Incubator, Patent, Push
+from ..models import Achievement, Deal, IncubatedCompany, Incubator, LicenceType, Patent, Push, Roadshow
 from ..pagination import LateRowPagination
 from . import serializers as s
 
@@ -90,6 +93,15 @@ class AchievementViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, views
                                                          broker=data.validated_data["broker"])
         return Response(self.get_serializer(achievement).data)
 
+    @extend_schema(request=s.ListingTermsInputSerializer, responses=s.AchievementSerializer)
+    @action(detail=True, methods=["post"])
+    def terms(self, request, pk=None):
+        data = s.ListingTermsInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        achievement = services.achievement_set_terms(actor=request.user, achievement=self.get_object(),
+                                                     **data.validated_data)
+        return Response(self.get_serializer(achievement).data)
+
     @extend_schema(request=s.PushInputSerializer, responses={201: s.PushSerializer})
     @action(detail=True, methods=["post"])
     def push(self, request, pk=None):
@@ -148,7 +160,26 @@ class SupermarketViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["screened_at", "trl"]
 
     def get_queryset(self):
-        return selectors.supermarket_achievements()
+        params = self.request.query_params
+        licence_type = params.get("licence_type", "")
+        if licence_type and licence_type not in LicenceType.values:
+            raise ValidationError({"licence_type": [_("Unknown licence type.")]})
+        max_price = params.get("max_price")
+        try:
+            max_price = Decimal(max_price) if max_price not in (None, "") else None
+        except InvalidOperation:
+            raise ValidationError({"max_price": [_("Give the budget as an amount in yuan.")]})
+        return selectors.supermarket_achievements(licence_type=licence_type, max_price=max_price)
+
+    @extend_schema(request=s.InquiryInputSerializer, responses={201: s.InquirySerializer})
+    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
+    def inquire(self, request, pk=None):
+        """Ask the technology-transfer office about a listed achievement (a lead in the push funnel)."""
+        data = s.InquiryInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        inquiry = services.achievement_inquire(actor=request.user, achievement=self.get_object(),
+                                               **data.validated_data)
+        return Response(s.InquirySerializer(inquiry).data, status=status.HTTP_201_CREATED)
 
 
 class PatentViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -344,3 +375,50 @@ class ChainNodeViewSet(viewsets.ViewSet):
     def retrieve(self, request, pk=None):
         node = get_object_or_404(IndustryNode.objects.select_related("chain"), pk=pk)
         return Response(s.NodeDetailSerializer(selectors.node_detail(node, user=request.user)).data)
+
+
+class RoadshowViewSet(viewsets.ReadOnlyModelViewSet):
+    """路演: roadshows of listed achievements; enterprises register, organisers read the registrations."""
+
+    queryset = Roadshow.objects.none()  # for the schema; requests use get_queryset()
+    serializer_class = s.RoadshowSerializer
+    search_fields = ["title", "place"]
+    ordering_fields = ["starts_at", "registration_deadline"]
+
+    def get_queryset(self):
+        return selectors.roadshows_visible_to(self.request.user).prefetch_related("achievements")
+
+    @extend_schema(request=s.RoadshowInputSerializer, responses={201: s.RoadshowSerializer})
+    def create(self, request):
+        data = s.RoadshowInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        roadshow = services.roadshow_create(actor=request.user, organiser=fields.pop("organiser"),
+                                            achievements=fields.pop("achievements"), **fields)
+        roadshow = self.get_queryset().get(pk=roadshow.pk)
+        return Response(self.get_serializer(roadshow).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.RoadshowRegisterInputSerializer, responses={201: s.RoadshowRegistrationSerializer})
+    @action(detail=True, methods=["post"])
+    def register(self, request, pk=None):
+        data = s.RoadshowRegisterInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        registration = services.roadshow_register(actor=request.user, roadshow=self.get_object(),
+                                                  **data.validated_data)
+        return Response(s.RoadshowRegistrationSerializer(registration).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={204: None})
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        services.roadshow_cancel(actor=request.user, roadshow=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(responses=s.RoadshowRegistrationSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def registrations(self, request, pk=None):
+        roadshow = self.get_object()
+        if not request.user.has_perm("transfer.change_roadshow", roadshow):
+            raise PermissionDenied(_("Only the organiser reads the registrations."))
+        rows = roadshow.registrations.select_related("user", "enterprise")
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(s.RoadshowRegistrationSerializer(page, many=True).data)
