@@ -578,21 +578,27 @@ def _enterprises_of(user):
     return Organisation.objects.filter(pk__in=inquiry_enterprises(user)).order_by("name_zh")
 
 
+def _submit(request, form, service, success_message) -> None:
+    """A small form posted from a detail page: its errors or the service's become messages there."""
+    if not form.is_valid():
+        messages.error(request, "; ".join(e for errors in form.errors.values() for e in errors))
+        return
+    try:
+        service(form.cleaned_data)
+    except ValidationError as exc:
+        flash_service_error(request, exc)
+    else:
+        messages.success(request, success_message)
+
+
 @login_required
 @require_POST
 def achievement_terms(request, pk):
     achievement = get_object_or_404(selectors.achievements_visible_to(request.user), pk=pk)
     _require_perm(request.user, "transfer.set_listing_terms", achievement)
     form = ListingTermsForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "; ".join(e for errors in form.errors.values() for e in errors))
-    else:
-        try:
-            services.achievement_set_terms(actor=request.user, achievement=achievement, **form.cleaned_data)
-        except ValidationError as exc:
-            flash_service_error(request, exc)
-        else:
-            messages.success(request, _("Listing terms saved."))
+    _submit(request, form, lambda data: services.achievement_set_terms(
+        actor=request.user, achievement=achievement, **data), _("Listing terms saved."))
     return redirect("transfer:achievement-detail", pk=pk)
 
 
@@ -602,16 +608,9 @@ def achievement_inquire(request, pk):
     achievement = get_object_or_404(selectors.achievements_visible_to(request.user), pk=pk)
     _require_perm(request.user, "transfer.inquire_achievement", achievement)
     form = InquiryForm(request.POST, enterprises=_enterprises_of(request.user))
-    if not form.is_valid():
-        messages.error(request, "; ".join(e for errors in form.errors.values() for e in errors))
-    else:
-        try:
-            services.achievement_inquire(actor=request.user, achievement=achievement, **form.cleaned_data)
-        except ValidationError as exc:
-            flash_service_error(request, exc)
-        else:
-            messages.success(request, _("Your question was sent to the technology-transfer office; "
-                                        "they will answer through the push page."))
+    _submit(request, form, lambda data: services.achievement_inquire(
+        actor=request.user, achievement=achievement, **data),
+        _("Your question was sent to the technology-transfer office; they will answer through the push page."))
     return redirect("transfer:achievement-detail", pk=pk)
 
 
@@ -673,15 +672,8 @@ def roadshow_register(request, pk):
     roadshow = get_object_or_404(selectors.roadshows_visible_to(request.user), pk=pk)
     _require_perm(request.user, "transfer.register_roadshow", roadshow)
     form = RoadshowRegisterForm(request.POST, enterprises=_enterprises_of(request.user))
-    if not form.is_valid():
-        messages.error(request, "; ".join(e for errors in form.errors.values() for e in errors))
-    else:
-        try:
-            services.roadshow_register(actor=request.user, roadshow=roadshow, **form.cleaned_data)
-        except ValidationError as exc:
-            flash_service_error(request, exc)
-        else:
-            messages.success(request, _("You are registered."))
+    _submit(request, form, lambda data: services.roadshow_register(
+        actor=request.user, roadshow=roadshow, **data), _("You are registered."))
     return redirect("transfer:roadshow-detail", pk=pk)
 
 
