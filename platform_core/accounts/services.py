@@ -146,7 +146,9 @@ def invitation_create(*, actor, organisation: Organisation, email: str, role: st
 
 
 def _locked_invitation(invitation) -> Invitation:
-    return Invitation.objects.select_for_update().select_related("organisation", "invited_by").get(pk=invitation.pk)
+    # of=self: PostgreSQL cannot lock the nullable side of the outer join (invited_by).
+    return (Invitation.objects.select_for_update(of=("self",)).select_related("organisation", "invited_by")
+            .get(pk=invitation.pk))
 
 
 @transaction.atomic
@@ -369,7 +371,8 @@ def membership_request_create(*, user, organisation: Organisation, role: str, me
 
 
 def _locked_request(request) -> MembershipRequest:
-    return MembershipRequest.objects.select_for_update().select_related("organisation", "user").get(pk=request.pk)
+    return (MembershipRequest.objects.select_for_update(of=("self",)).select_related("organisation", "user")
+            .get(pk=request.pk))
 
 
 @transaction.atomic
@@ -426,7 +429,7 @@ def _require_platform_admin(actor) -> None:
 def organisation_application_approve(*, actor, application: OrganisationApplication) -> Organisation:
     """Credit code verified: the organisation is created and the applicant becomes its administrator."""
     _require_platform_admin(actor)
-    application = (OrganisationApplication.objects.select_for_update().select_related("applicant")
+    application = (OrganisationApplication.objects.select_for_update(of=("self",)).select_related("applicant")
                    .get(pk=application.pk))
     if application.status != OrganisationApplication.Status.PENDING:
         raise ValidationError(_("This application was already decided (%(status)s).")
@@ -460,7 +463,7 @@ def organisation_application_approve(*, actor, application: OrganisationApplicat
 def organisation_application_refuse(*, actor, application: OrganisationApplication,
                                     reason: str = "") -> OrganisationApplication:
     _require_platform_admin(actor)
-    application = (OrganisationApplication.objects.select_for_update().select_related("applicant")
+    application = (OrganisationApplication.objects.select_for_update(of=("self",)).select_related("applicant")
                    .get(pk=application.pk))
     if application.status != OrganisationApplication.Status.PENDING:
         raise ValidationError(_("This application was already decided (%(status)s).")
@@ -513,7 +516,7 @@ def sso_sign_in(*, provider: str, issuer: str, subject: str, email: str = "", di
     subject = (subject or "").strip()
     if not subject:
         raise ValidationError(_("The sign-in service did not say who you are."))
-    identity = (ExternalIdentity.objects.select_for_update().select_related("user")
+    identity = (ExternalIdentity.objects.select_for_update(of=("self",)).select_related("user")
                 .filter(provider=provider, issuer=issuer, subject=subject).first())
     if identity:
         identity.last_login_at = timezone.now()
