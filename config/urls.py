@@ -1,8 +1,6 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
-from django.views.static import serve
 from platform_core import views as platform_views
 from platform_core.urls import auth_patterns
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
@@ -37,6 +35,5 @@ urlpatterns = [
     path("", include("platform_core.urls")),
     *auth_patterns,
 ]
-
-if settings.DEBUG:
-    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+# No /media/ route in any mode: uploaded files are reachable only through their permission-checked
+# download views (projects:attachment-download).
