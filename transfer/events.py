@@ -107,3 +107,35 @@ register_event("transfer.roadshow_registration", _("Registration for a roadshow"
                title=_("%(enterprise)s registered for %(roadshow)s"),
                grouped=_("%(count)s registrations for %(roadshow)s (latest: %(enterprise)s)"),
                group_by=("roadshow",), roadshow=Ref(Roadshow), enterprise=Ref(Organisation))
+
+# Income: contracts, receipts, distribution and payouts, the annual report (issue 11).
+from .models import AnnualReport, Contract, Payout  # noqa: E402
+
+register_object(Contract, url="transfer:contract-detail", visible=selectors.contracts_visible_to)
+register_object(Payout, url=lambda payout: "/transfer/income/payouts/", visible=selectors.payouts_visible_to)
+register_object(AnnualReport, url="transfer:report-detail", visible=selectors.annual_reports_visible_to)
+register_action("contract.create", _("%(actor)s recorded the contract %(target)s (%(kind)s), %(amount)s CNY"),
+                kind=Choice(Contract.Kind))
+register_action("contract.registration", _("%(actor)s recorded the registration number of %(target)s: %(number)s"))
+register_action("contract.distribution", _("%(actor)s set the distribution of %(target)s"))
+register_action("distribution_rule.set", _("%(actor)s set the income-distribution rule of %(target)s"))
+register_action("receipt.record", _("%(actor)s recorded %(amount)s CNY received on %(received_on)s under %(target)s"))
+register_action("royalty.record", _("%(actor)s recorded the royalty report %(period)s of %(target)s: %(amount)s CNY"))
+register_action("equity.holding", _("%(actor)s recorded %(shares)s shares of %(company)s held under %(target)s"))
+register_action("equity.disposal", _("%(actor)s recorded the sale of %(shares)s shares under %(target)s for "
+                                     "%(proceeds)s CNY"))
+register_action("payout.approve", _("%(actor)s approved the payout %(target)s"))
+register_action("payout.pay", _("%(actor)s recorded the payout %(target)s paid on %(paid_on)s"))
+register_action("annual_report.generate", _("%(actor)s generated %(target)s"))
+register_action("annual_report.built", _("%(actor)s computed the figures of %(target)s"))
+register_action("annual_report.edit", _("%(actor)s edited the text of %(target)s"))
+register_action("annual_report.submit", _("%(actor)s submitted %(target)s to %(agency)s"))
+register_event("transfer.payout_due", _("Reward from transfer income"),
+               title=_("A reward from the income of %(contract)s is due to you"),
+               grouped=_("%(count)s rewards from transfer income are due to you (latest: %(contract)s)"),
+               group_by=(), group_url="/transfer/income/payouts/", contract=Ref(Contract))
+register_event("transfer.payout_paid", _("Reward paid"), title=_("A reward of %(amount)s CNY was paid to you"))
+register_event("transfer.annual_report_ready", _("Annual report generated"),
+               title=_("The annual report %(report)s is ready"), report=Ref(AnnualReport))
+register_event("transfer.annual_report_submitted", _("Annual report submitted"),
+               title=_("%(report)s was submitted to you"), report=Ref(AnnualReport))

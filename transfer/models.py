@@ -524,3 +524,376 @@ class RoadshowRegistration(models.Model):
 
     def __str__(self):
         return f"{self.user} @ {self.roadshow}"
+
+
+# ---------------------------------------------------------------- income (issue 11)
+# Contracts and the money received, the income-distribution rule, payouts to people and the
+# statutory annual report (科技成果转化年度报告). Amounts are Decimal CNY.
+
+def _shares_sum_100():
+    return Q(inventors_percent__gte=0, school_percent__gte=0, tto_percent__gte=0, university_percent__gte=0) & Q(
+        inventors_percent=100 - F("school_percent") - F("tto_percent") - F("university_percent"))
+
+
+class Contract(models.Model):
+    """技术合同: a transformation contract (the deal's assignment, licence or equity contribution) or a
+    technology development / consulting / service contract (技术开发 / 技术咨询 / 技术服务)."""
+
+    class Kind(models.TextChoices):
+        ASSIGNMENT = "assignment", _("Assignment (转让)")
+        LICENCE = "licence", _("Licence (许可)")
+        EQUITY = "equity", _("Equity investment (作价投资)")
+        DEVELOPMENT = "development", _("Technology development (技术开发)")
+        CONSULTING = "consulting", _("Technology consulting (技术咨询)")
+        SERVICE = "service", _("Technology service (技术服务)")
+
+    class LicenceType(models.TextChoices):
+        EXCLUSIVE = "exclusive", _("Exclusive licence (独占许可)")
+        SOLE = "sole", _("Sole licence (排他许可)")
+        NON_EXCLUSIVE = "non_exclusive", _("Non-exclusive licence (普通许可)")
+
+    institution = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="technology_contracts",
+        verbose_name=_("institution"), help_text=_("The university or institute whose contract it is."),
+    )
+    school = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                               verbose_name=_("school or college"))
+    kind = models.CharField(_("contract type"), max_length=12, choices=Kind.choices, db_index=True)
+    licence_type = models.CharField(_("licence type"), max_length=14, choices=LicenceType.choices, blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    deal = models.OneToOneField(Deal, on_delete=models.PROTECT, null=True, blank=True, related_name="contract",
+                                verbose_name=_("deal"))
+    achievement = models.ForeignKey(Achievement, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="contracts", verbose_name=_("achievement"))
+    counterparty = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+", verbose_name=_("counterparty"))
+    joint_center = models.ForeignKey("consortia.JointCenter", on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="technology_contracts", verbose_name=_("joint center"))
+    project = models.ForeignKey("projects.Project", on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="technology_contracts", verbose_name=_("project"))
+    amount = models.DecimalField(_("contract amount (CNY)"), **MONEY)
+    signed_on = models.DateField(_("signed on"))
+    registration_number = models.CharField(_("technology contract registration number (技术合同认定登记号)"),
+                                           max_length=40, blank=True)
+    registration_date = models.DateField(_("registered on"), null=True, blank=True)
+    # Per-contract override of the institution's distribution rule (all four or none).
+    inventors_percent = models.DecimalField(_("inventors' team share (%)"), **PERCENT, null=True, blank=True)
+    school_percent = models.DecimalField(_("school share (%)"), **PERCENT, null=True, blank=True)
+    tto_percent = models.DecimalField(_("TTO share (%)"), **PERCENT, null=True, blank=True)
+    university_percent = models.DecimalField(_("university share (%)"), **PERCENT, null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                   related_name="+", verbose_name=_("recorded by"))
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    history = HistoricalRecords(excluded_fields=["created_at"])
+
+    TRANSFORMATION_KINDS = ("assignment", "licence", "equity")
+    COLLABORATION_KINDS = ("development", "consulting", "service")
+
+    class Meta:
+        ordering = ["-signed_on", "-id"]
+        verbose_name = _("technology contract")
+        verbose_name_plural = _("technology contracts")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="contract_amount_not_negative"),
+            models.CheckConstraint(condition=~Q(kind="licence") | ~Q(licence_type=""),
+                                   name="contract_licence_has_type"),
+            models.CheckConstraint(condition=Q(kind="licence") | Q(licence_type=""),
+                                   name="contract_only_licence_has_type"),
+            models.UniqueConstraint(fields=["registration_number"], condition=~Q(registration_number=""),
+                                    name="contract_unique_registration_number"),
+            models.CheckConstraint(
+                condition=Q(inventors_percent__isnull=True, school_percent__isnull=True, tto_percent__isnull=True,
+                            university_percent__isnull=True)
+                | Q(inventors_percent__isnull=False, school_percent__isnull=False, tto_percent__isnull=False,
+                    university_percent__isnull=False),
+                name="contract_override_all_or_none",
+            ),
+            models.CheckConstraint(condition=Q(inventors_percent__isnull=True) | _shares_sum_100(),
+                                   name="contract_override_sums_100"),
+        ]
+        indexes = [models.Index(fields=["institution", "signed_on"], name="contract_institution_signed"),
+                   models.Index(fields=["-signed_on", "-id"], name="contract_newest_first")]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def has_override(self) -> bool:
+        return self.inventors_percent is not None
+
+
+class ContractTeamShare(models.Model):
+    """How the inventors' team share of a contract's income is split among named people of the team."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="team_shares",
+                                 verbose_name=_("technology contract"))
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                               verbose_name=pgettext_lazy("beneficiary", "person"))
+    percent = models.DecimalField(_("share (%)"), **PERCENT)
+
+    class Meta:
+        ordering = ["-percent", "id"]
+        verbose_name = _("team share")
+        verbose_name_plural = _("team shares")
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "person"], name="team_share_one_per_person"),
+            models.CheckConstraint(condition=Q(percent__gt=0, percent__lte=100), name="team_share_0_100"),
+        ]
+
+
+class RoyaltyReport(models.Model):
+    """A licensee's royalty report for a period: its sales base and the royalty due (提成)."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="royalty_reports",
+                                 verbose_name=_("technology contract"))
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period until"))
+    sales_amount = models.DecimalField(_("licensee's sales (CNY)"), **MONEY, default=0)
+    royalty_amount = models.DecimalField(_("royalty (CNY)"), **MONEY)
+    note = models.TextField(_("note"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                   related_name="+", verbose_name=_("recorded by"))
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-period_start", "-id"]
+        verbose_name = _("royalty report")
+        verbose_name_plural = _("royalty reports")
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "period_start"], name="royalty_report_one_per_period"),
+            models.CheckConstraint(condition=Q(period_end__gte=F("period_start")), name="royalty_period_ordered"),
+            models.CheckConstraint(condition=Q(royalty_amount__gt=0, sales_amount__gte=0),
+                                   name="royalty_amounts_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.contract} {self.period_start:%Y-%m-%d}–{self.period_end:%Y-%m-%d}"
+
+
+class EquityHolding(models.Model):
+    """Shares the institution holds from an equity contribution (作价投资), and their value when received."""
+
+    contract = models.OneToOneField(Contract, on_delete=models.PROTECT, related_name="holding",
+                                    verbose_name=_("technology contract"))
+    company = models.ForeignKey(IncubatedCompany, on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="equity_holdings", verbose_name=_("company"))
+    company_name = models.CharField(_("company name"), max_length=200)
+    shares = models.DecimalField(_("shares acquired"), max_digits=18, decimal_places=4)
+    acquired_on = models.DateField(_("acquired on"))
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("equity holding")
+        verbose_name_plural = _("equity holdings")
+        constraints = [models.CheckConstraint(condition=Q(shares__gt=0), name="holding_shares_positive")]
+
+    def __str__(self):
+        return f"{self.company_name}: {self.shares}"
+
+
+class EquityDisposal(models.Model):
+    """A later sale of part of a holding; its proceeds are a receipt."""
+
+    holding = models.ForeignKey(EquityHolding, on_delete=models.PROTECT, related_name="disposals",
+                                verbose_name=_("equity holding"))
+    disposed_on = models.DateField(_("disposed on"))
+    shares = models.DecimalField(_("shares disposed"), max_digits=18, decimal_places=4)
+    proceeds = models.DecimalField(_("proceeds (CNY)"), **MONEY)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["disposed_on", "id"]
+        verbose_name = _("equity disposal")
+        verbose_name_plural = _("equity disposals")
+        constraints = [models.CheckConstraint(condition=Q(shares__gt=0, proceeds__gte=0),
+                                              name="disposal_positive")]
+
+
+class Receipt(models.Model):
+    """到账: money (or, for an equity contribution, shares at their value) received under a contract."""
+
+    class Form(models.TextChoices):
+        CASH = "cash", _("Cash")
+        EQUITY = "equity", _("Shares")
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="receipts",
+                                 verbose_name=_("technology contract"))
+    received_on = models.DateField(_("received on"), db_index=True)
+    amount = models.DecimalField(_("amount (CNY)"), **MONEY)
+    form = models.CharField(_("form"), max_length=6, choices=Form.choices, default=Form.CASH)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    over_reason = models.CharField(_("reason for exceeding the contract amount"), max_length=300, blank=True)
+    royalty_report = models.OneToOneField(RoyaltyReport, on_delete=models.PROTECT, null=True, blank=True,
+                                          related_name="receipt", verbose_name=_("royalty report"))
+    holding = models.OneToOneField(EquityHolding, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="receipt", verbose_name=_("equity holding"))
+    disposal = models.OneToOneField(EquityDisposal, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="receipt", verbose_name=_("equity disposal"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                   related_name="+", verbose_name=_("recorded by"))
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_on", "-id"]
+        verbose_name = _("receipt")
+        verbose_name_plural = _("receipts")
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="receipt_amount_positive")]
+        indexes = [models.Index(fields=["contract", "received_on"], name="receipt_contract_date")]
+
+    def __str__(self):
+        return f"{self.contract} · {self.received_on:%Y-%m-%d} · {self.amount}"
+
+
+class DistributionRule(models.Model):
+    """An institution's income-distribution rule (收益分配办法): the four shares of every receipt, and the
+    limits within which one contract may override the inventors' share."""
+
+    institution = models.OneToOneField(Organisation, on_delete=models.PROTECT, related_name="distribution_rule",
+                                       verbose_name=_("institution"))
+    inventors_percent = models.DecimalField(_("inventors' team share (%)"), **PERCENT)
+    school_percent = models.DecimalField(_("school share (%)"), **PERCENT)
+    tto_percent = models.DecimalField(_("TTO share (%)"), **PERCENT)
+    university_percent = models.DecimalField(_("university share (%)"), **PERCENT)
+    inventors_min = models.DecimalField(_("inventors' share at least (%)"), **PERCENT)
+    inventors_max = models.DecimalField(_("inventors' share at most (%)"), **PERCENT)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                   related_name="+", verbose_name=_("updated by"))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("income-distribution rule")
+        verbose_name_plural = _("income-distribution rules")
+        constraints = [
+            models.CheckConstraint(condition=_shares_sum_100(), name="distribution_rule_sums_100"),
+            models.CheckConstraint(
+                condition=Q(inventors_min__gte=0, inventors_max__lte=100, inventors_min__lte=F("inventors_max"),
+                            inventors_percent__gte=F("inventors_min"), inventors_percent__lte=F("inventors_max")),
+                name="distribution_rule_within_limits",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.institution}: {self.inventors_percent}/{self.school_percent}/{self.tto_percent}/" \
+               f"{self.university_percent}"
+
+
+class Distribution(models.Model):
+    """A receipt split by the rule in force when it was recorded; the four parts sum exactly to the receipt."""
+
+    receipt = models.OneToOneField(Receipt, on_delete=models.CASCADE, related_name="distribution",
+                                   verbose_name=_("receipt"))
+    inventors_percent = models.DecimalField(_("inventors' team share (%)"), **PERCENT)
+    school_percent = models.DecimalField(_("school share (%)"), **PERCENT)
+    tto_percent = models.DecimalField(_("TTO share (%)"), **PERCENT)
+    university_percent = models.DecimalField(_("university share (%)"), **PERCENT)
+    inventors_amount = models.DecimalField(_("inventors' team (CNY)"), **MONEY)
+    school_amount = models.DecimalField(_("school (CNY)"), **MONEY)
+    tto_amount = models.DecimalField(_("TTO (CNY)"), **MONEY)
+    university_amount = models.DecimalField(_("university (CNY)"), **MONEY)
+    created_at = models.DateTimeField(_("computed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("income distribution")
+        verbose_name_plural = _("income distributions")
+        constraints = [
+            models.CheckConstraint(condition=_shares_sum_100(), name="distribution_sums_100"),
+            models.CheckConstraint(condition=Q(inventors_amount__gte=0, school_amount__gte=0, tto_amount__gte=0,
+                                               university_amount__gte=0), name="distribution_parts_not_negative"),
+        ]
+
+    def __str__(self):
+        return str(self.receipt)
+
+    @property
+    def total(self):
+        return self.inventors_amount + self.school_amount + self.tto_amount + self.university_amount
+
+
+class Payout(models.Model):
+    """A reward to one named person of the team: cash (现金奖励) or shares (股权奖励)."""
+
+    class Kind(models.TextChoices):
+        CASH = "cash", _("Cash reward (现金奖励)")
+        EQUITY = "equity", _("Equity reward (股权奖励)")
+
+    class Status(models.TextChoices):
+        DUE = "due", _("Due")
+        APPROVED = "approved", _("Approved")
+        PAID = "paid", _("Paid")
+
+    class Tax(models.TextChoices):
+        HALF_WAGE = "half_wage", _("Cash reward taxed at 50% as wages (财税〔2018〕58号)")
+        DEFERRED = "deferred", _("Equity reward, tax deferred (递延纳税, 财税〔2016〕101号)")
+        ORDINARY = "ordinary", _("Ordinary tax treatment")
+
+    distribution = models.ForeignKey(Distribution, on_delete=models.CASCADE, related_name="payouts",
+                                     verbose_name=_("income distribution"))
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="income_payouts",
+                               verbose_name=pgettext_lazy("beneficiary", "person"))
+    kind = models.CharField(_("reward type"), max_length=6, choices=Kind.choices)
+    amount = models.DecimalField(_("amount (CNY)"), **MONEY)
+    shares = models.DecimalField(_("shares"), max_digits=18, decimal_places=4, null=True, blank=True)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.DUE, db_index=True)
+    tax_treatment = models.CharField(_("tax treatment"), max_length=10, choices=Tax.choices)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("approved by"))
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("computed at"), auto_now_add=True)
+    history = HistoricalRecords(excluded_fields=["created_at"])
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("payout")
+        verbose_name_plural = _("payouts")
+        constraints = [
+            models.UniqueConstraint(fields=["distribution", "person"], name="payout_one_per_person"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="payout_amount_not_negative"),
+            models.CheckConstraint(condition=~Q(status="paid") | Q(paid_on__isnull=False), name="payout_paid_has_date"),
+        ]
+
+    def __str__(self):
+        return f"{self.person}: {self.amount}"
+
+
+class AnnualReport(models.Model):
+    """科技成果转化年度报告 of one institution for one year. A second report for the same year is a new
+    version; earlier versions are kept. Parts 2–6 are computed from the records (`data`), never typed."""
+
+    class Status(models.TextChoices):
+        GENERATING = "generating", _("Generating")
+        READY = "ready", _("Ready")
+        SUBMITTED = "submitted", _("Submitted")
+        FAILED = "failed", _("Failed")
+
+    institution = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="annual_reports",
+                                    verbose_name=_("institution"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    version = models.PositiveSmallIntegerField(_("version"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.GENERATING)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    narrative = models.TextField(_("the year's work (part 1)"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    data = models.JSONField(_("computed figures"), default=dict, blank=True)
+    submitted_to = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="received_annual_reports", verbose_name=_("submitted to"))
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                   related_name="+", verbose_name=_("generated by"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    generated_at = models.DateTimeField(_("generated at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-year", "institution_id", "-version"]
+        verbose_name = _("annual transformation report")
+        verbose_name_plural = _("annual transformation reports")
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "year", "version"], name="annual_report_one_version"),
+            models.CheckConstraint(condition=Q(year__gte=1990, year__lte=2200), name="annual_report_year_range"),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="annual_report_progress_0_100"),
+        ]
+
+    def __str__(self):
+        return f"{self.institution} {self.year} v{self.version}"

@@ -249,3 +249,111 @@ rules.add_perm("transfer.register_roadshow", may_register_for_roadshows)
 def uses_roadshows(user) -> bool:
     """Roadshows are for the organisers (transfer staff) and the enterprises who attend."""
     return can_add_roadshow(user) or may_register_for_roadshows(user) or is_program_officer(user)
+
+
+# Income: contracts, receipts, the distribution rule, payouts and the annual report (issue 11).
+#
+# Revenue splits and payouts (internal figures of the university) are read by the technology-transfer
+# office staff of the owning institution (or of the school) and by the school's own brokers; an
+# inventor reads only their own payouts. Students, mentors, other schools' brokers, enterprises and
+# program officers do not (program officers read the reports submitted to them, in totals).
+
+def tto_units(user) -> set[int]:
+    """Organisations where `user` is TTO staff, with their schools."""
+    if not user.is_authenticated:
+        return set()
+    held = Membership.objects.active().filter(user=user, role=Role.TTO_STAFF).values("organisation_id")
+    return set(Organisation.objects.filter(Q(pk__in=held) | Q(parent_id__in=held)).values_list("pk", flat=True))
+
+
+def income_units(user) -> tuple[set[int], set[int]]:
+    """(TTO units, schools where the user is a broker): contracts of these institutions or schools are theirs."""
+    return tto_units(user), member_organisation_ids(user, Role.BROKER)
+
+
+def handles_income_of(user, institution_id, school_id) -> bool:
+    if is_platform_admin(user):
+        return True
+    tto, broker_schools = income_units(user)
+    return institution_id in tto or (school_id is not None and (school_id in tto or school_id in broker_schools))
+
+
+@rules.predicate
+def handles_contract(user, contract):
+    return contract is not None and handles_income_of(user, contract.institution_id, contract.school_id)
+
+
+@rules.predicate
+def is_contract_team(user, contract):
+    if contract is None or not user.is_authenticated:
+        return False
+    if contract.team_shares.filter(person=user).exists():
+        return True
+    return contract.achievement_id is not None and contract.achievement.inventors.filter(pk=user.pk).exists()
+
+
+@rules.predicate
+def is_contract_counterparty(user, contract):
+    return contract is not None and contract.counterparty_id in member_organisation_ids(user)
+
+
+@rules.predicate
+def reads_deal_split(user, deal):
+    """The revenue split of a deal: the same readers as payouts (TTO, the school's brokers, the inventors)."""
+    if deal is None:
+        return False
+    achievement = deal.achievement
+    owner = achievement.owner
+    return handles_income_of(user, owner.parent_id or owner.pk, achievement.school_id) or is_inventor(user, achievement)
+
+
+@rules.predicate
+def may_set_distribution_rule(user, institution):
+    return institution is not None and (is_platform_admin(user)
+                                        or institution.pk in member_organisation_ids(user, Role.TTO_STAFF))
+
+
+@rules.predicate
+def writes_annual_report(user, report):
+    return report is not None and (is_platform_admin(user)
+                                   or report.institution_id in member_organisation_ids(user, Role.TTO_STAFF))
+
+
+@rules.predicate
+def receives_annual_report(user, report):
+    return (report is not None and report.submitted_to_id is not None
+            and report.submitted_to_id in member_organisation_ids(user, Role.PROGRAM_OFFICER))
+
+
+@rules.predicate
+def owns_payout(user, payout):
+    return payout is not None and payout.person_id == user.pk
+
+
+@rules.predicate
+def handles_payout(user, payout):
+    return payout is not None and handles_contract(user, payout.distribution.receipt.contract)
+
+
+rules.add_perm("transfer.view_contract", is_platform_admin | is_program_officer | handles_contract
+               | is_contract_team | is_contract_counterparty)
+rules.add_perm("transfer.change_contract", handles_contract)
+rules.add_perm("transfer.view_income_split", handles_contract)
+rules.add_perm("transfer.view_revenue_split", reads_deal_split)
+rules.add_perm("transfer.set_distribution_rule", may_set_distribution_rule)
+rules.add_perm("transfer.view_payout", handles_payout | owns_payout)
+rules.add_perm("transfer.change_payout", handles_payout)
+rules.add_perm("transfer.view_annual_report", writes_annual_report | receives_annual_report)
+rules.add_perm("transfer.change_annual_report", writes_annual_report)
+
+
+def report_institutions(user):
+    """Institutions whose annual report `user` may write: where they are TTO staff (all, for administrators)."""
+    universities = Organisation.objects.filter(kind__in=("university", "institute"), parent__isnull=True)
+    if is_platform_admin(user):
+        return universities
+    return universities.filter(pk__in=member_organisation_ids(user, Role.TTO_STAFF))
+
+
+def uses_income(user) -> bool:
+    return is_platform_admin(user) or holds_role(user, Role.TTO_STAFF, Role.BROKER, Role.RESEARCHER)

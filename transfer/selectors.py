@@ -514,3 +514,276 @@ def node_detail(node: IndustryNode, *, user, limit: int = 50) -> dict:
 def count_brokers() -> int:
     """Professional technology brokers (技术经理人) on the platform: people holding the broker role somewhere."""
     return Membership.objects.active().filter(role=Role.BROKER).values("user").distinct().count()
+
+
+# ---------------------------------------------------------------- income (issue 11)
+# Contracts and receipts are read by those who read the deal (the parties, program officers);
+# distributions, payouts and revenue splits only by the institution's TTO, the school's brokers and,
+# for their own payouts, the people paid (permissions.py explains why).
+
+from decimal import Decimal  # noqa: E402
+
+from django.db.models import Max, Sum  # noqa: E402
+from django.db.models.functions import Coalesce  # noqa: E402
+
+from .models import (  # noqa: E402
+    AnnualReport,
+    Contract,
+    ContractTeamShare,
+    Distribution,
+    DistributionRule,
+    EquityHolding,
+    Payout,
+    Receipt,
+    RoyaltyReport,
+)
+from .permissions import income_units  # noqa: E402
+
+ZERO = Decimal("0.00")
+BAND = Decimal("1000000")  # the national report's band: contracts of ¥1 M and more
+# The rule an institution starts with until its TTO edits it (《促进科技成果转化法》: at least 50 % to the team).
+DEFAULT_RULE = {"inventors_percent": Decimal("70.00"), "school_percent": Decimal("10.00"),
+                "tto_percent": Decimal("5.00"), "university_percent": Decimal("15.00"),
+                "inventors_min": Decimal("50.00"), "inventors_max": Decimal("90.00")}
+CONTRACT_RELATED = ("institution", "school", "counterparty", "achievement", "deal", "joint_center", "project")
+
+
+def _income_filter(user, prefix: str = "") -> Q:
+    tto, broker_schools = _read_once(user, "income", lambda: income_units(user))
+    return (Q(**{f"{prefix}institution_id__in": tto}) | Q(**{f"{prefix}school_id__in": tto})
+            | Q(**{f"{prefix}school_id__in": broker_schools}))
+
+
+def contracts_handled_by(user) -> QuerySet[Contract]:
+    qs = Contract.objects.select_related(*CONTRACT_RELATED)
+    if is_platform_admin(user):
+        return qs
+    if not user.is_authenticated:
+        return qs.none()
+    return qs.filter(_income_filter(user))
+
+
+def contracts_visible_to(user) -> QuerySet[Contract]:
+    """The queryset form of `transfer.view_contract`."""
+    qs = Contract.objects.select_related(*CONTRACT_RELATED)
+    if not user.is_authenticated:
+        return qs.none()
+    if is_platform_admin(user) or is_program_officer(user):
+        return qs
+    return qs.filter(
+        _income_filter(user) | Q(counterparty_id__in=_member_of(user))
+        | Q(achievement_id__in=_inventor_of(user))
+        | Q(pk__in=ContractTeamShare.objects.filter(person_id=user.pk).values("contract_id"))
+    )
+
+
+def receipts_visible_to(user) -> QuerySet[Receipt]:
+    return Receipt.objects.filter(contract__in=contracts_visible_to(user).values("pk")).select_related("contract")
+
+
+def distributions_visible_to(user) -> QuerySet[Distribution]:
+    qs = Distribution.objects.select_related("receipt__contract")
+    if is_platform_admin(user):
+        return qs
+    return qs.filter(receipt__contract__in=contracts_handled_by(user).values("pk"))
+
+
+def payouts_visible_to(user) -> QuerySet[Payout]:
+    """Every payout of the contracts the user handles, and the user's own."""
+    qs = Payout.objects.select_related("person", "distribution__receipt__contract")
+    if not user.is_authenticated:
+        return qs.none()
+    if is_platform_admin(user):
+        return qs
+    return qs.filter(Q(distribution__receipt__contract__in=contracts_handled_by(user).values("pk"))
+                     | Q(person_id=user.pk))
+
+
+def with_split_access(deals: QuerySet[Deal], user) -> QuerySet[Deal]:
+    """Annotate `split_open`: the queryset form of `transfer.view_revenue_split` for a list of deals."""
+    if is_platform_admin(user) or not user.is_authenticated:
+        return deals.annotate(split_open=Value(is_platform_admin(user), output_field=BooleanField()))
+    tto, broker_schools = _read_once(user, "income", lambda: income_units(user))
+    opened = (Q(achievement__owner_id__in=tto) | Q(achievement__owner__parent_id__in=tto)
+              | Q(achievement__school_id__in=tto) | Q(achievement__school_id__in=broker_schools)
+              | Q(achievement_id__in=_inventor_of(user)))
+    return deals.annotate(split_open=Case(When(opened, then=True), default=False, output_field=BooleanField()))
+
+
+def distribution_rule_of(institution: Organisation) -> DistributionRule:
+    """The institution's rule, or the default one (unsaved) until its TTO sets its own."""
+    rule = DistributionRule.objects.filter(institution=institution).first()
+    return rule or DistributionRule(institution=institution, **DEFAULT_RULE)
+
+
+def contract_team(contract: Contract) -> list:
+    """The people who may be paid from a contract: the achievement's inventors, or the project's lead."""
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    if contract.achievement_id:
+        return list(contract.achievement.inventors.order_by("pk"))
+    if contract.project_id:
+        return list(User.objects.filter(pk=contract.project.lead_id))
+    return []
+
+
+def contract_received(contract: Contract) -> Decimal:
+    return contract.receipts.aggregate(total=Coalesce(Sum("amount"), ZERO))["total"]
+
+
+def with_received(contracts: QuerySet[Contract]) -> QuerySet[Contract]:
+    return contracts.annotate(received=Coalesce(Sum("receipts__amount"), ZERO))
+
+
+def contract_for_deal_lookup(deal: Deal) -> Contract | None:
+    return Contract.objects.filter(deal=deal).first()
+
+
+def annual_reports_visible_to(user) -> QuerySet[AnnualReport]:
+    """TTO staff read their institution's reports; program officers the reports submitted to their agency."""
+    qs = AnnualReport.objects.select_related("institution", "submitted_to", "created_by")
+    if not user.is_authenticated:
+        return qs.none()
+    if is_platform_admin(user):
+        return qs
+    return qs.filter(Q(institution_id__in=_member_of(user, Role.TTO_STAFF))
+                     | Q(submitted_to_id__in=_member_of(user, Role.PROGRAM_OFFICER), status=AnnualReport.Status.SUBMITTED))
+
+
+def annual_report_summary(user, year: int) -> list[AnnualReport]:
+    """For a program officer: the latest submitted version of each institution's report for `year`."""
+    submitted = annual_reports_visible_to(user).filter(year=year, status=AnnualReport.Status.SUBMITTED)
+    latest = submitted.values("institution_id").annotate(v=Max("version"))
+    wanted = Q(pk__in=[])
+    for row in latest:
+        wanted |= Q(institution_id=row["institution_id"], version=row["v"])
+    return list(submitted.filter(wanted).order_by("institution__name_zh"))
+
+
+def _money(value) -> str:
+    return str((value or ZERO).quantize(Decimal("0.01")))
+
+
+def _year_range(year: int) -> tuple[datetime.date, datetime.date]:
+    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+
+
+def institution_scope(institution: Organisation) -> list[int]:
+    """The institution and its schools."""
+    return [institution.pk, *Organisation.objects.filter(parent=institution).values_list("pk", flat=True)]
+
+
+def _contract_rows(contracts: QuerySet[Contract], year: int, kinds) -> dict:
+    """Per kind: contracts signed in the year (count, amount), money received in the year, the ≥ ¥1 M band."""
+    start, end = _year_range(year)
+    signed = contracts.filter(signed_on__range=(start, end))
+    rows = {kind: {"count": 0, "amount": ZERO, "received": ZERO, "band_count": 0, "band_amount": ZERO,
+                   "band_received": ZERO} for kind in kinds}
+    for kind, n, amount in signed.values_list("kind").annotate(n=Count("id"), a=Sum("amount")).order_by():
+        if kind in rows:
+            rows[kind].update(count=n, amount=amount or ZERO)
+    for kind, n, amount in (signed.filter(amount__gte=BAND).values_list("kind")
+                            .annotate(n=Count("id"), a=Sum("amount")).order_by()):
+        if kind in rows:
+            rows[kind].update(band_count=n, band_amount=amount or ZERO)
+    receipts = Receipt.objects.filter(contract__in=contracts.values("pk"), received_on__range=(start, end))
+    for kind, amount in receipts.values_list("contract__kind").annotate(a=Sum("amount")).order_by():
+        if kind in rows:
+            rows[kind]["received"] = amount or ZERO
+    for kind, amount in (receipts.filter(contract__amount__gte=BAND).values_list("contract__kind")
+                         .annotate(a=Sum("amount")).order_by()):
+        if kind in rows:
+            rows[kind]["band_received"] = amount or ZERO
+    total = {key: sum((row[key] for row in rows.values()), 0 if key.endswith("count") else ZERO)
+             for key in ("count", "amount", "received", "band_count", "band_amount", "band_received")}
+    as_text = {kind: {k: (v if k.endswith("count") else _money(v)) for k, v in row.items()} for kind, row in rows.items()}
+    return {"rows": as_text, "total": {k: (v if k.endswith("count") else _money(v)) for k, v in total.items()}}
+
+
+def annual_report_figures(institution: Organisation, year: int, progress=None) -> dict:
+    """Parts 2–6 of the 科技成果转化年度报告, computed from the records (amounts as strings of Decimal).
+
+    Part 3 and part 4's contracts count contracts signed in the year with their amounts, and the money
+    received in the year under any of the institution's contracts (also those signed earlier)."""
+    from consortia.models import JointCenter
+
+    step = progress or (lambda _percent: None)
+    start, end = _year_range(year)
+    scope = institution_scope(institution)
+    contracts = Contract.objects.filter(institution=institution)
+
+    patents = Patent.objects.filter(owner_id__in=scope)
+    filed = dict(patents.filter(filing_date__range=(start, end)).values_list("patent_type")
+                 .annotate(n=Count("id")).order_by())
+    granted = dict(patents.filter(grant_date__range=(start, end)).values_list("patent_type")
+                   .annotate(n=Count("id")).order_by())
+    added = dict(Achievement.objects.filter(owner_id__in=scope, created_at__date__range=(start, end))
+                 .values_list("source").annotate(n=Count("id")).order_by())
+    part2 = {
+        "patents": {t: {"filed": filed.get(t, 0), "granted": granted.get(t, 0)} for t in Patent.Type.values},
+        "achievements": {s: added.get(s, 0) for s in Achievement.Source.values},
+    }
+    part2["patents_total"] = {"filed": sum(filed.values()), "granted": sum(granted.values())}
+    part2["achievements_total"] = sum(added.values())
+    step(20)
+
+    part3 = _contract_rows(contracts, year, Contract.TRANSFORMATION_KINDS)
+    licence_types = dict(contracts.filter(kind=Contract.Kind.LICENCE, signed_on__range=(start, end))
+                         .values_list("licence_type").annotate(n=Count("id")).order_by())
+    part3["licence_types"] = {t: licence_types.get(t, 0) for t in Contract.LicenceType.values}
+    step(40)
+
+    centers = JointCenter.objects.filter(university_id__in=scope)
+    roles = dict(Membership.objects.active().filter(organisation_id__in=scope, role__in=TRANSFER_ROLES)
+                 .values_list("role").annotate(n=Count("user_id", distinct=True)).order_by())
+    companies = IncubatedCompany.objects.filter(spin_off_deal__achievement__owner_id__in=scope)
+    holdings = []
+    for holding in (EquityHolding.objects.filter(contract__institution=institution, acquired_on__lte=end)
+                    .annotate(disposed=Coalesce(Sum("disposals__shares", filter=Q(disposals__disposed_on__lte=end)),
+                                                Decimal("0"))).order_by("company_name", "pk")):
+        held = holding.shares - holding.disposed
+        if held > 0:
+            holdings.append({"company": holding.company_name, "shares": str(held)})
+    part4 = {
+        "centers": {"total": centers.count(), "signed_in_year": centers.filter(agreement_signed_on__range=(start, end)).count()},
+        "tto_staff": roles.get(Role.TTO_STAFF, 0), "brokers": roles.get(Role.BROKER, 0),
+        "contracts": _contract_rows(contracts, year, Contract.COLLABORATION_KINDS),
+        "companies_created": companies.filter(admitted_on__range=(start, end)).count(),
+        "companies_held": len(holdings), "holdings": holdings,
+    }
+    step(60)
+
+    in_year = Distribution.objects.filter(receipt__contract__institution=institution,
+                                          receipt__received_on__range=(start, end))
+    parts = in_year.aggregate(**{name: Coalesce(Sum(f"{name}_amount"), ZERO)
+                                 for name in ("inventors", "school", "tto", "university")})
+    payouts = Payout.objects.filter(distribution__in=in_year.values("pk"))
+    by_kind = dict(payouts.values_list("kind").annotate(a=Sum("amount")).order_by())
+    people = dict(payouts.values_list("kind").annotate(n=Count("person_id", distinct=True)).order_by())
+    received = Receipt.objects.filter(contract__institution=institution, received_on__range=(start, end)) \
+        .aggregate(total=Coalesce(Sum("amount"), ZERO))["total"]
+    part5 = {
+        "received": _money(received), **{name: _money(value) for name, value in parts.items()},
+        "cash_rewards": _money(by_kind.get(Payout.Kind.CASH)), "equity_rewards": _money(by_kind.get(Payout.Kind.EQUITY)),
+        "cash_people": people.get(Payout.Kind.CASH, 0), "equity_people": people.get(Payout.Kind.EQUITY, 0),
+        "rewards_total": _money(sum(by_kind.values(), ZERO)),
+        "people": payouts.values("person_id").distinct().count(),
+    }
+    step(80)
+
+    year_receipts = Receipt.objects.filter(contract=OuterRef("pk"), received_on__range=(start, end))
+    listed = (contracts.filter(Q(signed_on__range=(start, end)) | Q(Exists(year_receipts)))
+              .select_related("counterparty")
+              .annotate(received=Coalesce(Sum("receipts__amount", filter=Q(receipts__received_on__range=(start, end))),
+                                          ZERO))
+              .order_by("signed_on", "pk"))
+    part6 = [{"id": c.pk, "title": c.title, "kind": c.kind, "licence_type": c.licence_type,
+              "counterparty": c.counterparty.name_zh if c.counterparty_id else "", "amount": _money(c.amount),
+              "received": _money(c.received), "signed_on": c.signed_on.isoformat(),
+              "registration_number": c.registration_number} for c in listed]
+    empty = not (part2["patents_total"]["filed"] or part2["patents_total"]["granted"] or part2["achievements_total"]
+                 or part6 or part4["centers"]["total"] or holdings)
+    step(100)
+    return {"year": year, "part2": part2, "part3": part3, "part4": part4, "part5": part5, "part6": part6,
+            "empty": empty}

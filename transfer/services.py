@@ -602,6 +602,7 @@ def deal_create(*, actor, achievement: Achievement, kind: str, signed_on: dateti
     for row in share_rows:
         row.deal = deal
     RevenueShare.objects.bulk_create(share_rows)
+    _contract_for_deal(deal, actor)
     if outcome != S.LICENSED or exclusivity == Deal.Exclusivity.EXCLUSIVE:
         _close_other_pushes(achievement, deal)
     if company is not None:
@@ -1065,3 +1066,488 @@ def roadshow_cancel(*, actor, roadshow: Roadshow) -> None:
         raise ValidationError(_("The roadshow has started; a registration can no longer be cancelled."))
     registration.delete()
     audit_log(actor=actor, action="roadshow.cancel", target=roadshow)
+
+
+# ---------------------------------------------------------------- income (issue 11)
+# Contracts, receipts (到账), the distribution rule, payouts, and the annual report. A receipt is split
+# by the rule in force (or the contract's override) into four parts, and the team's part into payouts
+# to named people of the team; `transfer.income` holds the arithmetic and its remainder rule.
+
+from .income import split_amount, split_shares  # noqa: E402
+from .models import (  # noqa: E402
+    AnnualReport,
+    Contract,
+    ContractTeamShare,
+    Distribution,
+    DistributionRule,
+    EquityDisposal,
+    EquityHolding,
+    Payout,
+    Receipt,
+    RoyaltyReport,
+)
+
+CONTRACT_KIND_OF_DEAL = {Deal.Kind.ASSIGNMENT: Contract.Kind.ASSIGNMENT, Deal.Kind.LICENCE: Contract.Kind.LICENCE,
+                         Deal.Kind.EQUITY: Contract.Kind.EQUITY, Deal.Kind.SPIN_OFF: Contract.Kind.EQUITY}
+SHARE_NAMES = ("inventors_percent", "school_percent", "tto_percent", "university_percent")
+PAYOUT_TRANSITIONS = {Payout.Status.DUE: {Payout.Status.APPROVED}, Payout.Status.APPROVED: {Payout.Status.PAID},
+                      Payout.Status.PAID: set()}
+
+
+def _institution_of(organisation: Organisation) -> Organisation:
+    return organisation.parent if organisation.parent_id else organisation
+
+
+def _contract_for_deal(deal: Deal, actor) -> Contract:
+    """The contract of a deal (made with the deal; deals recorded before contracts got one by migration)."""
+    achievement = deal.achievement
+    contract = Contract(
+        institution=_institution_of(achievement.owner), school=achievement.school,
+        kind=CONTRACT_KIND_OF_DEAL[deal.kind],
+        licence_type=deal.exclusivity if deal.kind == Deal.Kind.LICENCE else "",
+        title=achievement.title[:200], deal=deal, achievement=achievement, counterparty=deal.counterparty,
+        amount=deal.price, signed_on=deal.signed_on, created_by=actor,
+    )
+    contract.save()
+    return contract
+
+
+def _clean_registration(number: str, date, exclude_pk=None) -> str:
+    number = (number or "").strip()
+    if number and Contract.objects.filter(registration_number=number).exclude(pk=exclude_pk).exists():
+        raise ValidationError({"registration_number": _("Registration number %(number)s is already used by "
+                                                        "another contract.") % {"number": number}})
+    if date and not number:
+        raise ValidationError({"registration_number": _("Give the registration number with its date.")})
+    return number
+
+
+@transaction.atomic
+def contract_create(*, actor, kind: str, institution: Organisation, title: str, amount, signed_on: datetime.date,
+                    counterparty: Organisation | None = None, school: Organisation | None = None,
+                    joint_center=None, project=None, achievement: Achievement | None = None,
+                    registration_number: str = "", registration_date=None) -> Contract:
+    """A technology development / consulting / service contract (技术开发/咨询/服务); transformation
+    contracts (assignment, licence, equity) come from deals."""
+    if not permissions_handles(actor, institution, school):
+        raise PermissionDenied(_("Only technology-transfer staff of %(org)s can record its contracts.")
+                               % {"org": institution})
+    if kind in Contract.TRANSFORMATION_KINDS:
+        raise ValidationError({"kind": _("Assignments, licences and equity contributions are recorded as deals.")})
+    if kind not in Contract.COLLABORATION_KINDS:
+        raise ValidationError({"kind": _("Unknown contract type %(kind)s.") % {"kind": kind}})
+    if school is not None and school.parent_id != institution.pk:
+        raise ValidationError({"school": _("%(school)s is not a school of %(org)s.") % {"school": school,
+                                                                                          "org": institution}})
+    if joint_center is None and project is None:
+        raise ValidationError({"joint_center": _("Name the joint center or the project the contract comes from.")})
+    if joint_center is not None and joint_center.university_id not in (institution.pk, getattr(school, "pk", None)):
+        raise ValidationError({"joint_center": _("The joint center is not one of %(org)s.") % {"org": institution}})
+    amount = parse_decimal(amount, label=_("Contract amount"))
+    if not (title or "").strip():
+        raise ValidationError({"title": _("Give the contract a title.")})
+    number = _clean_registration(registration_number, registration_date)
+    contract = Contract(kind=kind, institution=institution, school=school, title=title.strip()[:200], amount=amount,
+                        signed_on=signed_on, counterparty=counterparty, joint_center=joint_center, project=project,
+                        achievement=achievement, registration_number=number, registration_date=registration_date,
+                        created_by=actor)
+    contract.full_clean(validate_constraints=False)
+    contract.save()
+    audit_log(actor=actor, action="contract.create", target=contract, kind=kind, amount=str(amount))
+    return contract
+
+
+def permissions_handles(actor, institution, school=None) -> bool:
+    from .permissions import handles_income_of
+
+    return handles_income_of(actor, institution.pk, school.pk if school else None)
+
+
+@transaction.atomic
+def contract_set_registration(*, actor, contract: Contract, registration_number: str,
+                              registration_date=None) -> Contract:
+    """技术合同认定登记: the number and date the technology market gave the contract."""
+    require(actor, "transfer.change_contract", contract)
+    contract = _lock(Contract, contract.pk)
+    contract.registration_number = _clean_registration(registration_number, registration_date, contract.pk)
+    contract.registration_date = registration_date
+    contract.save(update_fields=["registration_number", "registration_date"])
+    audit_log(actor=actor, action="contract.registration", target=contract, number=contract.registration_number)
+    return contract
+
+
+def _clean_four_shares(values: dict, *, label: str) -> dict:
+    shares = {}
+    for name in SHARE_NAMES:
+        shares[name] = parse_decimal(values.get(name), label=label, maximum=Decimal("100"))
+    total = sum(shares.values())
+    if total != Decimal("100"):
+        raise ValidationError(_("The shares of the inventors' team, school, TTO and university add up to "
+                                "%(total)s%%; they must add up to exactly 100%%.") % {"total": total},
+                              code="shares_total")
+    return shares
+
+
+@transaction.atomic
+def distribution_rule_set(*, actor, institution: Organisation, inventors_percent, school_percent, tto_percent,
+                          university_percent, inventors_min, inventors_max) -> DistributionRule:
+    """The institution's income-distribution rule (收益分配办法); applies to receipts recorded from now on."""
+    require(actor, "transfer.set_distribution_rule", institution,
+            _("Only technology-transfer staff of %(org)s can set its distribution rule.") % {"org": institution})
+    shares = _clean_four_shares({"inventors_percent": inventors_percent, "school_percent": school_percent,
+                                 "tto_percent": tto_percent, "university_percent": university_percent},
+                                label=_("A share"))
+    low = parse_decimal(inventors_min, label=_("Lowest inventors' share"), maximum=Decimal("100"))
+    high = parse_decimal(inventors_max, label=_("Highest inventors' share"), maximum=Decimal("100"))
+    if low > high:
+        raise ValidationError({"inventors_min": _("The lowest inventors' share is above the highest.")})
+    if not low <= shares["inventors_percent"] <= high:
+        raise ValidationError({"inventors_percent": _("The inventors' share must lie between %(low)s%% and "
+                                                      "%(high)s%%.") % {"low": low, "high": high}})
+    rule = DistributionRule.objects.select_for_update().filter(institution=institution).first() \
+        or DistributionRule(institution=institution)
+    for name, value in shares.items():
+        setattr(rule, name, value)
+    rule.inventors_min, rule.inventors_max, rule.updated_by = low, high, actor
+    rule.save()
+    audit_log(actor=actor, action="distribution_rule.set", target=institution,
+              shares=[str(shares[n]) for n in SHARE_NAMES], limits=[str(low), str(high)])
+    return rule
+
+
+@transaction.atomic
+def contract_set_distribution(*, actor, contract: Contract, shares: dict | None = None,
+                              team: Sequence[dict] | None = None) -> Contract:
+    """Override the rule for one contract (within the rule's limits on the inventors' share) and/or name how
+    the team's part is split among people of the team: team = [{"person": user, "percent": "60"}, …]."""
+    require(actor, "transfer.change_contract", contract,
+            _("Only technology-transfer staff of the institution can change this contract's distribution."))
+    contract = _lock(Contract, contract.pk)
+    if shares is not None:
+        rule = selectors.distribution_rule_of(contract.institution)
+        clean = _clean_four_shares(shares, label=_("A share"))
+        if not rule.inventors_min <= clean["inventors_percent"] <= rule.inventors_max:
+            raise ValidationError({"inventors_percent": _(
+                "The policy of %(org)s allows an inventors' share between %(low)s%% and %(high)s%%.")
+                % {"org": contract.institution, "low": rule.inventors_min, "high": rule.inventors_max}},
+                code="outside_policy")
+        for name, value in clean.items():
+            setattr(contract, name, value)
+        contract.save(update_fields=list(SHARE_NAMES))
+    if team is not None:
+        allowed = {user.pk: user for user in selectors.contract_team(contract)}
+        rows, total = [], Decimal("0")
+        for index, entry in enumerate(team, start=1):
+            person = entry.get("person")
+            if person is None or person.pk not in allowed:
+                raise ValidationError({"team": _("%(person)s is not on the team of this achievement; payouts go "
+                                                 "only to its inventors.") % {"person": person or "—"}},
+                                      code="not_on_team")
+            percent = parse_decimal(entry.get("percent"), label=_("Share %(n)s") % {"n": index},
+                                    minimum=Decimal("0.01"), maximum=Decimal("100"))
+            total += percent
+            rows.append(ContractTeamShare(contract=contract, person=person, percent=percent))
+        if len({row.person_id for row in rows}) != len(rows):
+            raise ValidationError({"team": _("Each person may appear once in the team split.")})
+        if rows and total != Decimal("100"):
+            raise ValidationError({"team": _("The team split adds up to %(total)s%%; it must add up to exactly "
+                                             "100%%.") % {"total": total}}, code="shares_total")
+        contract.team_shares.all().delete()
+        ContractTeamShare.objects.bulk_create(rows)
+    audit_log(actor=actor, action="contract.distribution", target=contract,
+              shares=[str(getattr(contract, n)) for n in SHARE_NAMES] if shares is not None else None,
+              team=[f"{row.person}: {row.percent}%" for row in rows] if team is not None else None)
+    return contract
+
+
+def _shares_for(contract: Contract) -> dict:
+    source = contract if contract.has_override else selectors.distribution_rule_of(contract.institution)
+    return {name: getattr(source, name) for name in SHARE_NAMES}
+
+
+def _team_weights(contract: Contract) -> list[tuple]:
+    named = list(contract.team_shares.select_related("person").order_by("pk"))
+    if named:
+        return [(row.person, row.percent) for row in named]
+    return [(person, Decimal(1)) for person in selectors.contract_team(contract)]
+
+
+def _distribute(receipt: Receipt, contract: Contract, *, shares_received: Decimal | None = None) -> Distribution:
+    """Split a receipt into the four parts and the team's part into payouts, each sum exact to the fen."""
+    percents = _shares_for(contract)
+    parts = split_amount(receipt.amount, [(name, percents[name]) for name in SHARE_NAMES])
+    distribution = Distribution.objects.create(
+        receipt=receipt, **percents, inventors_amount=parts["inventors_percent"], school_amount=parts["school_percent"],
+        tto_amount=parts["tto_percent"], university_amount=parts["university_percent"])
+    weights = _team_weights(contract)
+    if weights and distribution.inventors_amount > 0:
+        amounts = split_amount(distribution.inventors_amount, [(p.pk, w) for p, w in weights])
+        equity = receipt.form == Receipt.Form.EQUITY
+        team_shares = None
+        if equity and shares_received:
+            team_total = shares_received * percents["inventors_percent"] / Decimal(100)
+            team_shares = split_shares(team_total, [(p.pk, w) for p, w in weights])
+        Payout.objects.bulk_create([Payout(
+            distribution=distribution, person=person, amount=amounts[person.pk],
+            kind=Payout.Kind.EQUITY if equity else Payout.Kind.CASH,
+            shares=team_shares[person.pk] if team_shares else None,
+            tax_treatment=Payout.Tax.DEFERRED if equity else Payout.Tax.HALF_WAGE,
+        ) for person, _weight in weights])
+        notify(recipients=[person for person, _w in weights], event="transfer.payout_due",
+               params={"contract": contract, "kind": "equity" if equity else "cash"},
+               url="/transfer/income/payouts/")
+    return distribution
+
+
+def _check_receipt(contract: Contract, amount, over_reason: str, received_on) -> tuple[Decimal, str]:
+    if received_on is None:
+        raise ValidationError({"received_on": _("Give the date the money was received.")})
+    number = parse_decimal(amount, label=_("Amount received"), minimum=None)
+    if number <= 0:
+        raise ValidationError({"amount": _("An amount received must be more than zero (it was %(amount)s).")
+                               % {"amount": number}}, code="not_positive")
+    reason = (over_reason or "").strip()
+    total = selectors.contract_received(contract) + number
+    if total > contract.amount and not reason:
+        raise ValidationError({"over_reason": _(
+            "With this receipt %(total)s CNY would have been received, more than the contract amount of "
+            "%(amount)s CNY: state the reason (e.g. royalties beyond the estimate, a supplementary agreement).")
+            % {"total": f"{total:,.2f}", "amount": f"{contract.amount:,.2f}"}}, code="over_contract")
+    return number, reason[:300]
+
+
+def _record_receipt(*, actor, contract, received_on, amount, note="", over_reason="", form=Receipt.Form.CASH,
+                    shares_received=None, **links) -> Receipt:
+    amount, reason = _check_receipt(contract, amount, over_reason, received_on)
+    receipt = Receipt.objects.create(contract=contract, received_on=received_on, amount=amount, form=form,
+                                     note=(note or "").strip()[:300], over_reason=reason, created_by=actor, **links)
+    _distribute(receipt, contract, shares_received=shares_received)
+    audit_log(actor=actor, action="receipt.record", target=contract, amount=str(amount),
+              received_on=str(received_on), over_reason=reason)
+    return receipt
+
+
+@transaction.atomic
+def receipt_record(*, actor, contract: Contract, received_on: datetime.date, amount, note: str = "",
+                   over_reason: str = "") -> Receipt:
+    """到账: money received under a contract, distributed at once into parts and payouts."""
+    require(actor, "transfer.change_contract", contract,
+            _("Only technology-transfer staff of the institution can record money received."))
+    contract = _lock(Contract, contract.pk)  # receipts of one contract are totalled one at a time
+    return _record_receipt(actor=actor, contract=contract, received_on=received_on, amount=amount, note=note,
+                           over_reason=over_reason)
+
+
+@transaction.atomic
+def royalty_report_record(*, actor, contract: Contract, period_start: datetime.date, period_end: datetime.date,
+                          royalty_amount, received_on: datetime.date, sales_amount=0, note: str = "",
+                          over_reason: str = "") -> RoyaltyReport:
+    """A licensee's royalty report for a period, and the royalty received (a receipt)."""
+    require(actor, "transfer.change_contract", contract,
+            _("Only technology-transfer staff of the institution can record royalties."))
+    contract = _lock(Contract, contract.pk)
+    if contract.kind != Contract.Kind.LICENCE:
+        raise ValidationError(_("Royalty reports belong to licences."), code="not_a_licence")
+    if not period_start or not period_end or period_end < period_start:
+        raise ValidationError({"period_end": _("The period cannot end before it starts.")})
+    if contract.royalty_reports.filter(period_start=period_start).exists():
+        raise ValidationError({"period_start": _("A royalty report for the period from %(date)s is already "
+                                                 "recorded.") % {"date": period_start}}, code="duplicate_period")
+    sales = parse_decimal(sales_amount or 0, label=_("Licensee's sales"))
+    amount, _reason = _check_receipt(contract, royalty_amount, over_reason, received_on)
+    report = RoyaltyReport.objects.create(contract=contract, period_start=period_start, period_end=period_end,
+                                          sales_amount=sales, royalty_amount=amount, note=(note or "").strip(),
+                                          created_by=actor)
+    _record_receipt(actor=actor, contract=contract, received_on=received_on, amount=amount, over_reason=over_reason,
+                    note=_("Royalty %(start)s – %(end)s") % {"start": period_start, "end": period_end},
+                    royalty_report=report)
+    audit_log(actor=actor, action="royalty.record", target=contract, amount=str(amount),
+              period=f"{period_start}–{period_end}")
+    return report
+
+
+@transaction.atomic
+def equity_holding_record(*, actor, contract: Contract, shares, acquired_on: datetime.date, company_name: str = "",
+                          company: IncubatedCompany | None = None, value=None, over_reason: str = "") -> EquityHolding:
+    """The shares an equity contribution (作价投资) brought in: a receipt in shares, valued at `value`
+    (the contract amount by default), distributed as equity rewards (股权奖励) to the team."""
+    require(actor, "transfer.change_contract", contract,
+            _("Only technology-transfer staff of the institution can record shares held."))
+    contract = _lock(Contract, contract.pk)
+    if contract.kind != Contract.Kind.EQUITY:
+        raise ValidationError(_("Shares are held from equity contributions only."), code="not_equity")
+    if EquityHolding.objects.filter(contract=contract).exists():
+        raise ValidationError(_("The shares of this contract are already recorded; record disposals instead."),
+                              code="duplicate_holding")
+    count = parse_decimal(shares, label=_("Shares"), minimum=None)
+    if count <= 0:
+        raise ValidationError({"shares": _("The number of shares must be more than zero.")})
+    name = (company_name or (company.name if company else "")).strip()
+    if not name:
+        raise ValidationError({"company_name": _("Name the company whose shares are held.")})
+    holding = EquityHolding.objects.create(contract=contract, company=company, company_name=name[:200], shares=count,
+                                           acquired_on=acquired_on)
+    _record_receipt(actor=actor, contract=contract, received_on=acquired_on,
+                    amount=contract.amount if value in (None, "") else value, over_reason=over_reason,
+                    form=Receipt.Form.EQUITY, shares_received=count, holding=holding,
+                    note=_("Shares of %(company)s") % {"company": name})
+    audit_log(actor=actor, action="equity.holding", target=contract, shares=str(count), company=name)
+    return holding
+
+
+@transaction.atomic
+def equity_disposal_record(*, actor, holding: EquityHolding, disposed_on: datetime.date, shares, proceeds,
+                           note: str = "", over_reason: str = "") -> EquityDisposal:
+    """A sale of part of a holding; the proceeds, if any, are a cash receipt of the contract."""
+    contract = holding.contract
+    require(actor, "transfer.change_contract", contract,
+            _("Only technology-transfer staff of the institution can record disposals."))
+    contract = _lock(Contract, contract.pk)
+    holding = EquityHolding.objects.get(pk=holding.pk)
+    count = parse_decimal(shares, label=_("Shares"), minimum=None)
+    if count <= 0:
+        raise ValidationError({"shares": _("The number of shares must be more than zero.")})
+    disposed = sum((d.shares for d in holding.disposals.all()), Decimal(0))
+    if count > holding.shares - disposed:
+        raise ValidationError({"shares": _("Only %(held)s shares are still held.") % {"held": holding.shares - disposed}},
+                              code="more_than_held")
+    money = parse_decimal(proceeds, label=_("Proceeds"))
+    disposal = EquityDisposal.objects.create(holding=holding, disposed_on=disposed_on, shares=count, proceeds=money,
+                                             note=(note or "").strip())
+    if money > 0:
+        _record_receipt(actor=actor, contract=contract, received_on=disposed_on, amount=money, disposal=disposal,
+                        over_reason=over_reason, note=_("Sale of %(shares)s shares") % {"shares": count})
+    audit_log(actor=actor, action="equity.disposal", target=contract, shares=str(count), proceeds=str(money))
+    return disposal
+
+
+def _move_payout(payout: Payout, to: str) -> None:
+    if to not in PAYOUT_TRANSITIONS[payout.status]:
+        raise ValidationError(_("A payout cannot move from “%(from)s” to “%(to)s”.")
+                              % {"from": payout.get_status_display(), "to": Payout.Status(to).label},
+                              code="illegal_transition")
+    payout.status = to
+
+
+@transaction.atomic
+def payout_approve(*, actor, payout: Payout, tax_treatment: str | None = None) -> Payout:
+    require(actor, "transfer.change_payout", payout, _("Only technology-transfer staff can approve payouts."))
+    payout = Payout.objects.select_for_update(of=("self",)).get(pk=payout.pk)
+    _move_payout(payout, Payout.Status.APPROVED)
+    if tax_treatment:
+        if tax_treatment not in Payout.Tax.values:
+            raise ValidationError({"tax_treatment": _("Unknown tax treatment %(tax)s.") % {"tax": tax_treatment}})
+        payout.tax_treatment = tax_treatment
+    payout.approved_by, payout.approved_at = actor, timezone.now()
+    payout.save(update_fields=["status", "tax_treatment", "approved_by", "approved_at"])
+    audit_log(actor=actor, action="payout.approve", target=payout, tax=payout.tax_treatment)
+    return payout
+
+
+@transaction.atomic
+def payout_mark_paid(*, actor, payout: Payout, paid_on: datetime.date) -> Payout:
+    require(actor, "transfer.change_payout", payout, _("Only technology-transfer staff can record payments."))
+    payout = Payout.objects.select_for_update(of=("self",)).get(pk=payout.pk)
+    if paid_on is None:
+        raise ValidationError({"paid_on": _("Give the date of payment.")})
+    _move_payout(payout, Payout.Status.PAID)
+    payout.paid_on = paid_on
+    payout.save(update_fields=["status", "paid_on"])
+    audit_log(actor=actor, action="payout.pay", target=payout, paid_on=str(paid_on))
+    notify(recipients=[payout.person], event="transfer.payout_paid", params={"amount": str(payout.amount)},
+           url="/transfer/income/payouts/")
+    return payout
+
+
+# ---------------------------------------------------------------- the annual report
+
+@transaction.atomic
+def annual_report_generate(*, actor, institution: Organisation, year: int, narrative: str = "",
+                           notes: str = "") -> AnnualReport:
+    """Start a (new version of the) annual report; the figures are computed in Celery (`build_annual_report`)."""
+    from .permissions import report_institutions
+
+    if not report_institutions(actor).filter(pk=institution.pk).exists():
+        raise PermissionDenied(_("Only technology-transfer staff of %(org)s can write its annual report.")
+                               % {"org": institution})
+    try:
+        year = int(year)
+    except (TypeError, ValueError):
+        year = 0
+    this_year = timezone.localdate().year
+    if not 1990 <= year <= this_year:
+        raise ValidationError({"year": _("Choose a year from 1990 to %(year)s.") % {"year": this_year}})
+    # One report row per (institution, year) is locked while the next version number is taken.
+    Organisation.objects.select_for_update().filter(pk=institution.pk).first()
+    last = AnnualReport.objects.filter(institution=institution, year=year).order_by("-version").first()
+    report = AnnualReport.objects.create(
+        institution=institution, year=year, version=(last.version + 1) if last else 1,
+        narrative=(narrative or "").strip() or (last.narrative if last else ""),
+        notes=(notes or "").strip() or (last.notes if last else ""), created_by=actor)
+    audit_log(actor=actor, action="annual_report.generate", target=report, version=report.version)
+    from .tasks import build_annual_report
+
+    transaction.on_commit(lambda: build_annual_report.delay(report.pk))
+    return report
+
+
+def annual_report_build(*, report_id: int) -> bool:
+    """Compute parts 2–6 of a report (idempotent: a report already built is left as it is)."""
+    with transaction.atomic():
+        report = AnnualReport.objects.select_for_update().filter(pk=report_id).first()
+        if report is None or report.status != AnnualReport.Status.GENERATING:
+            return False
+        institution = report.institution
+
+    def progress(percent):
+        AnnualReport.objects.filter(pk=report_id).update(progress=min(percent, 99))
+
+    data = selectors.annual_report_figures(institution, report.year, progress=progress)
+    with transaction.atomic():
+        report = AnnualReport.objects.select_for_update().get(pk=report_id)
+        if report.status != AnnualReport.Status.GENERATING:
+            return False
+        report.data, report.status, report.progress, report.generated_at = data, AnnualReport.Status.READY, 100, \
+            timezone.now()
+        report.save(update_fields=["data", "status", "progress", "generated_at"])
+        audit_log(actor=None, action="annual_report.built", target=report)
+        if report.created_by_id:
+            notify(recipients=[report.created_by], event="transfer.annual_report_ready", params={"report": report},
+                   url=f"/transfer/income/reports/{report.pk}/")
+    return True
+
+
+@transaction.atomic
+def annual_report_edit(*, actor, report: AnnualReport, narrative: str, notes: str) -> AnnualReport:
+    """Part 1 (the year's work) and the notes: the TTO's text. Computed figures cannot be edited."""
+    require(actor, "transfer.change_annual_report", report)
+    report = AnnualReport.objects.select_for_update().get(pk=report.pk)
+    if report.status == AnnualReport.Status.SUBMITTED:
+        raise ValidationError(_("A submitted report is kept as it was; generate a new version to change it."),
+                              code="submitted")
+    report.narrative, report.notes = (narrative or "").strip(), (notes or "").strip()
+    report.save(update_fields=["narrative", "notes"])
+    audit_log(actor=actor, action="annual_report.edit", target=report)
+    return report
+
+
+@transaction.atomic
+def annual_report_submit(*, actor, report: AnnualReport, agency: Organisation) -> AnnualReport:
+    """Submit the report to the competent department (a government agency)."""
+    require(actor, "transfer.change_annual_report", report)
+    report = AnnualReport.objects.select_for_update().get(pk=report.pk)
+    if report.status != AnnualReport.Status.READY:
+        raise ValidationError(_("Only a generated report that was not yet submitted can be submitted."),
+                              code="not_ready")
+    if agency.kind != Organisation.Kind.GOVERNMENT:
+        raise ValidationError({"agency": _("%(org)s is not a government agency.") % {"org": agency}})
+    if not report.narrative:
+        raise ValidationError({"narrative": _("Write part 1, the year's work, before submitting.")})
+    report.status, report.submitted_to, report.submitted_at = AnnualReport.Status.SUBMITTED, agency, timezone.now()
+    report.save(update_fields=["status", "submitted_to", "submitted_at"])
+    audit_log(actor=actor, action="annual_report.submit", target=report, agency=str(agency))
+    officers = get_user_model().objects.filter(memberships__organisation=agency, memberships__is_active=True,
+                                               memberships__role=Role.PROGRAM_OFFICER).distinct()
+    notify(recipients=list(officers), event="transfer.annual_report_submitted", params={"report": report},
+           url=f"/transfer/income/reports/{report.pk}/")
+    return report

@@ -14,3 +14,9 @@ def send_fee_reminders(days_ahead: int = FEE_REMINDER_DAYS) -> int:
     for patent_id in selectors.patents_with_fee_due(today=today, days_ahead=days_ahead).values_list("pk", flat=True):
         sent += services.patent_send_fee_reminder(patent_id=patent_id, today=today)
     return sent
+
+
+@shared_task(name="transfer.build_annual_report", acks_late=True, time_limit=30 * 60)
+def build_annual_report(report_id: int) -> bool:
+    """Compute a generated annual report's figures (a big institution's takes a while)."""
+    return services.annual_report_build(report_id=report_id)
