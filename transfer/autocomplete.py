@@ -27,3 +27,26 @@ register("transfer-universities",
 register("transfer-listed-achievements",
          queryset=lambda user, params: selectors.supermarket_achievements(),
          search=ACHIEVEMENT_SEARCH, label=achievement_label)
+
+
+def _income_centers(user, params):
+    """Joint centers of the institutions (or schools) whose contracts the user records."""
+    from consortia.models import JointCenter
+    from platform_core.permissions import is_platform_admin
+
+    from .permissions import income_units
+
+    if is_platform_admin(user):
+        return JointCenter.objects.all()
+    tto, broker_schools = income_units(user)
+    return JointCenter.objects.filter(university_id__in=tto | broker_schools)
+
+
+def _income_projects(user, params):
+    from projects.selectors import projects_visible_to
+
+    return projects_visible_to(user)
+
+
+register("transfer-income-centers", queryset=_income_centers, search=("name_zh", "name_en"))
+register("transfer-income-projects", queryset=_income_projects, search=("title",))

@@ -6,7 +6,7 @@ from platform_core.autocomplete import autocomplete_field
 from platform_core.widgets import DateInput, DateTimeInput
 from platform_core.models import IndustryChain, IndustryNode, Organisation, Role
 
-from .models import Achievement, Deal, IncubatedCompany, LicenceType, Patent, Push, Roadshow
+from .models import Achievement, Contract, Deal, IncubatedCompany, LicenceType, Patent, Push, Roadshow
 
 
 
@@ -225,3 +225,129 @@ class CompanyStageForm(forms.Form):
     stage = forms.ChoiceField(label=_("Stage"), choices=IncubatedCompany.Stage.choices)
     graduated_on = forms.DateField(label=_("Graduated on"), required=False, widget=DateInput)
 
+
+
+# ---------------------------------------------------------------- income (issue 11)
+# Amounts are text fields: the services parse them and say "not a number" themselves, in both languages.
+
+class ReceiptForm(forms.Form):
+    received_on = forms.DateField(label=_("Received on"), widget=DateInput)
+    amount = forms.CharField(label=_("Amount (CNY)"))
+    note = forms.CharField(label=_("Note"), required=False, max_length=300)
+    over_reason = forms.CharField(label=_("Reason if the contract amount is exceeded"), required=False,
+                                  max_length=300)
+
+
+class RoyaltyReportForm(forms.Form):
+    period_start = forms.DateField(label=_("Period from"), widget=DateInput)
+    period_end = forms.DateField(label=_("Period until"), widget=DateInput)
+    sales_amount = forms.CharField(label=_("Licensee's sales (CNY)"), required=False, initial="0")
+    royalty_amount = forms.CharField(label=_("Royalty (CNY)"))
+    received_on = forms.DateField(label=_("Received on"), widget=DateInput)
+    note = forms.CharField(label=_("Note"), required=False, max_length=300)
+    over_reason = forms.CharField(label=_("Reason if the contract amount is exceeded"), required=False,
+                                  max_length=300)
+
+
+class EquityHoldingForm(forms.Form):
+    company_name = forms.CharField(label=_("Company name"), max_length=200)
+    shares = forms.CharField(label=_("Shares acquired"))
+    acquired_on = forms.DateField(label=_("Acquired on"), widget=DateInput)
+    value = forms.CharField(label=_("Value (CNY)"), required=False,
+                            help_text=_("Empty: the contract amount."))
+    over_reason = forms.CharField(label=_("Reason if the contract amount is exceeded"), required=False,
+                                  max_length=300)
+
+
+class EquityDisposalForm(forms.Form):
+    disposed_on = forms.DateField(label=_("Disposed on"), widget=DateInput)
+    shares = forms.CharField(label=_("Shares disposed"))
+    proceeds = forms.CharField(label=_("Proceeds (CNY)"))
+    note = forms.CharField(label=_("Note"), required=False, max_length=300)
+    over_reason = forms.CharField(label=_("Reason if the contract amount is exceeded"), required=False,
+                                  max_length=300)
+
+
+class RegistrationForm(forms.Form):
+    registration_number = forms.CharField(label=_("Technology contract registration number (技术合同认定登记号)"),
+                                          max_length=40, required=False)
+    registration_date = forms.DateField(label=_("Registered on"), widget=DateInput, required=False)
+
+
+class FourSharesForm(forms.Form):
+    inventors_percent = forms.CharField(label=_("Inventors' team share (%)"))
+    school_percent = forms.CharField(label=_("School share (%)"))
+    tto_percent = forms.CharField(label=_("TTO share (%)"))
+    university_percent = forms.CharField(label=_("University share (%)"))
+
+
+class DistributionRuleForm(FourSharesForm):
+    inventors_min = forms.CharField(label=_("Inventors' share at least (%)"))
+    inventors_max = forms.CharField(label=_("Inventors' share at most (%)"))
+
+
+class TeamSplitForm(forms.Form):
+    """One percent per person of the team (a small list: the achievement's inventors)."""
+
+    def __init__(self, *args, team, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.team = team
+        for person in team:
+            self.fields[f"person_{person.pk}"] = forms.CharField(label=str(person), required=False)
+
+    def entries(self) -> list[dict]:
+        return [{"person": person, "percent": self.cleaned_data.get(f"person_{person.pk}")}
+                for person in self.team if (self.cleaned_data.get(f"person_{person.pk}") or "").strip()]
+
+
+class ContractForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Contract type"), choices=[
+        (k, label) for k, label in Contract.Kind.choices if k in Contract.COLLABORATION_KINDS])
+    institution = forms.ModelChoiceField(label=_("Institution"), queryset=Organisation.objects.none())
+    title = forms.CharField(label=_("Title"), max_length=200)
+    amount = forms.CharField(label=_("Contract amount (CNY)"))
+    signed_on = forms.DateField(label=_("Signed on"), widget=DateInput)
+    registration_number = forms.CharField(label=_("Technology contract registration number (技术合同认定登记号)"),
+                                          max_length=40, required=False)
+    registration_date = forms.DateField(label=_("Registered on"), widget=DateInput, required=False)
+
+    def __init__(self, *args, user, institutions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = institutions
+        self.fields["counterparty"] = autocomplete_field("organisations", user=user, params={"kind": "enterprise"},
+                                                         label=_("Counterparty"), required=False)
+        self.fields["joint_center"] = autocomplete_field("transfer-income-centers", user=user, required=False,
+                                                         label=_("Joint center"))
+        self.fields["project"] = autocomplete_field("transfer-income-projects", user=user, required=False,
+                                                    label=_("Project"))
+
+
+class AnnualReportForm(forms.Form):
+    institution = forms.ModelChoiceField(label=_("Institution"), queryset=Organisation.objects.none())
+    year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2200)
+    narrative = forms.CharField(label=_("The year's work (part 1)"), required=False,
+                                widget=forms.Textarea(attrs={"rows": 4}))
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, institutions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = institutions
+        if len(institutions) == 1:
+            self.fields["institution"].initial = institutions[0].pk
+
+
+class AnnualReportTextForm(forms.Form):
+    narrative = forms.CharField(label=_("The year's work (part 1)"), required=False,
+                                widget=forms.Textarea(attrs={"rows": 6}))
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AnnualReportSubmitForm(forms.Form):
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"] = autocomplete_field("organisations", user=user, params={"kind": "government"},
+                                                   label=_("Competent department"))
+
+
+class PayoutPaidForm(forms.Form):
+    paid_on = forms.DateField(label=_("Paid on"), widget=DateInput)

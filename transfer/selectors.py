@@ -787,3 +787,31 @@ def annual_report_figures(institution: Organisation, year: int, progress=None) -
     step(100)
     return {"year": year, "part2": part2, "part3": part3, "part4": part4, "part5": part5, "part6": part6,
             "empty": empty}
+
+
+def achievement_lineage(achievement: Achievement, *, user) -> dict:
+    """One achievement's path, each step as the user may see it: patents → deals and contracts → receipts
+    and payouts → spin-off companies → fund investments into them (funds' own selector decides those)."""
+    from funds.selectors import investments_visible_to
+
+    contracts = list(with_received(contracts_visible_to(user).filter(achievement=achievement)).order_by("signed_on", "pk"))
+    handled = set(contracts_handled_by(user).filter(achievement=achievement).values_list("pk", flat=True))
+    deals = list(deals_visible_to(user).filter(achievement=achievement).order_by("signed_on", "pk"))
+    companies = list(companies_visible_to(user).filter(Q(achievements=achievement)
+                                                       | Q(spin_off_deal__achievement=achievement)).distinct())
+    payouts = list(payouts_visible_to(user).filter(distribution__receipt__contract__achievement=achievement)
+                   .order_by("distribution__receipt__received_on", "pk"))
+    return {
+        "achievement": achievement,
+        "patents": list(achievement.patents.order_by("filing_date", "pk")),
+        "deals": deals,
+        "contracts": contracts,
+        "handled": handled,
+        "receipts": list(Receipt.objects.filter(contract__in=[c.pk for c in contracts])
+                         .select_related("contract").order_by("received_on", "pk")),
+        "payouts": payouts,
+        "payout_total": sum((p.amount for p in payouts), ZERO),
+        "companies": companies,
+        "investments": list(investments_visible_to(user).filter(company__in=[c.pk for c in companies])
+                            .order_by("invested_on", "pk")),
+    }

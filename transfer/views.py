@@ -21,7 +21,7 @@ from platform_core.forms import ImportForm
 from platform_core.importing import import_template_response
 from platform_core.models import ImportRun, IndustryChain, IndustryNode, Organisation
 from platform_core.pages import add_service_errors, flash_service_error, paginate
-from platform_core.permissions import is_platform_admin
+from platform_core.permissions import is_platform_admin, is_program_officer
 
 from . import selectors, services
 from .forms import (
@@ -365,9 +365,11 @@ def deal_create(request, pk):
 
 @login_required
 def deal_detail(request, pk):
-    deal = get_object_or_404(selectors.deals_visible_to(request.user), pk=pk)
+    deal = get_object_or_404(selectors.with_split_access(selectors.deals_visible_to(request.user), request.user),
+                             pk=pk)
     return render(request, "transfer/deal_detail.html", {
         "deal": deal, "company": IncubatedCompany.objects.filter(spin_off_deal=deal).first(),
+        "contract": selectors.contract_for_deal_lookup(deal),
         "audit": audit_trail(deal) if request.user.has_perm("transfer.add_deal", deal.achievement) else None,
     })
 
@@ -699,3 +701,305 @@ def roadshow_export(request, pk):
             for r in roadshow.registrations.select_related("user", "enterprise")]
     return rows_xlsx_response([_("Name"), _("Username"), _("E-mail"), _("Enterprise"), _("Registered at")], rows,
                               f"{roadshow.title}.xlsx", title=_("Registrations"))
+
+
+# ---------------------------------------------------------------- income (issue 11)
+
+from decimal import Decimal  # noqa: E402
+
+from django.db.models import Q, Sum  # noqa: E402
+from django.http import HttpResponse  # noqa: E402
+from django.template.loader import render_to_string  # noqa: E402
+
+from . import annual_report as report_output  # noqa: E402
+from .forms import (  # noqa: E402
+    AnnualReportForm,
+    AnnualReportSubmitForm,
+    AnnualReportTextForm,
+    ContractForm,
+    DistributionRuleForm,
+    EquityDisposalForm,
+    EquityHoldingForm,
+    FourSharesForm,
+    PayoutPaidForm,
+    ReceiptForm,
+    RegistrationForm,
+    RoyaltyReportForm,
+    TeamSplitForm,
+)
+from .models import AnnualReport, Contract, Payout  # noqa: E402
+from .permissions import report_institutions, uses_income  # noqa: E402
+
+
+def _require_income(user):
+    if not uses_income(user):
+        raise PermissionDenied
+
+
+@login_required
+def contract_list(request):
+    """Technology contracts the user may see, with the money received on each."""
+    _require_income(request.user)
+    contracts = selectors.with_received(selectors.contracts_visible_to(request.user)).order_by("-signed_on", "-id")
+    kind = request.GET.get("kind", "")
+    if kind in Contract.Kind.values:
+        contracts = contracts.filter(kind=kind)
+    q = request.GET.get("q", "").strip()
+    if q:
+        contracts = contracts.filter(Q(title__icontains=q) | Q(registration_number__icontains=q))
+    can_add = report_institutions(request.user).exists()
+    return render(request, "transfer/contract_list.html", {
+        "page": paginate(request, contracts), "kinds": Contract.Kind.choices, "kind": kind, "q": q,
+        "can_add": can_add, "rule_institutions": report_institutions(request.user),
+    })
+
+
+@login_required
+def contract_create(request):
+    institutions = report_institutions(request.user)
+    if not institutions.exists():
+        raise PermissionDenied
+    form = ContractForm(request.POST or None, user=request.user, institutions=institutions)
+    if request.method == "POST" and form.is_valid():
+        try:
+            contract = services.contract_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Contract recorded."))
+            return redirect("transfer:contract-detail", pk=contract.pk)
+    return render(request, "transfer/form.html", {"form": form, "title": _("New technology contract")})
+
+
+CONTRACT_FORMS = {"receipt": ReceiptForm, "royalty": RoyaltyReportForm, "holding": EquityHoldingForm,
+                  "disposal": EquityDisposalForm, "registration": RegistrationForm, "shares": FourSharesForm}
+
+
+def _contract_action(request, contract, action, form):
+    data = form.cleaned_data
+    user = request.user
+    if action == "receipt":
+        services.receipt_record(actor=user, contract=contract, **data)
+        return _("Receipt recorded and distributed.")
+    if action == "royalty":
+        services.royalty_report_record(actor=user, contract=contract, **data)
+        return _("Royalty report recorded and distributed.")
+    if action == "holding":
+        services.equity_holding_record(actor=user, contract=contract, **data)
+        return _("Shares recorded and distributed as equity rewards.")
+    if action == "disposal":
+        services.equity_disposal_record(actor=user, holding=contract.holding, **data)
+        return _("Disposal recorded.")
+    if action == "registration":
+        services.contract_set_registration(actor=user, contract=contract, **data)
+        return _("Registration saved.")
+    if action == "shares":
+        services.contract_set_distribution(actor=user, contract=contract, shares=data)
+        return _("Distribution of this contract saved.")
+    if action == "team":
+        services.contract_set_distribution(actor=user, contract=contract, team=form.entries())
+        return _("Team split saved.")
+    raise Http404
+
+
+@login_required
+def contract_detail(request, pk):
+    contract = get_object_or_404(selectors.contracts_visible_to(request.user), pk=pk)
+    user = request.user
+    can_change = user.has_perm("transfer.change_contract", contract)
+    split_open = user.has_perm("transfer.view_income_split", contract)
+    team = selectors.contract_team(contract)
+    forms_by_action = {name: cls(prefix=name) for name, cls in CONTRACT_FORMS.items()}
+    forms_by_action["team"] = TeamSplitForm(prefix="team", team=team, initial={
+        f"person_{row.person_id}": row.percent for row in contract.team_shares.all()})
+    if request.method == "POST":
+        if not can_change:
+            raise PermissionDenied
+        action = request.POST.get("action", "")
+        if action not in forms_by_action:
+            raise Http404
+        if action == "team":
+            form = TeamSplitForm(request.POST, prefix="team", team=team)
+        else:
+            form = CONTRACT_FORMS[action](request.POST, prefix=action)
+        forms_by_action[action] = form
+        if form.is_valid():
+            try:
+                message = _contract_action(request, contract, action, form)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, message)
+                return redirect("transfer:contract-detail", pk=contract.pk)
+    receipts = contract.receipts.select_related("distribution", "royalty_report").order_by("-received_on", "-id")
+    payouts = (selectors.payouts_visible_to(user).filter(distribution__receipt__contract=contract)
+               .select_related("person", "distribution__receipt").order_by("-distribution__receipt__received_on", "pk"))
+    received = selectors.contract_received(contract)
+    return render(request, "transfer/contract_detail.html", {
+        "contract": contract, "can_change": can_change, "split_open": split_open,
+        "receipts": paginate(request, receipts, param="receipts"), "received": received,
+        "outstanding": max(contract.amount - received, Decimal("0")),
+        "payouts": paginate(request, payouts, param="payouts"),
+        "rule": selectors.distribution_rule_of(contract.institution), "team": team,
+        "holding": getattr(contract, "holding", None) if contract.kind == Contract.Kind.EQUITY else None,
+        "royalties": contract.royalty_reports.all()[:SUB_LIST_SIZE] if contract.kind == Contract.Kind.LICENCE else (),
+        "forms": forms_by_action, "paid_form": PayoutPaidForm(),
+        "audit": audit_trail(contract) if can_change else None,
+    })
+
+
+@login_required
+def payout_list(request):
+    """Payouts: every payout of the contracts the user handles (TTO), or the user's own (inventors)."""
+    payouts = selectors.payouts_visible_to(request.user).select_related(
+        "distribution__receipt__contract__institution").order_by("-created_at", "-id")
+    status = request.GET.get("status", "")
+    if status in Payout.Status.values:
+        payouts = payouts.filter(status=status)
+    if request.GET.get("mine"):
+        payouts = payouts.filter(person=request.user)
+    by_status = dict(payouts.values_list("status").annotate(total=Sum("amount")).order_by())
+    totals = [(label, by_status.get(code) or Decimal("0")) for code, label in Payout.Status.choices]
+    return render(request, "transfer/payout_list.html", {
+        "page": paginate(request, payouts), "status": status, "statuses": Payout.Status.choices,
+        "totals": totals, "paid_form": PayoutPaidForm(),
+    })
+
+
+@login_required
+@require_POST
+def payout_action(request, pk, action):
+    payout = get_object_or_404(selectors.payouts_visible_to(request.user), pk=pk)
+    try:
+        if action == "approve":
+            services.payout_approve(actor=request.user, payout=payout,
+                                    tax_treatment=request.POST.get("tax_treatment") or None)
+            messages.success(request, _("Payout approved."))
+        elif action == "paid":
+            form = PayoutPaidForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("Give the date of payment."))
+            services.payout_mark_paid(actor=request.user, payout=payout, paid_on=form.cleaned_data["paid_on"])
+            messages.success(request, _("Payout recorded as paid."))
+        else:
+            raise Http404
+    except ValidationError as exc:
+        flash_service_error(request, exc)
+    return _back(request, "transfer:payout-list")
+
+
+@login_required
+def distribution_rule_edit(request, pk):
+    institution = get_object_or_404(report_institutions(request.user), pk=pk)
+    _require_perm(request.user, "transfer.set_distribution_rule", institution)
+    rule = selectors.distribution_rule_of(institution)
+    initial = {name: getattr(rule, name) for name in DistributionRuleForm.base_fields}
+    form = DistributionRuleForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.distribution_rule_set(actor=request.user, institution=institution, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Distribution rule saved; it applies to receipts recorded from now on."))
+            return redirect("transfer:contract-list")
+    return render(request, "transfer/form.html", {
+        "form": form, "title": _("Income-distribution rule of %(org)s") % {"org": institution}})
+
+
+@login_required
+def report_list(request):
+    """Annual reports: the TTO's own, with the form to generate one; a program officer's submitted ones."""
+    user = request.user
+    reports = selectors.annual_reports_visible_to(user)
+    institutions = report_institutions(user)
+    form = AnnualReportForm(request.POST or None, institutions=institutions,
+                            initial={"year": timezone.localdate().year - 1})
+    if request.method == "POST":
+        if not institutions.exists():
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                report = services.annual_report_generate(actor=user, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                return redirect("transfer:report-detail", pk=report.pk)
+    try:
+        year = int(request.GET.get("year") or timezone.localdate().year - 1)
+    except ValueError:
+        year = timezone.localdate().year - 1
+    summary = selectors.annual_report_summary(user, year) if is_program_officer(user) else []
+    if not (institutions.exists() or reports.exists() or is_program_officer(user)):
+        raise PermissionDenied
+    return render(request, "transfer/report_list.html", {
+        "page": paginate(request, reports), "form": form if institutions.exists() else None,
+        "summary": summary, "year": year, "is_officer": is_program_officer(user),
+        "rule_institutions": institutions,
+    })
+
+
+def _report_for(request, pk) -> AnnualReport:
+    return get_object_or_404(selectors.annual_reports_visible_to(request.user), pk=pk)
+
+
+@login_required
+def report_detail(request, pk):
+    report = _report_for(request, pk)
+    can_change = request.user.has_perm("transfer.change_annual_report", report)
+    text_form = AnnualReportTextForm(request.POST or None, initial={"narrative": report.narrative,
+                                                                   "notes": report.notes})
+    submit_form = AnnualReportSubmitForm(user=request.user)
+    if request.method == "POST":
+        if not can_change:
+            raise PermissionDenied
+        try:
+            if request.POST.get("action") == "submit":
+                submit_form = AnnualReportSubmitForm(request.POST, user=request.user)
+                if submit_form.is_valid():
+                    services.annual_report_submit(actor=request.user, report=report, **submit_form.cleaned_data)
+                    messages.success(request, _("Report submitted."))
+                    return redirect("transfer:report-detail", pk=report.pk)
+            elif text_form.is_valid():
+                services.annual_report_edit(actor=request.user, report=report, **text_form.cleaned_data)
+                messages.success(request, _("Text saved."))
+                return redirect("transfer:report-detail", pk=report.pk)
+        except ValidationError as exc:
+            add_service_errors(submit_form if request.POST.get("action") == "submit" else text_form, exc)
+    return render(request, "transfer/report_detail.html", {
+        "report": report, "parts": report_output.parts(report), "can_change": can_change,
+        "text_form": text_form, "submit_form": submit_form,
+        "versions": AnnualReport.objects.filter(institution=report.institution, year=report.year).order_by("-version"),
+        "print": request.GET.get("print") == "1",
+    })
+
+
+@login_required
+def report_xlsx(request, pk):
+    report = _report_for(request, pk)
+    if report.status not in (AnnualReport.Status.READY, AnnualReport.Status.SUBMITTED):
+        raise Http404
+    return report_output.report_xlsx_response(report)
+
+
+@login_required
+def report_pdf(request, pk):
+    from weasyprint import HTML
+
+    report = _report_for(request, pk)
+    if report.status not in (AnnualReport.Status.READY, AnnualReport.Status.SUBMITTED):
+        raise Http404
+    html = render_to_string("transfer/report_print.html", {"report": report, "parts": report_output.parts(report)},
+                            request=request)
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    from platform_core.exports import attachment
+
+    return attachment(HttpResponse(pdf, content_type="application/pdf"),
+                      f"{report.institution.name_zh}-{report.year}-v{report.version}.pdf")
+
+
+@login_required
+def lineage(request, pk):
+    """One achievement's path: patents → deals and contracts → receipts and payouts → spin-off → investments."""
+    achievement = get_object_or_404(selectors.achievements_visible_to(request.user), pk=pk)
+    return render(request, "transfer/lineage.html", selectors.achievement_lineage(achievement, user=request.user))

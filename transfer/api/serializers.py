@@ -211,6 +211,17 @@ class DealSerializer(serializers.ModelSerializer):
                   "signed_on", "note", "shares", "company", "created_at"]
         read_only_fields = ["created_at"]
 
+    def to_representation(self, instance):
+        """The revenue split is internal: only TTO staff, the school's brokers and the inventors read it."""
+        data = super().to_representation(instance)
+        opened = getattr(instance, "split_open", None)
+        if opened is None:
+            request = self.context.get("request")
+            opened = request is not None and request.user.has_perm("transfer.view_revenue_split", instance)
+        if not opened:
+            data.pop("shares", None)
+        return data
+
 
 class IncubatorSerializer(serializers.ModelSerializer):
     host = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())

@@ -268,7 +268,7 @@ class DealViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["signed_on", "price"]
 
     def get_queryset(self):
-        return selectors.deals_visible_to(self.request.user)
+        return selectors.with_split_access(selectors.deals_visible_to(self.request.user), self.request.user)
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
