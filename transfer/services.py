@@ -1302,7 +1302,10 @@ def _distribute(receipt: Receipt, contract: Contract, *, shares_received: Decima
 def _check_receipt(contract: Contract, amount, over_reason: str, received_on) -> tuple[Decimal, str]:
     if received_on is None:
         raise ValidationError({"received_on": _("Give the date the money was received.")})
-    number = parse_decimal(amount, label=_("Amount received"), minimum=None)
+    try:
+        number = parse_decimal(amount, label=_("Amount received"), minimum=None)
+    except ValidationError as exc:
+        raise ValidationError({"amount": exc.messages}, code="not_a_number")
     if number <= 0:
         raise ValidationError({"amount": _("An amount received must be more than zero (it was %(amount)s).")
                                % {"amount": number}}, code="not_positive")
