@@ -28,6 +28,12 @@ class TransferConfig(AppConfig):
                      visible=permissions.uses_roadshows)
         register_nav(_("Incubators"), "transfer:incubator-list", icon="rocket-takeoff", order=43, group="incubator",
                      visible=permissions.uses_incubators)
+        register_nav(_("Contracts and income"), "transfer:contract-list", icon="cash-coin", order=45, group="incubator",
+                     visible=lambda user: user.has_perm("transfer.use_workbench"))
+        register_nav(_("Payouts"), "transfer:payout-list", icon="wallet2", order=46, group="incubator",
+                     visible=permissions.uses_income)
+        register_nav(_("Annual reports"), "transfer:report-list", icon="journal-text", order=47, group="incubator",
+                     visible=permissions.reads_annual_reports)
 
         register_home_panel("transfer/panels/broker.html", panels.broker_panel, order=230,
                             visible=permissions.works_in_transfer)

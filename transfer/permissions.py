@@ -357,3 +357,8 @@ def report_institutions(user):
 
 def uses_income(user) -> bool:
     return is_platform_admin(user) or holds_role(user, Role.TTO_STAFF, Role.BROKER, Role.RESEARCHER)
+
+
+def reads_annual_reports(user) -> bool:
+    """The annual reports page: TTO staff (who write them) and program officers (who receive them)."""
+    return is_platform_admin(user) or holds_role(user, Role.TTO_STAFF, Role.PROGRAM_OFFICER)

@@ -728,7 +728,7 @@ from .forms import (  # noqa: E402
     TeamSplitForm,
 )
 from .models import AnnualReport, Contract, Payout  # noqa: E402
-from .permissions import report_institutions, uses_income  # noqa: E402
+from .permissions import reads_annual_reports, report_institutions, uses_income  # noqa: E402
 
 
 def _require_income(user):
@@ -929,9 +929,9 @@ def report_list(request):
         year = int(request.GET.get("year") or timezone.localdate().year - 1)
     except ValueError:
         year = timezone.localdate().year - 1
-    summary = selectors.annual_report_summary(user, year) if is_program_officer(user) else []
-    if not (institutions.exists() or reports.exists() or is_program_officer(user)):
+    if not reads_annual_reports(user):
         raise PermissionDenied
+    summary = selectors.annual_report_summary(user, year) if is_program_officer(user) else []
     return render(request, "transfer/report_list.html", {
         "page": paginate(request, reports), "form": form if institutions.exists() else None,
         "summary": summary, "year": year, "is_officer": is_program_officer(user),
