@@ -78,8 +78,16 @@ register_event("transfer.push_answered", _("Enterprise answered a push"),
                title=_answer_title, body="%(note)s", achievement=ACHIEVEMENT)
 register_event("transfer.deal_recorded", _("Technology deal recorded"),
                title=_("Deal recorded: %(deal)s"), deal=Ref(Deal))
+def _fee_title(params):
+    if params.get("stage") == "grace":
+        return _("Annual fee of patent %(patent)s overdue since %(due)s: pay with a late fee by %(grace_ends)s")
+    if params.get("stage") == "last_days":
+        return _("Last days: patent %(patent)s lapses unless its annual fee is paid by %(grace_ends)s")
+    return _("Annual fee of patent %(patent)s due on %(due)s (in %(days)s days)")
+
+
 register_event("transfer.fee_due", _("Patent annual fee due"),
-               title=_("Annual fee of patent %(patent)s due on %(due)s (in %(days)s days)"),
+               title=_fee_title,
                grouped=_("%(count)s patent annual fees due soon (latest: %(patent)s, due %(due)s)"),
                group_by=(), group_url="/transfer/patents/", patent=Ref(Patent))
 
@@ -139,3 +147,6 @@ register_event("transfer.annual_report_ready", _("Annual report generated"),
                title=_("The annual report %(report)s is ready"), report=Ref(AnnualReport))
 register_event("transfer.annual_report_submitted", _("Annual report submitted"),
                title=_("%(report)s was submitted to you"), report=Ref(AnnualReport))
+register_action("patent.lapse", _("%(actor)s recorded %(target)s lapsed: annual fee due %(due)s unpaid"))
+register_event("transfer.patent_lapsed", _("Patent lapsed"),
+               title=_("Patent %(patent)s lapsed: the annual fee due %(due)s was not paid"), patent=Ref(Patent))

@@ -211,6 +211,10 @@ class Patent(models.Model):
         _("reminder sent for due date"), null=True, blank=True,
         help_text=_("The due date of the last reminder, so that each deadline is announced once."),
     )
+    fee_reminder_stage = models.CharField(
+        _("reminder stage"), max_length=10, blank=True,
+        help_text=_("The last reminder's stage for that due date (due, grace period, last days)."),
+    )
     achievements = models.ManyToManyField(
         Achievement, blank=True, related_name="patents", verbose_name=_("achievements")
     )
@@ -897,3 +901,25 @@ class AnnualReport(models.Model):
 
     def __str__(self):
         return f"{self.institution} {self.year} v{self.version}"
+
+
+class PatentStatusChange(models.Model):
+    """One step of a patent's legal-status history (法律状态变更), newest last."""
+
+    patent = models.ForeignKey(Patent, on_delete=models.CASCADE, related_name="status_history",
+                               verbose_name=_("patent"))
+    status = models.CharField(_("legal status"), max_length=10, choices=Patent.LegalStatus.choices)
+    changed_on = models.DateField(_("changed on"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("recorded by"))
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["changed_on", "id"]
+        verbose_name = _("legal-status change")
+        verbose_name_plural = _("legal-status changes")
+        indexes = [models.Index(fields=["patent", "changed_on"], name="patent_status_history")]
+
+    def __str__(self):
+        return f"{self.patent_id} {self.status} {self.changed_on}"

@@ -245,11 +245,42 @@ def fee_deadlines(user, *, days: int = FEE_WINDOW_DAYS, today: datetime.date | N
 
 
 def patents_with_fee_due(*, today: datetime.date, days_ahead: int) -> QuerySet[Patent]:
-    """Granted patents whose next annual fee falls due within `days_ahead` and was not yet announced."""
+    """Granted patents whose annual fee falls due within `days_ahead` or is unpaid in its grace period, and whose
+    reminder for the current stage may not have gone out yet (the service decides, once per stage)."""
+    from .fees import GRACE_MONTHS, add_months
+
+    announced_before_due = Q(fee_reminder_sent_for=F("next_fee_due"), next_fee_due__gte=today)
+    announced_last = Q(fee_reminder_sent_for=F("next_fee_due"), fee_reminder_stage="last_days")
     return Patent.objects.filter(
-        legal_status=Patent.LegalStatus.GRANTED, next_fee_due__gte=today,
+        legal_status=Patent.LegalStatus.GRANTED, next_fee_due__gte=add_months(today, -GRACE_MONTHS),
         next_fee_due__lte=today + datetime.timedelta(days=days_ahead),
-    ).exclude(fee_reminder_sent_for=F("next_fee_due"))
+    ).exclude(announced_before_due | announced_last)
+
+
+def patents_past_grace(*, today: datetime.date) -> QuerySet[Patent]:
+    """Granted patents whose annual fee is unpaid after the grace period (they lapse)."""
+    from .fees import GRACE_MONTHS, add_months
+
+    return Patent.objects.filter(legal_status=Patent.LegalStatus.GRANTED,
+                                 next_fee_due__lt=add_months(today, -GRACE_MONTHS))
+
+
+def portfolio_fee_cost(patents: QuerySet[Patent], year: int) -> dict:
+    """The annual fees the granted patents in force owe in `year` (each pays on its filing anniversary),
+    computed from one grouped query: {"total", "patents", "by_type": {type: amount}}."""
+    from .fees import annual_fee
+
+    rows = (patents.filter(legal_status=Patent.LegalStatus.GRANTED, filing_date__year__lt=year)
+            .values_list("patent_type", "filing_date__year", "filing_date__month", "filing_date__day")
+            .annotate(n=Count("id")).order_by())
+    by_type = {t: Decimal("0.00") for t in Patent.Type.values}
+    count = 0
+    for patent_type, filed_year, month, day, n in rows:
+        fee = annual_fee(patent_type, year - filed_year + 1, datetime.date(filed_year, month, day))
+        if fee is not None:
+            by_type[patent_type] += fee * n
+            count += n
+    return {"year": year, "total": sum(by_type.values(), Decimal("0.00")), "patents": count, "by_type": by_type}
 
 
 def incubators_visible_to(user) -> QuerySet[Incubator]:

@@ -712,8 +712,17 @@ def patent_create(*, actor, application_number: str, title: str, patent_type: st
     patent.full_clean(validate_unique=False, validate_constraints=False)
     patent.save()
     _link_achievements(actor, patent, achievements)
+    _record_status(patent, actor=actor, on=patent.grant_date or patent.filing_date)
     audit_log(actor=actor, action="patent.create", target=patent)
     return patent
+
+
+def _record_status(patent: Patent, *, actor, on: datetime.date, note: str = "") -> None:
+    """A row of the legal-status history (the patent's field holds the current status)."""
+    from .models import PatentStatusChange
+
+    PatentStatusChange.objects.create(patent=patent, status=patent.legal_status, changed_on=on, note=note[:300],
+                                      created_by=actor if getattr(actor, "is_authenticated", False) else None)
 
 
 def _validate_patent_dates(patent: Patent) -> None:
@@ -739,6 +748,7 @@ def patent_update(*, actor, patent: Patent, ipc_codes=None, achievements=None, *
     if "owner" in data and not can_manage_organisation_pool(actor, data["owner"]):
         raise PermissionDenied(_("You cannot move the patent to %(org)s.") % {"org": data["owner"]})
     patent = _lock(Patent, patent.pk)
+    status_before = patent.legal_status
     for name, value in data.items():
         setattr(patent, name, value)
     if ipc_codes is not None:
@@ -753,6 +763,8 @@ def patent_update(*, actor, patent: Patent, ipc_codes=None, achievements=None, *
     patent.save()
     if achievements is not None:
         _link_achievements(actor, patent, achievements)
+    if patent.legal_status != status_before:
+        _record_status(patent, actor=actor, on=timezone.localdate())
     audit_log(actor=actor, action="patent.update", target=patent, fields=sorted(data))
     return patent
 
@@ -769,7 +781,8 @@ def patent_record_fee_paid(*, actor, patent: Patent) -> Patent:
         patent.next_fee_due = paid.replace(year=paid.year + 1)
     except ValueError:
         patent.next_fee_due = datetime.date(paid.year + 1, 2, 28)
-    patent.save(update_fields=["next_fee_due", "updated_at"])
+    patent.fee_reminder_stage = ""
+    patent.save(update_fields=["next_fee_due", "fee_reminder_stage", "updated_at"])
     audit_log(actor=actor, action="patent.fee_paid", target=patent, due=str(paid))
     return patent
 
@@ -781,16 +794,46 @@ def patent_fee_reminder_recipients(patent: Patent) -> list:
 
 @transaction.atomic
 def patent_send_fee_reminder(*, patent_id: int, today: datetime.date) -> bool:
-    """Tell the owner's transfer staff and the brokers that an annual fee falls due; once per due date."""
+    """Tell the owner's transfer staff and the brokers that an annual fee falls due, and again, louder, in the
+    grace period and in its last days: once per due date and stage."""
+    from . import fees
+
     patent = Patent.objects.select_for_update(of=("self",)).select_related("owner").filter(pk=patent_id).first()
-    if patent is None or patent.next_fee_due is None or patent.fee_reminder_sent_for == patent.next_fee_due:
+    if patent is None or patent.next_fee_due is None or patent.legal_status != Patent.LegalStatus.GRANTED:
         return False
-    days = (patent.next_fee_due - today).days
+    due = patent.next_fee_due
+    stage = fees.reminder_stage(due, today)
+    if stage is None or (patent.fee_reminder_sent_for == due and patent.fee_reminder_stage == stage):
+        return False
+    year = fees.year_of_term(patent.filing_date, due)
+    fee = fees.annual_fee(patent.patent_type, year, patent.filing_date)
     notify(recipients=patent_fee_reminder_recipients(patent), event="transfer.fee_due",
-           params={"patent": patent, "due": patent.next_fee_due, "days": days}, url=f"/transfer/patents/{patent.pk}/")
-    patent.fee_reminder_sent_for = patent.next_fee_due
-    patent.save(update_fields=["fee_reminder_sent_for"])
-    audit_log(actor=None, action="patent.fee_reminder", target=patent, due=str(patent.next_fee_due))
+           params={"patent": patent, "due": due, "days": (due - today).days, "stage": stage,
+                   "fee": str(fee or ""), "grace_ends": fees.grace_ends(due)},
+           url=f"/transfer/patents/{patent.pk}/")
+    patent.fee_reminder_sent_for, patent.fee_reminder_stage = due, stage
+    patent.save(update_fields=["fee_reminder_sent_for", "fee_reminder_stage"])
+    audit_log(actor=None, action="patent.fee_reminder", target=patent, due=str(due))
+    return True
+
+
+@transaction.atomic
+def patent_lapse_unpaid(*, patent_id: int, today: datetime.date) -> bool:
+    """专利权终止: a granted patent whose annual fee is still unpaid after the grace period lapses."""
+    from . import fees
+
+    patent = Patent.objects.select_for_update(of=("self",)).select_related("owner").filter(pk=patent_id).first()
+    if (patent is None or patent.legal_status != Patent.LegalStatus.GRANTED or patent.next_fee_due is None
+            or fees.grace_ends(patent.next_fee_due) >= today):
+        return False
+    due = patent.next_fee_due
+    patent.legal_status = Patent.LegalStatus.LAPSED
+    patent.save(update_fields=["legal_status", "updated_at"])
+    _record_status(patent, actor=None, on=today,
+                   note=_("Annual fee due %(due)s not paid within the grace period.") % {"due": due})
+    audit_log(actor=None, action="patent.lapse", target=patent, due=str(due))
+    notify(recipients=patent_fee_reminder_recipients(patent), event="transfer.patent_lapsed",
+           params={"patent": patent, "due": due}, url=f"/transfer/patents/{patent.pk}/")
     return True
 
 

@@ -20,3 +20,11 @@ def send_fee_reminders(days_ahead: int = FEE_REMINDER_DAYS) -> int:
 def build_annual_report(report_id: int) -> bool:
     """Compute a generated annual report's figures (a big institution's takes a while)."""
     return services.annual_report_build(report_id=report_id)
+
+
+@shared_task(name="transfer.lapse_unpaid_patents", acks_late=True, time_limit=30 * 60)
+def lapse_unpaid_patents() -> int:
+    """Daily: granted patents still unpaid after the grace period lapse (专利权终止); idempotent."""
+    today = timezone.localdate()
+    return sum(services.patent_lapse_unpaid(patent_id=pk, today=today)
+               for pk in selectors.patents_past_grace(today=today).values_list("pk", flat=True))

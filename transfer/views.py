@@ -385,8 +385,12 @@ def patent_list(request):
     mine = request.GET.get("mine") and request.user.has_perm("transfer.use_workbench")
     if mine:
         patents = patents.filter(pk__in=selectors.patents_managed_by(request.user).values("pk"))
+    cost = None
+    if request.user.has_perm("transfer.use_workbench"):
+        cost = selectors.portfolio_fee_cost(selectors.patents_managed_by(request.user), timezone.localdate().year)
     return render(request, "transfer/patent_list.html", {
         "page": paginate(request, patents), "q": q, "can_add": request.user.has_perm("transfer.import_pool"),
+        "fee_cost": cost,
     })
 
 
@@ -394,8 +398,16 @@ def patent_list(request):
 def patent_detail(request, pk):
     patent = get_object_or_404(selectors.patents_visible_to(request.user), pk=pk)
     visible = selectors.achievements_visible_to(request.user)
+    from . import fees
+
+    fee = grace = None
+    if patent.next_fee_due:
+        fee = fees.annual_fee(patent.patent_type, fees.year_of_term(patent.filing_date, patent.next_fee_due),
+                              patent.filing_date)
+        grace = fees.grace_ends(patent.next_fee_due)
     return render(request, "transfer/patent_detail.html", {
         "patent": patent, "achievements": patent.achievements.filter(pk__in=visible.values("pk")),
+        "next_fee": fee, "grace_ends": grace, "status_history": patent.status_history.all()[:SUB_LIST_SIZE],
         "can_manage": request.user.has_perm("transfer.change_patent", patent),
         "audit": audit_trail(patent)[:20] if request.user.has_perm("transfer.change_patent", patent) else None,
     })

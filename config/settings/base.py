@@ -260,6 +260,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=40),
         "kwargs": {"days_ahead": 30},
     },
+    "transfer-patent-lapse": {
+        "task": "transfer.lapse_unpaid_patents",
+        "schedule": crontab(hour=7, minute=45),
+    },
     "matching-nightly-full-pass": {
         "task": "matching.refresh_all",
         "schedule": crontab(hour=2, minute=30),
