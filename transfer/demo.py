@@ -131,7 +131,7 @@ def load(ctx) -> None:
                                         note="可集成到贵司 BMS 产品线。")
     services.push_express_interest(actor=zhang, push=licence_push, note="愿意洽谈普通许可。")
     services.push_start_negotiation(actor=broker, push=licence_push)
-    services.deal_create(
+    licence = services.deal_create(
         actor=broker, achievement=showcase["bms_soc"], push=licence_push, kind="licence",
         exclusivity="non_exclusive", territory="中国大陆", term_start=today - datetime.timedelta(days=30),
         term_end=today + datetime.timedelta(days=5 * 365), price=Decimal("800000.00"), royalty_rate=Decimal("3.00"),
@@ -143,12 +143,19 @@ def load(ctx) -> None:
     assignment_push = services.push_create(actor=tto, achievement=showcase["additive_blade"], enterprise=heavy)
     services.push_express_interest(actor=liu, push=assignment_push)
     services.push_start_negotiation(actor=tto, push=assignment_push)
-    services.deal_create(
+    assignment = services.deal_create(
         actor=tto, achievement=showcase["additive_blade"], push=assignment_push, kind="assignment",
         price=Decimal("2600000.00"), signed_on=today - datetime.timedelta(days=75),
         shares=[{"user": ctx.users["sunyu"], "percent": "70"}, {"organisation": ctx.orgs["school_me"], "percent": "10"},
                 {"organisation": university, "percent": "20"}],
     )
+    # Money received (到账): the licence fee's first instalment, the assignment price in two parts.
+    services.receipt_record(actor=tto, contract=licence.contract, received_on=today - datetime.timedelta(days=20),
+                            amount=Decimal("400000.00"), note="许可费首期")
+    services.receipt_record(actor=tto, contract=assignment.contract, received_on=today - datetime.timedelta(days=60),
+                            amount=Decimal("1560000.00"), note="转让费首期（60%）")
+    services.receipt_record(actor=tto, contract=assignment.contract, received_on=today - datetime.timedelta(days=10),
+                            amount=Decimal("1040000.00"), note="转让费尾款")
     # Negotiating (left open) on the robot vision system.
     robot_push = services.push_create(actor=tto, achievement=showcase["robot_vision"], enterprise=heavy)
     services.push_express_interest(actor=liu, push=robot_push, note="产线换型需求迫切。")

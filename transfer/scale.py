@@ -614,6 +614,7 @@ def load(ctx) -> None:
     _import_patents(ctx, rng, p, rows)
     _screen_and_push(ctx, rng, rows, brokers, made, entered)
     _admit_companies(ctx, rng, p["companies"] - len(made.companies), made, made.names)
+    _income(ctx)
 
 
 def figures(ctx) -> list[Figure]:
@@ -635,4 +636,89 @@ def figures(ctx) -> list[Figure]:
         Figure("deals (assignment/licence/equity/spin-off)", " / ".join(str(deals[k]) for k in Deal.Kind.values)),
         Figure("technology companies incubated", selectors.count_incubated_companies(), p["companies"]),
         Figure("  incubators", Incubator.objects.count()),
+        *_income_figures(),
+    ]
+
+
+# ---------------------------------------------------------------- income (issue 11)
+# Money received on the deals' contracts (upfront and instalments; licences also through half-yearly
+# royalty reports; equity contributions through the shares they brought), development / consulting /
+# service contracts of the joint centers, and the payouts this produces, some approved and paid. All
+# through the services, with a random stream of its own so that nothing above changes.
+
+def _income(ctx) -> None:
+    from consortia.models import JointCenter
+
+    from .models import Contract, Payout
+
+    rng = ctx.rng("transfer-income")
+    today = ctx.clock.today
+    actor = ctx.admin
+    contracts = list(Contract.objects.filter(deal__isnull=False, amount__gt=0).select_related("deal")
+                     .order_by("pk"))
+    for contract in contracts:
+        if contract.kind == Contract.Kind.EQUITY:
+            day = min(add_days(contract.signed_on, rng.randint(20, 90)), today)
+            ctx.clock.set(day)
+            shares = Decimal(rng.choice([50, 100, 200, 500])) * W
+            services.equity_holding_record(actor=actor, contract=contract, shares=shares, acquired_on=day,
+                                           company_name=f"{contract.counterparty}（被投企业）"[:200])
+            continue
+        first = round(rng.uniform(0.3, 0.6), 2) if contract.kind == Contract.Kind.LICENCE else \
+            round(rng.uniform(0.4, 1.0), 1)
+        plan_ = [Decimal(str(first))]
+        if first < 1:
+            plan_.append(Decimal(1) - plan_[0])
+        day = contract.signed_on
+        for share in plan_:
+            day = add_days(day, rng.randint(15, 200))
+            if day > today:
+                break
+            ctx.clock.set(day)
+            amount = (contract.amount * share).quantize(Decimal("0.01"))
+            if contract.kind == Contract.Kind.LICENCE and share is not plan_[0]:
+                start = add_days(day, -181)
+                services.royalty_report_record(actor=actor, contract=contract, period_start=start,
+                                               period_end=add_days(day, -1), received_on=day, royalty_amount=amount,
+                                               sales_amount=amount * 30)
+            elif amount > 0:
+                services.receipt_record(actor=actor, contract=contract, received_on=day, amount=amount,
+                                        note="合同约定分期付款")
+    for center in JointCenter.objects.exclude(agreement_signed_on=None).select_related("enterprise", "university") \
+            .order_by("pk"):
+        for index in range(rng.randint(1, 3)):
+            kind = rng.choice(Contract.COLLABORATION_KINDS)
+            signed = min(add_days(center.agreement_signed_on, rng.randint(30, 700)), today)
+            ctx.clock.set(signed)
+            amount = Decimal(round_to(rng.uniform(20, 400), 5)) * W
+            institution = center.university.parent or center.university
+            contract = services.contract_create(
+                actor=actor, kind=kind, institution=institution, title=f"{center.name_zh}{Contract.Kind(kind).label}"
+                f"合同{index + 1}"[:200], amount=amount, signed_on=signed, counterparty=center.enterprise,
+                joint_center=center)
+            day = min(add_days(signed, rng.randint(10, 120)), today)
+            ctx.clock.set(day)
+            services.receipt_record(actor=actor, contract=contract, received_on=day,
+                                    amount=(amount * Decimal(rng.choice(["0.3", "0.5", "1"]))).quantize(Decimal("0.01")))
+    for payout in Payout.objects.filter(distribution__receipt__received_on__lt=add_days(today, -120)).order_by("pk"):
+        if rng.random() < 0.8:
+            services.payout_approve(actor=actor, payout=payout)
+            if rng.random() < 0.85:
+                services.payout_mark_paid(actor=actor, payout=payout,
+                                          paid_on=min(add_days(payout.distribution.receipt.received_on,
+                                                                rng.randint(30, 90)), today))
+
+
+def _income_figures() -> list[Figure]:
+    from django.db.models import Count, Sum
+
+    from .models import Contract, Payout, Receipt
+
+    contracts = Contract.objects.aggregate(n=Count("id"), amount=Sum("amount"))
+    receipts = Receipt.objects.aggregate(n=Count("id"), amount=Sum("amount"))
+    payouts = Payout.objects.aggregate(n=Count("id"), amount=Sum("amount"))
+    return [
+        Figure("technology contracts (count / amount CNY)", f"{contracts['n']} / {contracts['amount'] or 0:,.2f}"),
+        Figure("  receipts (count / amount CNY)", f"{receipts['n']} / {receipts['amount'] or 0:,.2f}"),
+        Figure("  payouts to people (count / amount CNY)", f"{payouts['n']} / {payouts['amount'] or 0:,.2f}"),
     ]
