@@ -50,3 +50,26 @@ def _income_projects(user, params):
 
 register("transfer-income-centers", queryset=_income_centers, search=("name_zh", "name_en"))
 register("transfer-income-projects", queryset=_income_projects, search=("title",))
+
+
+def _managed_schools(user, params):
+    from platform_core.models import Organisation
+
+    return Organisation.objects.filter(pk__in=selectors.achievements_managed_by(user).values("school_id"))
+
+
+def _nodes(user, params):
+    from platform_core.models import IndustryNode
+
+    return IndustryNode.objects.select_related("chain")
+
+
+def _fields(user, params):
+    from platform_core.models import TechField
+
+    return TechField.objects.all()
+
+
+register("transfer-managed-schools", queryset=_managed_schools, search=ORGANISATION_SEARCH)
+register("transfer-nodes", queryset=_nodes, search=("name_zh", "name_en", "code"))
+register("transfer-fields", queryset=_fields, search=("name_zh", "name_en", "code"))

@@ -351,3 +351,24 @@ class AnnualReportSubmitForm(forms.Form):
 
 class PayoutPaidForm(forms.Form):
     paid_on = forms.DateField(label=_("Paid on"), widget=DateInput)
+
+
+class BatchScreenFilterForm(forms.Form):
+    min_trl = forms.IntegerField(label=_("TRL at least"), min_value=1, max_value=9, required=False)
+    max_trl = forms.IntegerField(label=_("TRL at most"), min_value=1, max_value=9, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"] = autocomplete_field("transfer-managed-schools", user=user, required=False,
+                                                   label=_("School or college"))
+        self.fields["node"] = autocomplete_field("transfer-nodes", user=user, required=False,
+                                                 label=_("Industry-chain node"))
+        self.fields["field"] = autocomplete_field("transfer-fields", user=user, required=False,
+                                                  label=_("Technology field"))
+
+
+class BatchScreenForm(forms.Form):
+    action = forms.ChoiceField(label=_("Action"), choices=[("screen", _("Screen as easy to transfer")),
+                                                          ("assign_to_me", _("Add to my portfolio"))])
+    reason = forms.CharField(label=_("Reason (one for all)"), required=False, max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 2}))

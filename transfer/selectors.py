@@ -846,3 +846,49 @@ def achievement_lineage(achievement: Achievement, *, user) -> dict:
         "investments": list(investments_visible_to(user).filter(company__in=[c.pk for c in companies])
                             .order_by("invested_on", "pk")),
     }
+
+
+def screening_candidates(user, *, min_trl=None, max_trl=None, school=None, field=None, node=None) -> QuerySet:
+    """The screening queue narrowed by TRL, school, field and chain node (batch screening)."""
+    qs = screening_queue(user).select_related("field")
+    if min_trl:
+        qs = qs.filter(trl__gte=min_trl)
+    if max_trl:
+        qs = qs.filter(trl__lte=max_trl)
+    if school:
+        qs = qs.filter(school=school)
+    if field:
+        qs = qs.filter(Q(field=field) | Q(field__parent=field))
+    if node:
+        qs = qs.filter(industry_node=node)
+    return qs
+
+
+def school_kpis(user) -> list[dict]:
+    """Per school of the achievements the user manages: screened, pushes, answered pushes (response rate),
+    deals and money received. Grouped queries, one per figure, whatever the number of schools."""
+    managed = achievements_managed_by(user)
+    names = dict(Organisation.objects.filter(pk__in=managed.values("school_id")).values_list("pk", "name_zh"))
+    rows = {pk: {"school": name, "screened": 0, "pushes": 0, "answered": 0, "deals": 0, "received": ZERO}
+            for pk, name in names.items()}
+    for school, n in (managed.exclude(status=Achievement.Status.STOCK).values_list("school_id")
+                      .annotate(n=Count("id")).order_by()):
+        if school in rows:
+            rows[school]["screened"] = n
+    pushes = Push.objects.filter(achievement__in=managed.values("pk"))
+    for school, n, answered in (pushes.values_list("achievement__school_id")
+                                .annotate(n=Count("id"), a=Count("id", filter=~Q(status__in=("pushed", "viewed"))))
+                                .order_by()):
+        if school in rows:
+            rows[school].update(pushes=n, answered=answered)
+    for school, n in (Deal.objects.filter(achievement__in=managed.values("pk")).values_list("achievement__school_id")
+                      .annotate(n=Count("id")).order_by()):
+        if school in rows:
+            rows[school]["deals"] = n
+    for school, amount in (Receipt.objects.filter(contract__achievement__in=managed.values("pk"))
+                           .values_list("contract__achievement__school_id").annotate(a=Sum("amount")).order_by()):
+        if school in rows:
+            rows[school]["received"] = amount or ZERO
+    for row in rows.values():
+        row["response_rate"] = round(100 * row["answered"] / row["pushes"]) if row["pushes"] else None
+    return sorted(rows.values(), key=lambda r: (-r["deals"], r["school"]))

@@ -1597,3 +1597,30 @@ def annual_report_submit(*, actor, report: AnnualReport, agency: Organisation) -
     notify(recipients=list(officers), event="transfer.annual_report_submitted", params={"report": report},
            url=f"/transfer/income/reports/{report.pk}/")
     return report
+
+
+# ---------------------------------------------------------------- batch screening (issue 11 §5)
+
+BATCH_LIMIT = 500
+BATCH_ACTIONS = ("screen", "assign_to_me")
+
+
+@transaction.atomic
+def achievements_screen_batch(*, actor, achievements: Sequence[Achievement], reason: str, action: str) -> int:
+    """Many stock achievements, one reason, one action: all of them, or (on any refusal) none."""
+    if action not in BATCH_ACTIONS:
+        raise ValidationError({"action": _("Unknown action %(action)s.") % {"action": action}})
+    achievements = list(achievements)
+    if not achievements:
+        raise ValidationError({"achievements": _("Select at least one achievement.")})
+    if len(achievements) > BATCH_LIMIT:
+        raise ValidationError({"achievements": _("At most %(n)s achievements at a time.") % {"n": BATCH_LIMIT}})
+    reason = (reason or "").strip()
+    if action == "screen" and not reason:
+        raise ValidationError({"reason": _("Say why these achievements are easy to transfer.")})
+    for achievement in achievements:
+        if action == "screen":
+            achievement_screen(actor=actor, achievement=achievement, reason=reason)
+        else:
+            achievement_assign_broker(actor=actor, achievement=achievement, broker=actor)
+    return len(achievements)

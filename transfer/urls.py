@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.pool, name="pool"),
     path("supermarket/", views.supermarket, name="supermarket"),
     path("workbench/", views.workbench, name="workbench"),
+    path("workbench/screening/", views.batch_screening, name="batch-screening"),
     path("workbench/projects/<int:pk>/hand-over/", views.project_hand_over, name="project-hand-over"),
     path("achievements/new/", views.achievement_create, name="achievement-create"),
     path("achievements/<int:pk>/", views.achievement_detail, name="achievement-detail"),

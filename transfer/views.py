@@ -1015,3 +1015,34 @@ def lineage(request, pk):
     """One achievement's path: patents → deals and contracts → receipts and payouts → spin-off → investments."""
     achievement = get_object_or_404(selectors.achievements_visible_to(request.user), pk=pk)
     return render(request, "transfer/lineage.html", selectors.achievement_lineage(achievement, user=request.user))
+
+
+@login_required
+def batch_screening(request):
+    """Batch screening: filter the stock, select many, give one reason, apply one action; per-school figures."""
+    from .forms import BatchScreenFilterForm, BatchScreenForm
+
+    user = request.user
+    _require_perm(user, "transfer.use_workbench")
+    filters = BatchScreenFilterForm(request.GET or None, user=user)
+    chosen = filters.cleaned_data if filters.is_valid() else {}
+    candidates = selectors.screening_candidates(user, **{k: v for k, v in chosen.items() if v})
+    form = BatchScreenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        ids = [int(pk) for pk in request.POST.getlist("selected") if pk.isdigit()]
+        picked = list(selectors.achievements_managed_by(user).filter(pk__in=ids))
+        try:
+            if len(picked) != len(set(ids)):
+                raise Http404
+            done = services.achievements_screen_batch(actor=user, achievements=picked, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc) or _("You do not have permission to do this."))
+        else:
+            messages.success(request, _("%(n)s achievements done.") % {"n": done})
+            return redirect(request.get_full_path())
+    return render(request, "transfer/batch_screening.html", {
+        "filters": filters, "form": form, "page": paginate(request, candidates, per_page=50),
+        "kpis": selectors.school_kpis(user),
+    })

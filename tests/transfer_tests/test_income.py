@@ -22,6 +22,15 @@ def w(db):
     return IncomeWorld()
 
 
+@pytest.fixture(autouse=True)
+def english():
+    """The messages are checked in English (the pages' Chinese comes from the same catalogue)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def _counts():
     return (Receipt.objects.count(), Distribution.objects.count(), Payout.objects.count(),
             RoyaltyReport.objects.count(), DistributionRule.objects.count())

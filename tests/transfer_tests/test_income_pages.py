@@ -7,7 +7,7 @@ import pytest
 
 from tests.querycount import assert_flat_queries
 from transfer import services
-from transfer.models import AnnualReport, Contract, Distribution, Payout, Receipt
+from transfer.models import Achievement, AnnualReport, Contract, Distribution, Payout, Receipt
 
 from .income_helpers import IncomeWorld
 
@@ -137,3 +137,29 @@ def test_report_list_is_flat(client, w):
                                                        version=start + i + 1, status="ready", created_by=w.tto)
                                           for i in range(n)])
     assert_flat_queries(grow=grow, fetch=lambda: client.get("/transfer/income/reports/"))
+
+
+# ------------------------------------------------------------------ batch screening (issue 11 §5)
+
+def test_batch_screening_one_reason_all_or_nothing(client, w):
+    mine = [w.achievement(title=f"批量成果{i}", trl=4 + i % 3) for i in range(4)]
+    other = w.achievement(title="已筛选成果", trl=5)
+    services.achievement_screen(actor=w.broker, achievement=other, reason="已筛")
+    client.force_login(w.broker)
+    page = client.get("/transfer/workbench/screening/?min_trl=5").content.decode()
+    assert "批量成果1" in page and "批量成果0" not in page  # TRL 4 filtered out
+    response = client.post("/transfer/workbench/screening/", {
+        "selected": [a.pk for a in mine[:2]] + [other.pk], "action": "screen", "reason": "中试完成"})
+    assert response.status_code == 200  # the screened one cannot be screened again: none changes
+    assert set(Achievement.objects.filter(pk__in=[a.pk for a in mine]).values_list("status", flat=True)) == {"stock"}
+    response = client.post("/transfer/workbench/screening/", {"selected": [a.pk for a in mine[:3]],
+                                                              "action": "screen", "reason": ""})
+    assert "easy to transfer" in response.content.decode() or "易转化" in response.content.decode()
+    client.post("/transfer/workbench/screening/", {"selected": [a.pk for a in mine[:3]], "action": "screen",
+                                                   "reason": "中试完成，企业需求明确"})
+    assert list(Achievement.objects.filter(pk__in=[a.pk for a in mine]).order_by("pk")
+                .values_list("status", flat=True)) == ["screened", "screened", "screened", "stock"]
+    assert set(Achievement.objects.filter(pk__in=[a.pk for a in mine[:3]])
+               .values_list("screening_reason", flat=True)) == {"中试完成，企业需求明确"}
+    client.force_login(w.rd)
+    assert client.get("/transfer/workbench/screening/").status_code == 403
