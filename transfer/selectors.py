@@ -566,7 +566,6 @@ from .models import (  # noqa: E402
     EquityHolding,
     Payout,
     Receipt,
-    RoyaltyReport,
 )
 from .permissions import income_units  # noqa: E402
 
