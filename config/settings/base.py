@@ -147,6 +147,13 @@ STORAGES = {
 }
 # Uploaded spreadsheets larger than this are refused before parsing.
 MAX_IMPORT_FILE_SIZE = int(os.environ.get("MAX_IMPORT_FILE_SIZE", str(20 * 1024 * 1024)))
+# Checked before a row is parsed (platform_core/importing.py): data rows, columns and cells the sheet
+# declares (an xlsx's <dimension>), the size an xlsx unzips to (zip bomb), and one cell's length.
+MAX_IMPORT_ROWS = int(os.environ.get("MAX_IMPORT_ROWS", "100000"))
+MAX_IMPORT_COLUMNS = int(os.environ.get("MAX_IMPORT_COLUMNS", "60"))
+MAX_IMPORT_CELLS = int(os.environ.get("MAX_IMPORT_CELLS", "3000000"))
+MAX_IMPORT_UNZIPPED_SIZE = int(os.environ.get("MAX_IMPORT_UNZIPPED_SIZE", str(200 * 1024 * 1024)))
+MAX_IMPORT_CELL_LENGTH = int(os.environ.get("MAX_IMPORT_CELL_LENGTH", "10000"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 

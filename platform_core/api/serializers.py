@@ -193,8 +193,8 @@ class ImportRunSummarySerializer(serializers.ModelSerializer):
     class Meta:
         model = ImportRun
         fields = [
-            "id", "kind", "file_name", "total_rows", "created_rows", "updated_rows", "rejected_rows",
-            "file_error", "created_at",
+            "id", "kind", "status", "file_name", "total_rows", "processed_rows", "created_rows", "updated_rows",
+            "rejected_rows", "file_error", "created_at", "finished_at",
         ]
         read_only_fields = fields
 
