@@ -456,14 +456,13 @@ def template_workbook(importer: TabularImporter):
     """The xlsx template of an import: a header row, the importer's example rows, data validation per
     column (lists from the taxonomy and the database, dates, numbers), the allowed values on a second
     sheet and a guide on a third. Written through platform_core.exports (formula-safe cells)."""
-    from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter, quote_sheetname
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from .exports import safe_cell, write_rows
+    from .exports import new_workbook, safe_cell, write_rows
 
-    workbook = Workbook()
+    workbook = new_workbook()
     data = workbook.active
     data.title = _("Data")[:31]
     lists = workbook.create_sheet(_("Allowed values")[:31])
