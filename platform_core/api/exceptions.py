@@ -29,6 +29,12 @@ def exception_handler(exc, context):
             "It cannot be deleted: %(count)d record still refers to it.",
             "It cannot be deleted: %(count)d records still refer to it.", count) % {"count": count}
         return Response({"detail": message}, status=status.HTTP_409_CONFLICT)
+    elif isinstance(exc, exceptions.Throttled):
+        response = Response({"detail": _("Too many requests; try again in %(seconds)s seconds.")
+                             % {"seconds": int(exc.wait or 1)}}, status=status.HTTP_429_TOO_MANY_REQUESTS)
+        if exc.wait:
+            response["Retry-After"] = str(int(exc.wait))
+        return response
     elif isinstance(exc, IntegrityError):
         set_rollback()
         return Response({"detail": _("This conflicts with a record that already exists.")},
