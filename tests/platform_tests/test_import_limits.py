@@ -179,3 +179,17 @@ def test_the_error_report_is_paginated_and_downloaded_formula_safe(client, staff
     report = client.get(f"/imports/{run.pk}/report.csv")
     assert report["Content-Disposition"].startswith("attachment") and report["X-Content-Type-Options"] == "nosniff"
     assert len(report.content.decode("utf-8-sig").splitlines()) == 61
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_imports_the_kept_file(celery_not_eager):
+    from tests.conftest import wait_for
+    from tests.factories import UserFactory
+
+    staff = UserFactory(username="worker-staff", is_staff=True, is_superuser=True)
+    run = OrganisationImporter(actor=staff).start(csv_upload(HEADER + "甲公司,企业,,\n乙公司,外星,,\n"))
+    assert run.status == ImportRun.Status.QUEUED
+    done = wait_for(lambda: ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.DONE).first(), timeout=60)
+    assert (done.created_rows, done.rejected_rows) == (1, 1) and not done.upload
+    assert Organisation.objects.filter(name_zh="甲公司").count() == 1
