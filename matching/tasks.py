@@ -5,9 +5,11 @@ text); when Celery runs eagerly â€” the embedded default, inside a web request â
 incremental tasks use the vectors already stored and otherwise rank lexically until
 the nightly pass.
 """
+import uuid
+
 from celery import shared_task
 
-from . import services
+from . import full_pass, services
 from .embeddings import dense_enabled
 
 
@@ -32,6 +34,18 @@ def refresh_talent(self, profile_id: int) -> int:
 
 @shared_task(name="matching.refresh_all", bind=True, acks_late=True, time_limit=4 * 3600,
              soft_time_limit=4 * 3600 - 60)
-def refresh_all(self) -> dict:
-    """The nightly full pass (beat): rebuilds the indexes and computes missing embeddings."""
-    return services.refresh_all(compute=dense_enabled())
+def refresh_all(self) -> str:
+    """The nightly full pass (beat): rebuild the indexes (embedding what is missing) and send one chunk task
+    per CHUNK sources. The run is keyed by this task's id: delivered again, it plans nothing new and sends
+    the chunks again, which skip themselves when done (matching/full_pass.py)."""
+    run_id, chunks, _planned = full_pass.plan(run_id=self.request.id or str(uuid.uuid4()),
+                                              compute=dense_enabled())
+    for index in range(len(chunks)):
+        refresh_chunk.delay(run_id, index)
+    return run_id
+
+
+@shared_task(name="matching.refresh_chunk", acks_late=True, time_limit=30 * 60, soft_time_limit=29 * 60)
+def refresh_chunk(run_id: str, index: int) -> bool:
+    """One chunk of a full pass; a chunk already done does nothing."""
+    return full_pass.refresh_chunk(run_id=run_id, index=index)

@@ -6,20 +6,28 @@ transaction. Bad rows are rejected with their reasons; good rows are kept; if
 writing fails, nothing is written. Subclasses implement `clean_row` and `write`.
 """
 import csv
+import datetime
 import io
+import logging
+import uuid
+import zipfile
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-import pandas as pd
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from .audit import audit_log
 from .models import ImportRun
+
+logger = logging.getLogger(__name__)
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 CSV_SUFFIXES = (".csv", ".txt")
@@ -62,6 +70,7 @@ class Column:
     format: str = Format.TEXT
     choices: Callable[[object], list[str]] | None = None  # choices(importer): the allowed values, read when the template is made
     bounds: tuple[int, int] | None = None  # for INTEGER
+    max_length: int | None = None  # longer cells are refused with a reason (default MAX_IMPORT_CELL_LENGTH)
 
     @property
     def header(self) -> str:
@@ -83,8 +92,10 @@ class RowResult:
 
 
 def decode_text(raw: bytes) -> str:
-    """CSV files from Chinese offices come in UTF-8 (with or without BOM) or GBK/GB18030."""
-    for encoding in ("utf-8-sig", "gb18030"):
+    """CSV files from Chinese offices come in UTF-8 (with or without BOM), GBK/GB18030, or UTF-16 with a BOM
+    (Excel's "Unicode text")."""
+    encodings = ("utf-16",) if raw.startswith((b"\xff\xfe", b"\xfe\xff")) else ("utf-8-sig", "gb18030")
+    for encoding in encodings:
         try:
             return raw.decode(encoding)
         except UnicodeDecodeError:
@@ -92,9 +103,17 @@ def decode_text(raw: bytes) -> str:
     raise ImportFileError(_("The file is neither UTF-8 nor GBK text; save it as UTF-8 CSV or as .xlsx."))
 
 
-def read_table(uploaded) -> pd.DataFrame:
-    """Read an uploaded CSV or XLSX file into a DataFrame of strings."""
-    name = (getattr(uploaded, "name", "") or "").lower()
+@dataclass
+class Table:
+    """A spreadsheet opened for streaming: its header and a generator of (row number, cells, formula
+    column indexes). Row numbers are the spreadsheet's own (the header is row 1)."""
+    headers: list[str]
+    rows: Iterator[tuple[int, list[str], list[int]]]
+    declared_rows: int | None = None  # data rows the file says it has (None: not declared)
+
+
+def read_upload(uploaded) -> bytes:
+    """The uploaded bytes, refused when over MAX_IMPORT_FILE_SIZE (the size is checked before reading)."""
     size = getattr(uploaded, "size", None)
     limit = settings.MAX_IMPORT_FILE_SIZE
     if size is not None and size > limit:
@@ -102,26 +121,137 @@ def read_table(uploaded) -> pd.DataFrame:
             _("The file is %(size).1f MB; the limit is %(limit).0f MB.")
             % {"size": size / 1e6, "limit": limit / 1e6}
         )
-    raw = uploaded.read()
+    raw = uploaded.read(limit + 1)
     if len(raw) > limit:
         raise ImportFileError(_("The file is larger than %(limit).0f MB.") % {"limit": limit / 1e6})
     if not raw.strip():
         raise ImportFileError(_("The file is empty."))
+    return raw
+
+
+def _too_many_rows(limit: int) -> ImportFileError:
+    return ImportFileError(_("The file has more than %(limit)s data rows; split it into files of at most "
+                             "%(limit)s rows.") % {"limit": limit})
+
+
+def _too_many_columns(count: int, limit: int) -> ImportFileError:
+    return ImportFileError(_("The sheet has %(count)s columns; at most %(limit)s are allowed (delete the unused "
+                             "columns).") % {"count": count, "limit": limit})
+
+
+def open_table(raw: bytes, name: str) -> Table:
+    """Open an xlsx or CSV file for streaming, refusing before any row is parsed what is over the limits."""
+    name = (name or "").lower()
+    if name.endswith(EXCEL_SUFFIXES):
+        return _open_xlsx(raw)
+    if name.endswith(CSV_SUFFIXES) or not name:
+        return _open_csv(raw)
+    raise ImportFileError(_("Unsupported file type; upload .xlsx or .csv."))
+
+
+def _open_xlsx(raw: bytes) -> Table:
+    from openpyxl import load_workbook
+
     try:
-        if name.endswith(EXCEL_SUFFIXES):
-            frame = pd.read_excel(io.BytesIO(raw), dtype=str, engine="openpyxl")
-        elif name.endswith(CSV_SUFFIXES) or not name:
-            text = decode_text(raw)
-            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True)
-        else:
-            raise ImportFileError(_("Unsupported file type; upload .xlsx or .csv."))
-    except ImportFileError:
-        raise
-    except Exception as exc:  # pandas/openpyxl raise many kinds for a corrupt file
+        archive = zipfile.ZipFile(io.BytesIO(raw))
+        unzipped = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
         raise ImportFileError(_("The file could not be read as a spreadsheet: %(error)s") % {"error": exc})
-    frame = frame.fillna("")
-    frame.columns = [str(c).strip() for c in frame.columns]
-    return frame
+    # A zip states what each member unzips to, and Python's reader stops there: checking the sum is enough.
+    if unzipped > settings.MAX_IMPORT_UNZIPPED_SIZE:
+        raise ImportFileError(_("The workbook unzips to %(size).0f MB; the limit is %(limit).0f MB.")
+                              % {"size": unzipped / 1e6, "limit": settings.MAX_IMPORT_UNZIPPED_SIZE / 1e6})
+    try:
+        workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
+        sheet = workbook.worksheets[0]
+        declared_rows, declared_columns = sheet.max_row, sheet.max_column
+    except Exception as exc:  # openpyxl raises many kinds for a corrupt file
+        raise ImportFileError(_("The file could not be read as a spreadsheet: %(error)s") % {"error": exc})
+    max_columns = settings.MAX_IMPORT_COLUMNS
+    if declared_rows and declared_rows - 1 > settings.MAX_IMPORT_ROWS:
+        raise _too_many_rows(settings.MAX_IMPORT_ROWS)
+    if declared_columns and declared_columns > max_columns:
+        raise _too_many_columns(declared_columns, max_columns)
+    if declared_rows and declared_columns and declared_rows * declared_columns > settings.MAX_IMPORT_CELLS:
+        raise ImportFileError(_("The sheet declares %(count)s cells; the limit is %(limit)s.")
+                              % {"count": declared_rows * declared_columns, "limit": settings.MAX_IMPORT_CELLS})
+
+    def cells(row) -> tuple[list[str], list[int]]:
+        values, formulas = [], []
+        for index, cell in enumerate(row):
+            if getattr(cell, "data_type", None) == "f":
+                formulas.append(index)
+            values.append(_cell_text(cell.value))
+        return values, formulas
+
+    try:
+        rows = sheet.iter_rows()
+        header_row = next(rows, None)
+    except Exception as exc:
+        raise ImportFileError(_("The file could not be read as a spreadsheet: %(error)s") % {"error": exc})
+    if header_row is None:
+        raise ImportFileError(_("The file is empty."))
+    headers, _formulas = cells(header_row)
+
+    def stream():
+        try:
+            for number, row in enumerate(rows, start=2):
+                if number - 1 > settings.MAX_IMPORT_ROWS:  # the dimension was missing or understated
+                    raise _too_many_rows(settings.MAX_IMPORT_ROWS)
+                if len(row) > max_columns:
+                    raise _too_many_columns(len(row), max_columns)
+                values, formulas = cells(row)
+                if any(values) or formulas:
+                    yield number, values, formulas
+        finally:
+            workbook.close()
+
+    return Table(headers=[h.strip() for h in headers], rows=stream(),
+                 declared_rows=declared_rows - 1 if declared_rows else None)
+
+
+def _cell_text(value) -> str:
+    """A cell as the text an importer cleans: whole numbers without .0, dates without a midnight time."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat(" ")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _open_csv(raw: bytes) -> Table:
+    text = decode_text(raw)
+    first_line = text.split("\n", 1)[0]
+    delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
+    limit, max_columns = settings.MAX_IMPORT_ROWS, settings.MAX_IMPORT_COLUMNS
+    # Count the rows before cleaning one: a file over the limit is refused at once, not after minutes.
+    count = -1
+    try:
+        for count, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter)):
+            if count > limit:
+                raise _too_many_rows(limit)
+            if len(row) > max_columns:
+                raise _too_many_columns(len(row), max_columns)
+    except csv.Error as exc:
+        raise ImportFileError(_("The file could not be read as CSV: %(error)s") % {"error": exc})
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    headers = next(reader, [])
+    if not any(h.strip() for h in headers):
+        raise ImportFileError(_("The file is empty."))
+
+    def stream():
+        for number, row in enumerate(reader, start=2):
+            values = [value.strip() for value in row]
+            if any(values):
+                yield number, values, []
+
+    return Table(headers=[h.strip() for h in headers], rows=stream(), declared_rows=max(count, 0))
 
 
 class TabularImporter(ABC):
@@ -169,47 +299,154 @@ class TabularImporter(ABC):
     def write(self, rows: list[RowResult]) -> tuple[int, int]:
         """Write the clean rows; return (created, updated)."""
 
-    def run(self, uploaded) -> ImportRun:
-        file_name = getattr(uploaded, "name", "upload")[:255]
+    def _checked_run(self, uploaded) -> tuple[ImportRun, bytes | None]:
+        """Check the file as a whole (size, zip size, declared dimension, row count, headers) without
+        cleaning a row; a refused file gives a failed run and no bytes."""
+        file_name = (getattr(uploaded, "name", "") or "upload")[:255]
+        run = ImportRun(kind=self.kind, file_name=file_name, actor=self.actor, status=ImportRun.Status.QUEUED,
+                        importer=f"{type(self).__module__}.{type(self).__qualname__}")
         try:
-            frame = read_table(uploaded)
-            mapping = self.map_headers(list(frame.columns))
+            raw = read_upload(uploaded)
+            table = open_table(raw, file_name)
+            self.map_headers(table.headers)
         except ImportFileError as exc:
-            return ImportRun.objects.create(
-                kind=self.kind, file_name=file_name, actor=self.actor, file_error=" ".join(exc.messages)
-            )
-        records = [
-            {name: str(record.get(header, "")).strip() for name, header in mapping.items()}
-            for record in frame.to_dict("records")
-        ]
-        self.prepare(records)
-        # Row numbers as the user sees them in the spreadsheet: the header is row 1.
-        results = [self.clean_row(record, index + 2) for index, record in enumerate(records)]
+            run.status, run.finished_at = ImportRun.Status.FAILED, timezone.now()
+            run.file_error = " ".join(exc.messages)
+            run.save()
+            return run, None
+        run.total_rows = table.declared_rows or 0
+        return run, raw
+
+    def start(self, uploaded) -> ImportRun:
+        """Check the file now, keep it, and import it in Celery (`platform.run_import`) after commit; the run's
+        page shows the progress. In the embedded default (eager Celery) the import is done on return."""
+        from .tasks import run_import
+
+        run, raw = self._checked_run(uploaded)
+        if raw is None:
+            return run
+        suffix = next((s for s in (*EXCEL_SUFFIXES, *CSV_SUFFIXES) if run.file_name.lower().endswith(s)), ".csv")
+        run.upload.save(f"{uuid.uuid4().hex}{suffix}", ContentFile(raw), save=False)
+        run.save()
+        if run_import.app.conf.task_always_eager:
+            run_import.delay(run.pk)  # no worker: the request imports (it sees its own uncommitted run)
+        else:
+            transaction.on_commit(lambda: run_import.delay(run.pk))
+        run.refresh_from_db()
+        return run
+
+    def run(self, uploaded) -> ImportRun:
+        """Check and import in this process (management commands, the scale loader, benchmarks)."""
+        run, raw = self._checked_run(uploaded)
+        if raw is None:
+            return run
+        run.save()
+        try:
+            return self.process(run, raw)
+        except Exception:
+            _mark_failed(run.pk, INTERNAL_ERROR)
+            raise
+
+    def check_cells(self, record: dict, formula_columns: set[str]) -> list[str]:
+        """Reasons that do not depend on the importer: formula cells and over-long values (never cut)."""
+        errors = []
+        for column in self.columns:
+            header = column.header
+            if column.name in formula_columns:
+                errors.append(_("%(column)s holds a formula; imports read values only (copy the column and "
+                                "paste it as values).") % {"column": header})
+                continue
+            limit = column.max_length or settings.MAX_IMPORT_CELL_LENGTH
+            value = record.get(column.name, "")
+            if len(value) > limit:
+                errors.append(_("%(column)s is %(length)s characters long; at most %(limit)s are allowed.")
+                              % {"column": header, "length": len(value), "limit": limit})
+        return errors
+
+    def process(self, run: ImportRun, raw: bytes) -> ImportRun:
+        """Clean every row (progress saved as it goes) and write the good ones with the run's result in one
+        transaction that first locks the run: a redelivered task finds it done and writes nothing again."""
+        if run.is_finished:
+            return run
+        ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.QUEUED).update(status=ImportRun.Status.RUNNING)
+        try:
+            table = open_table(raw, run.file_name)
+            mapping = self.map_headers(table.headers)
+            indexes = {name: table.headers.index(header) for name, header in mapping.items()}
+            records, checks = [], []
+            for number, values, formulas in table.rows:
+                record = {name: values[i] if i < len(values) else "" for name, i in indexes.items()}
+                formula_columns = {name for name, i in indexes.items() if i in formulas}
+                records.append((number, record))
+                checks.append(self.check_cells(record, formula_columns))
+        except ImportFileError as exc:
+            _mark_failed(run.pk, " ".join(exc.messages))
+            run.refresh_from_db()
+            return run
+        total = len(records)
+        ImportRun.objects.filter(pk=run.pk).update(total_rows=total)
+        self.prepare([record for _number, record in records])
+        results = []
+        every = max(100, total // 50)
+        for index, ((number, record), errors) in enumerate(zip(records, checks), start=1):
+            results.append(RowResult(number, errors=errors) if errors else self.clean_row(record, number))
+            if index % every == 0:
+                ImportRun.objects.filter(pk=run.pk).update(processed_rows=index)
         good = [r for r in results if not r.errors]
         bad = [r for r in results if r.errors]
         with transaction.atomic():
+            run = ImportRun.objects.select_for_update().get(pk=run.pk)
+            if run.is_finished:
+                return run
             created, updated = self.write(good) if good else (0, 0)
-            run = ImportRun.objects.create(
-                kind=self.kind, file_name=file_name, actor=self.actor, total_rows=len(results),
-                created_rows=created, updated_rows=updated, rejected_rows=len(bad),
-                errors=[{"row": r.row_number, "errors": r.errors} for r in bad],
-            )
+            run.status, run.finished_at = ImportRun.Status.DONE, timezone.now()
+            run.total_rows = run.processed_rows = len(results)
+            run.created_rows, run.updated_rows, run.rejected_rows = created, updated, len(bad)
+            run.errors = [{"row": r.row_number, "errors": r.errors} for r in bad]
+            stored = run.upload.name
+            run.upload = ""
+            run.save()
             audit_log(actor=self.actor, action=f"import.{self.kind}", target=run,
                       created=created, updated=updated, rejected=len(bad))
+            if stored:
+                transaction.on_commit(lambda: run.upload.storage.delete(stored))
         return run
 
 
-def error_report_csv(run: ImportRun) -> str:
-    """The per-row report as CSV (UTF-8 with BOM so that Excel opens Chinese correctly)."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow([_("Row"), _("Reason")])
-    if run.file_error:
-        writer.writerow(["-", run.file_error])
-    for item in run.errors:
-        writer.writerow([item["row"], "; ".join(item["errors"])])
-    return out.getvalue()
+INTERNAL_ERROR = _lazy("The import stopped on an internal error; nothing was written. Try again or tell the "
+                       "platform administrators.")
+
+
+def _mark_failed(run_id: int, message) -> None:
+    ImportRun.objects.filter(pk=run_id).exclude(status=ImportRun.Status.DONE).update(
+        status=ImportRun.Status.FAILED, finished_at=timezone.now(), file_error=str(message))
+
+
+def process_stored_import(run_id: int) -> ImportRun | None:
+    """The Celery side of `TabularImporter.start`: rebuild the importer for the run's actor and import the kept
+    file. A run already finished (a redelivered task) is left as it is."""
+    run = ImportRun.objects.select_related("actor").filter(pk=run_id).first()
+    if run is None or run.is_finished:
+        return run
+    try:
+        importer = import_string(run.importer)(actor=run.actor)
+        with run.upload.open("rb") as stored:
+            raw = stored.read()
+        return importer.process(run, raw)
+    except Exception:
+        logger.exception("Import %s failed", run_id)  # the run says so; retrying would fail the same way
+        _mark_failed(run_id, INTERNAL_ERROR)
+        return None
+
+
+def error_report_response(run: ImportRun):
+    """The per-row report as a CSV download (through the core's export helper: formula-safe cells, since a
+    reason quotes the user's own input)."""
+    from .exports import csv_response
+
+    rows = [["-", run.file_error]] if run.file_error else []
+    rows += [[item["row"], "; ".join(item["errors"])] for item in run.errors]
+    return csv_response([_("Row"), _("Reason")], rows, f"import-{run.pk}-report.csv")
 
 
 TEMPLATE_ROWS = 500  # rows of the template that carry the data validation
@@ -219,14 +456,13 @@ def template_workbook(importer: TabularImporter):
     """The xlsx template of an import: a header row, the importer's example rows, data validation per
     column (lists from the taxonomy and the database, dates, numbers), the allowed values on a second
     sheet and a guide on a third. Written through platform_core.exports (formula-safe cells)."""
-    from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter, quote_sheetname
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from .exports import safe_cell, write_rows
+    from .exports import new_workbook, safe_cell, write_rows
 
-    workbook = Workbook()
+    workbook = new_workbook()
     data = workbook.active
     data.title = _("Data")[:31]
     lists = workbook.create_sheet(_("Allowed values")[:31])

@@ -87,3 +87,12 @@ def send_daily_digests() -> int:
             )
         sent += 1
     return sent
+
+
+@shared_task(name="platform.run_import", acks_late=True, time_limit=30 * 60, soft_time_limit=28 * 60)
+def run_import(import_run_id: int) -> str:
+    """Import a checked, kept spreadsheet (TabularImporter.start); a run already finished is left alone."""
+    from .importing import process_stored_import
+
+    run = process_stored_import(import_run_id)
+    return run.status if run else "missing"

@@ -23,6 +23,7 @@ urlpatterns = [
     path("signoffs/", views.signoff_list, name="signoffs"),
     path("signoffs/<int:pk>/", views.signoff_detail, name="signoff-detail"),
     path("imports/<int:pk>/", views.import_detail, name="import-detail"),
+    path("imports/<int:pk>/progress/", views.import_progress, name="import-progress"),
     path("imports/<int:pk>/report.csv", views.import_report, name="import-report"),
 ]
 

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -17,7 +17,7 @@ from .forms import (
     SignConfirmForm,
 )
 from .importers import OrganisationImporter
-from .importing import error_report_csv, import_template_response
+from .importing import error_report_response, import_template_response
 from .models import ImportRun, Membership, NotificationPreference, Organisation
 from .navigation import home_panels_for
 from .notifications import render_notifications
@@ -269,7 +269,7 @@ def organisation_import(request):
         return import_template_response(importer, _("organisations-import-template"))
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        run = importer.run(form.cleaned_data["file"])
+        run = importer.start(form.cleaned_data["file"])
         return redirect("platform:import-detail", pk=run.pk)
     runs = ImportRun.objects.filter(kind=OrganisationImporter.kind).defer("errors")[:10]
     return render(request, "platform/import_form.html", {
@@ -289,8 +289,13 @@ def import_detail(request, pk):
 
 
 @login_required
-def import_report(request, pk):
+def import_progress(request, pk):
+    """What the import page polls while the run is queued or running."""
     run = _visible_import(request, pk)
-    response = HttpResponse(error_report_csv(run), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="import-{run.pk}-report.csv"'
-    return response
+    return JsonResponse({"status": run.status, "processed_rows": run.processed_rows, "total_rows": run.total_rows,
+                         "percent": run.progress_percent, "finished": run.is_finished})
+
+
+@login_required
+def import_report(request, pk):
+    return error_report_response(_visible_import(request, pk))

@@ -5,13 +5,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from consortia.selectors import centers_directed_by, centers_of_user
 from platform_core.audit import audit_trail
+from platform_core.exports import file_response
 from platform_core.models import Organisation
 from platform_core.pages import add_service_errors, flash_service_error, paginate
 from platform_core.signoff import signoffs_awaiting, signoffs_for
@@ -210,8 +211,7 @@ def attachment_download(request, pk):
         challenge__in=selectors.challenges_visible_to(request.user)), pk=pk)
     if not selectors.attachments_visible_to(request.user, attachment.challenge).filter(pk=pk).exists():
         raise Http404
-    return FileResponse(attachment.file.open("rb"), as_attachment=True,
-                        filename=attachment.file.name.rsplit("/", 1)[-1])
+    return file_response(attachment.file)
 
 
 @service_action(_redirect_target("projects:challenge-detail"))

@@ -1,7 +1,5 @@
 """Reads of 一共享: visibility, the talent pool search, cost reports and dashboard counts."""
 import calendar
-import csv
-import io
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -216,15 +214,10 @@ def cost_report(hires) -> list[dict]:
     return sorted(totals.values(), key=lambda r: (r["year"], r["organisation"].name_zh))
 
 
-def cost_report_csv(rows: list[dict], headers: list[str]) -> str:
-    """CSV with a BOM so that Excel opens the Chinese names correctly."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow(headers)
-    for row in rows:
-        writer.writerow([row["year"], row["organisation"].name_zh, row["role"], row["hires"], f"{row['amount']:.2f}"])
-    return out.getvalue()
+def cost_report_rows(rows: list[dict]) -> list[list]:
+    """The cost report's cells (written by platform_core.exports.csv_response, formula-safe)."""
+    return [[row["year"], row["organisation"].name_zh, row["role"], row["hires"], f"{row['amount']:.2f}"]
+            for row in rows]
 
 
 def cost_report_hires_visible_to(user, *, organisation=None, year: int | None = None):

@@ -2,12 +2,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from platform_core.audit import audit_trail
+from platform_core.exports import csv_response
 from platform_core.permissions import member_organisation_ids
 from platform_core.pages import add_service_errors, flash_service_error, paginate
 from platform_core.signoff import signoffs_for
@@ -240,9 +240,7 @@ def hire_terminate(request, pk):
 
 def _csv_response(rows, filename):
     headers = [_("Year"), _("Party"), _("Role"), _("Agreements"), _("Amount (CNY)")]
-    response = HttpResponse(selectors.cost_report_csv(rows, headers), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return csv_response(headers, selectors.cost_report_rows(rows), filename)
 
 
 @login_required

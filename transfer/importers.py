@@ -133,7 +133,7 @@ class AchievementImporter(PoolImporter):
         Column("trl", ("技术成熟度", "成熟度", "TRL"), format=Format.INTEGER, bounds=(1, 9),
                help=_lazy("Technology readiness level: 1–3 research, 4–6 transfer, 7–9 industrialisation.")),
         Column("abstract", ("成果简介", "摘要", "简介", "abstract"), help=_lazy("Public summary of the achievement.")),
-        Column("external_ref", ("成果编号", "编号", "reference"), required=False,
+        Column("external_ref", ("成果编号", "编号", "reference"), required=False, max_length=60,
                help=_lazy("The owner's reference number; importing the same number again updates the row.")),
         Column("school", ("所属学院", "学院", "school"), required=False, format=Format.CHOICE,
                choices=lambda importer: importer.school_choices(),
@@ -276,7 +276,7 @@ class PatentImporter(PoolImporter):
     columns = (
         Column("application_number", ("申请号", "专利申请号", "application number"),
                help=_lazy("CN application number with its check digit, e.g. 201910123456.X; re-importing updates.")),
-        Column("title", ("专利名称", "名称", "title"), help=_lazy("The patent's title.")),
+        Column("title", ("专利名称", "名称", "title"), max_length=200, help=_lazy("The patent's title.")),
         Column("owner", ("专利权人", "申请人", "权利人", "owner"), format=Format.CHOICE,
                choices=lambda importer: importer.owner_choices(),
                help=_lazy("The patentee, by name or credit code (one you work for).")),

@@ -458,7 +458,7 @@ def pool_import(request, kind):
                                         else _("patents-import-template"))
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        run = importer.run(form.cleaned_data["file"])
+        run = importer.start(form.cleaned_data["file"])
         return redirect("platform:import-detail", pk=run.pk)
     title = _("Import achievements") if kind == "achievements" else _("Import patents")
     return render(request, "platform/import_form.html", {

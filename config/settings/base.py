@@ -4,10 +4,13 @@ Every value that differs between deployments is read from the environment here, 
 one place; `production` tightens the rules and `test` speeds things up.
 """
 import os
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from platform_core.api.schema import AppEnumNames
@@ -46,7 +49,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "axes",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -69,6 +73,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "platform_core.accounts.middleware.AwaitingApprovalMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last: turns a sign-in refused by the lockout into its page (platform_core/accounts/lockout.py).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -111,6 +118,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "platform.User"
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses every sign-in (password form, API token login, CAS, OIDC) while locked out.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
     # Single sign-on (off unless configured below): CAS for universities, OIDC for enterprises/government.
@@ -147,6 +156,13 @@ STORAGES = {
 }
 # Uploaded spreadsheets larger than this are refused before parsing.
 MAX_IMPORT_FILE_SIZE = int(os.environ.get("MAX_IMPORT_FILE_SIZE", str(20 * 1024 * 1024)))
+# Checked before a row is parsed (platform_core/importing.py): data rows, columns and cells the sheet
+# declares (an xlsx's <dimension>), the size an xlsx unzips to (zip bomb), and one cell's length.
+MAX_IMPORT_ROWS = int(os.environ.get("MAX_IMPORT_ROWS", "100000"))
+MAX_IMPORT_COLUMNS = int(os.environ.get("MAX_IMPORT_COLUMNS", "60"))
+MAX_IMPORT_CELLS = int(os.environ.get("MAX_IMPORT_CELLS", "3000000"))
+MAX_IMPORT_UNZIPPED_SIZE = int(os.environ.get("MAX_IMPORT_UNZIPPED_SIZE", str(200 * 1024 * 1024)))
+MAX_IMPORT_CELL_LENGTH = int(os.environ.get("MAX_IMPORT_CELL_LENGTH", "10000"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 
@@ -197,11 +213,68 @@ SSO_ORGANISATIONS = {
 CAS_BUTTON_LABEL = os.environ.get("CAS_BUTTON_LABEL", "")
 OIDC_BUTTON_LABEL = os.environ.get("OIDC_BUTTON_LABEL", "")
 
+# Content security policy (django-csp): scripts and styles only from this site or carrying the request's
+# nonce (`nonce="{{ request.csp_nonce }}"`), no inline event handlers or style attributes, nothing framed
+# elsewhere. CSP_REPORT_ONLY=1 reports violations instead of blocking them (to try a change).
+_CSP = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [SELF],
+        # A form may lead (through redirects) to the single sign-on servers, nowhere else.
+        "form-action": [SELF, *{f"{u.scheme}://{u.netloc}" for u in map(urlsplit, (
+            CAS_SERVER_URL or "", OIDC_OP_AUTHORIZATION_ENDPOINT)) if u.netloc}],
+    },
+}
+if env_bool("CSP_REPORT_ONLY", False):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP
+else:
+    CONTENT_SECURITY_POLICY = _CSP
+
+# Sign-in lockout (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one user name from one
+# address, that pair is refused for AXES_COOLOFF_MINUTES (the right password too); a platform admin
+# unlocks it earlier by deleting its row under /admin/axes/accessattempt/ (or `manage.py axes_reset_username`).
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "platform_core.accounts.lockout.lockout_response"
+# Behind a reverse proxy: how many proxies add themselves to X-Forwarded-For (0: use REMOTE_ADDR).
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0")) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if AXES_IPWARE_PROXY_COUNT
+                                     else ("REMOTE_ADDR",))
+
+# API tokens (django-rest-knox): stored hashed, shown once, expire, revocable by their owner
+# (/accounts/tokens/, POST /api/accounts/tokens/).
+API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "30"))  # default lifetime of a new token
+API_TOKEN_MAX_DAYS = int(os.environ.get("API_TOKEN_MAX_DAYS", "365"))
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=API_TOKEN_DAYS),
+    "AUTH_HEADER_PREFIX": "Token",
+    "TOKEN_LIMIT_PER_USER": int(os.environ.get("API_TOKENS_PER_USER", "20")),
+    "AUTO_REFRESH": False,
+}
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
     ],
+    # Requests per client: anonymous ones per address, signed-in ones per user; over the rate, a 429.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "platform_core.api.throttling.AnonThrottle",
+        "platform_core.api.throttling.UserThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("API_THROTTLE_ANON", "60/min"),
+        "user": os.environ.get("API_THROTTLE_USER", "600/min"),
+    },
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",

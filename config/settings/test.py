@@ -22,3 +22,7 @@ MATCHING_INDEX_DIR = Path(tempfile.mkdtemp(prefix="matching-index-"))
 # On-save refreshes run in the committing thread: deterministic, and on the test's database
 # connection (tests/matching_tests covers the background thread of the embedded default).
 MATCHING_ON_SAVE = "inline"
+
+# Request rates: a test walks hundreds of API URLs as one user within a second (test_hardening.py sets
+# low rates where throttling itself is tested).
+REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "100000/min", "user": "100000/min"}}  # noqa: F405

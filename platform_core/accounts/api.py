@@ -1,14 +1,19 @@
 """API of the way in: invitations, membership requests, organisation applications."""
+from django.contrib.auth import authenticate
+from django.core.exceptions import ObjectDoesNotExist
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import AuthenticationFailed, NotAuthenticated, NotFound, PermissionDenied
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from ..api.serializers import UserBriefSerializer
 from ..models import Invitation, MembershipRequest, Organisation, OrganisationApplication, Role
 from ..permissions import organisations_administered_by
 from . import selectors, services
+from .lockout import lockout_message
 
 
 class InvitationSerializer(serializers.ModelSerializer):
@@ -146,3 +151,62 @@ class OrganisationApplicationViewSet(viewsets.ReadOnlyModelViewSet):
         obj = services.organisation_application_refuse(actor=request.user, application=self.get_object(),
                                                        reason=data.validated_data.get("reason", ""))
         return Response(OrganisationApplicationSerializer(obj).data)
+
+
+class TokenOutputSerializer(serializers.Serializer):
+    token_key = serializers.CharField(help_text="The token's first characters: how it is listed and revoked.")
+    created = serializers.DateTimeField()
+    expiry = serializers.DateTimeField()
+
+
+class TokenCreateSerializer(serializers.Serializer):
+    days = serializers.IntegerField(required=False, min_value=1, help_text="Lifetime in days (default 30).")
+    username = serializers.CharField(required=False, help_text="Without a session or token: sign in with these.")
+    password = serializers.CharField(required=False, style={"input_type": "password"}, write_only=True)
+
+
+class TokenCreatedSerializer(TokenOutputSerializer):
+    token = serializers.CharField(help_text="Send as `Authorization: Token <token>`; shown only this once.")
+
+
+class TokenListView(APIView):
+    """Your API tokens. POST creates one (signed in, or with `username` and `password`: that sign-in counts
+    towards the lockout like the login page); the token is in this answer only."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(responses=TokenOutputSerializer(many=True))
+    def get(self, request):
+        if not request.user.is_authenticated:
+            raise NotAuthenticated()
+        return Response(TokenOutputSerializer(services.api_tokens_of(request.user), many=True).data)
+
+    @extend_schema(request=TokenCreateSerializer, responses={201: TokenCreatedSerializer})
+    def post(self, request):
+        data = TokenCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = request.user
+        if not user.is_authenticated:
+            username, password = data.validated_data.get("username"), data.validated_data.get("password")
+            if not username or not password:
+                raise NotAuthenticated()
+            user = authenticate(request._request, username=username, password=password)
+            if getattr(request._request, "axes_locked_out", False):
+                return Response({"detail": lockout_message()}, status=status.HTTP_429_TOO_MANY_REQUESTS)
+            if user is None:
+                raise AuthenticationFailed(_("Wrong user name or password."))
+        row, token = services.api_token_create(actor=user, days=data.validated_data.get("days"))
+        return Response({**TokenOutputSerializer(row).data, "token": token}, status=status.HTTP_201_CREATED,
+                        headers={"Cache-Control": "no-store"})
+
+
+class TokenDetailView(APIView):
+    """DELETE revokes one of your tokens; someone else's is not found."""
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, token_key):
+        try:
+            services.api_token_revoke(actor=request.user, token_key=token_key)
+        except ObjectDoesNotExist:
+            raise NotFound()
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -30,3 +30,5 @@ register_action("organisation_application.approve",
 register_action("organisation_application.refuse", _("%(actor)s refused to verify %(target)s: %(reason)s"))
 register_action("user.verify_email", _("%(actor)s verified the e-mail address"))
 register_action("user.sso_create", _("%(actor)s created the account %(target)s at a first sign-in through %(provider)s"))
+register_action("account.token_create", _("%(actor)s created the API token %(token)s… (expires %(expires)s)"))
+register_action("account.token_revoke", _("%(actor)s revoked the API token %(token)s…"))

@@ -151,3 +151,8 @@ class ApproveForm(forms.Form):
 
 class RefuseForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+
+
+class ApiTokenForm(forms.Form):
+    days = forms.TypedChoiceField(label=_("Valid for"), coerce=int, choices=[
+        (7, _("7 days")), (30, _("30 days")), (90, _("90 days")), (365, _("1 year"))], initial=30)

@@ -9,8 +9,9 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -543,3 +544,44 @@ def sso_sign_in(*, provider: str, issuer: str, subject: str, email: str = "", di
     membership_request_create(user=user, organisation=organisation, role=role,
                               source=MembershipRequest.Source(provider))
     return user
+
+
+# ------------------------------------------------------------------ API tokens (django-rest-knox)
+
+
+def api_tokens_of(user):
+    """The user's tokens still usable (expired ones are deleted by knox when presented)."""
+    from knox.models import AuthToken
+
+    return AuthToken.objects.filter(user=user).filter(
+        Q(expiry__isnull=True) | Q(expiry__gt=timezone.now())).order_by("-created")
+
+
+@transaction.atomic
+def api_token_create(*, actor, days: int | None = None) -> tuple[object, str]:
+    """A new token for the actor, valid `days` (default API_TOKEN_DAYS, at most API_TOKEN_MAX_DAYS).
+    Returns the row and the token itself, which is stored only hashed: show it once."""
+    from knox.models import AuthToken
+    from knox.settings import knox_settings
+
+    days = settings.API_TOKEN_DAYS if days is None else days
+    if not 1 <= days <= settings.API_TOKEN_MAX_DAYS:
+        raise ValidationError({"days": _("A token lasts from 1 to %(max)s days.") % {"max": settings.API_TOKEN_MAX_DAYS}})
+    limit = knox_settings.TOKEN_LIMIT_PER_USER
+    if limit is not None and api_tokens_of(actor).count() >= limit:
+        raise ValidationError(_("You already have %(count)s tokens; revoke one first.") % {"count": limit})
+    row, token = AuthToken.objects.create(user=actor, expiry=timedelta(days=days))
+    audit_log(actor=actor, action="account.token_create", target=actor, token=row.token_key,
+              expires=row.expiry.date().isoformat())
+    return row, token
+
+
+@transaction.atomic
+def api_token_revoke(*, actor, token_key: str) -> None:
+    """Revoke one of the actor's own tokens (someone else's is not found)."""
+    from knox.models import AuthToken
+
+    deleted, _rows = AuthToken.objects.filter(user=actor, token_key=token_key).delete()
+    if not deleted:
+        raise ObjectDoesNotExist(_("No such token."))
+    audit_log(actor=actor, action="account.token_revoke", target=actor, token=token_key)

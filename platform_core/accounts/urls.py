@@ -20,6 +20,8 @@ urlpatterns = [
     path("requests/<int:pk>/<str:verdict>/", views.membership_request_decide, name="membership-request-decide"),
     path("applications/", views.applications, name="applications"),
     path("applications/<int:pk>/<str:verdict>/", views.application_decide, name="application-decide"),
+    path("tokens/", views.api_tokens, name="api-tokens"),
+    path("tokens/<str:token_key>/revoke/", views.api_token_revoke, name="api-token-revoke"),
 ]
 
 # Django's names (password_reset, cas_ng_login, oidc_authentication_callback…) are not namespaced.

@@ -4,13 +4,14 @@ from django.contrib.auth import get_user_model, login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from .. import autocomplete
@@ -18,7 +19,7 @@ from ..models import Invitation, MembershipRequest, Organisation, OrganisationAp
 from ..pages import add_service_errors, flash_service_error, paginate
 from . import selectors, services, sso, throttle
 from .forms import (
-    ApproveForm, InvitationAcceptForm, InvitationForm, JoinRequestForm, RefuseForm, RegistrationForm,
+    ApiTokenForm, ApproveForm, InvitationAcceptForm, InvitationForm, JoinRequestForm, RefuseForm, RegistrationForm,
     ThrottledPasswordResetForm,
 )
 from .middleware import SESSION_KEY
@@ -320,3 +321,37 @@ def application_decide(request, pk, verdict):
     except ValidationError as exc:
         flash_service_error(request, exc)
     return redirect("accounts:applications")
+
+
+# ------------------------------------------------------------------ API tokens
+
+
+@login_required
+@never_cache
+def api_tokens(request):
+    """Create (the token is shown on this answer only), list and revoke your API tokens."""
+    form = ApiTokenForm(request.POST or None)
+    created = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            row, token = services.api_token_create(actor=request.user, days=form.cleaned_data["days"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            created = {"token": token, "row": row}
+            form = ApiTokenForm()
+    return render(request, "accounts/api_tokens.html", {
+        "form": form, "created": created, "tokens": services.api_tokens_of(request.user),
+    })
+
+
+@login_required
+@require_POST
+def api_token_revoke(request, token_key):
+    try:
+        services.api_token_revoke(actor=request.user, token_key=token_key)
+    except ObjectDoesNotExist:
+        raise Http404
+    messages.success(request, _("The token %(token)s… was revoked; programs using it are refused from now on.")
+                     % {"token": token_key})
+    return redirect("accounts:api-tokens")

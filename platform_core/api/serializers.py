@@ -1,5 +1,6 @@
 from django.contrib.auth import get_user_model
 from drf_spectacular.utils import extend_schema_field
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from ..models import (
@@ -133,6 +134,10 @@ class NotificationPreferenceSerializer(serializers.ModelSerializer):
     def validate_event(self, value):
         if value not in EVENT_TYPES:
             raise serializers.ValidationError(f"Unknown event “{value}”. / 未知事件“{value}”。")
+        # One preference per event: changing a row's event onto another row's is refused, not a 500.
+        if self.instance is not None and value != self.instance.event and NotificationPreference.objects.filter(
+                user=self.instance.user_id, event=value).exists():
+            raise serializers.ValidationError(_("You already have a preference for this event; change that one."))
         return value
 
 
@@ -193,8 +198,8 @@ class ImportRunSummarySerializer(serializers.ModelSerializer):
     class Meta:
         model = ImportRun
         fields = [
-            "id", "kind", "file_name", "total_rows", "created_rows", "updated_rows", "rejected_rows",
-            "file_error", "created_at",
+            "id", "kind", "status", "file_name", "total_rows", "processed_rows", "created_rows", "updated_rows",
+            "rejected_rows", "file_error", "created_at", "finished_at",
         ]
         read_only_fields = fields
 

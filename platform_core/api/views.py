@@ -98,8 +98,9 @@ class OrganisationViewSet(viewsets.ModelViewSet):
     def import_file(self, request):
         upload = s.ImportUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
-        run = OrganisationImporter(actor=request.user).run(upload.validated_data["file"])
-        code = status.HTTP_400_BAD_REQUEST if run.file_error else status.HTTP_201_CREATED
+        run = OrganisationImporter(actor=request.user).start(upload.validated_data["file"])
+        code = (status.HTTP_400_BAD_REQUEST if run.file_error else
+                status.HTTP_201_CREATED if run.is_finished else status.HTTP_202_ACCEPTED)
         return Response(s.ImportRunSerializer(run).data, status=code)
 
 

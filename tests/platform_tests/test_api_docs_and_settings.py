@@ -31,11 +31,11 @@ def test_openapi_schema_and_docs_are_served_locally(client, researcher):
 
 
 def test_token_authentication(api, researcher):
-    from rest_framework.authtoken.models import Token
+    from platform_core.accounts.services import api_token_create
 
-    token = Token.objects.create(user=researcher)
+    _row, token = api_token_create(actor=researcher)
     assert api.get("/api/me/").status_code in (401, 403)
-    response = api.get("/api/me/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    response = api.get("/api/me/", HTTP_AUTHORIZATION=f"Token {token}")
     assert response.status_code == 200 and response.json()["username"] == "researcher"
 
 

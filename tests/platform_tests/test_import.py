@@ -22,28 +22,30 @@ def upload(text: str, name="orgs.csv", encoding="utf-8"):
 def test_good_rows_kept_bad_rows_rejected_with_reasons(staff):
     RegionFactory(code="610100", name_zh="西安市")
     IndustryNodeFactory(code="ne-cell")
-    OrganisationFactory(credit_code=valid_credit_code(1))
+    known = OrganisationFactory(credit_code=valid_credit_code(1))
     rows = [
         f"甲科技有限公司,企业,{valid_credit_code(100)},610100,ne-cell,是",
         f"乙大学,高校,{valid_credit_code(101)},西安市,,否",
         "丙公司,企业,91110000600037341X,,,",          # bad check digit
-        f"丁公司,企业,{valid_credit_code(1)},,,",       # already in the database
+        f"丁公司,企业,{valid_credit_code(1)},,,",       # already in the database: updated
         f"戊公司,企业,{valid_credit_code(100)},,,",     # repeats row 2
         f"己公司,外星,{valid_credit_code(102)},,,",     # unknown kind
         f"庚公司,企业,{valid_credit_code(103)},火星,nope,也许",  # unknown region, node, flag
         ",企业,,,,",                                    # no name
     ]
     run = OrganisationImporter(actor=staff).run(upload(HEADER + "\n".join(rows)))
-    assert (run.total_rows, run.created_rows, run.rejected_rows) == (8, 2, 6)
+    assert (run.total_rows, run.created_rows, run.updated_rows, run.rejected_rows) == (8, 2, 1, 5)
     rejected = {item["row"]: " ".join(item["errors"]) for item in run.errors}
-    assert set(rejected) == {4, 5, 6, 7, 8, 9}
+    assert set(rejected) == {4, 6, 7, 8, 9}
+    known.refresh_from_db()
+    assert known.name_zh == "丁公司"
     assert "check digit" in rejected[4] or "校验" in rejected[4]
     assert "row 2" in rejected[6] or "第 2 行" in rejected[6]
     jia = Organisation.objects.get(name_zh="甲科技有限公司")
     assert jia.is_fortune_global_500 and jia.region.code == "610100"
     assert [n.code for n in jia.industry_nodes.all()] == ["ne-cell"]
     assert Organisation.objects.get(name_zh="乙大学").kind == "university"
-    assert not Organisation.objects.filter(name_zh__in=["丙公司", "丁公司", "戊公司", "己公司", "庚公司"]).exists()
+    assert not Organisation.objects.filter(name_zh__in=["丙公司", "戊公司", "己公司", "庚公司"]).exists()
 
 
 def test_gbk_csv_is_read(staff):
@@ -90,7 +92,8 @@ def test_failure_while_writing_leaves_nothing_half_written(staff, monkeypatch):
     with pytest.raises(RuntimeError):
         OrganisationImporter(actor=staff).run(upload(HEADER + f"甲,企业,{valid_credit_code(400)},,,\n"))
     assert Organisation.objects.count() == 0
-    assert ImportRun.objects.count() == 0
+    run = ImportRun.objects.get()
+    assert run.status == ImportRun.Status.FAILED and run.file_error and run.created_rows == 0
 
 
 def test_only_platform_staff_may_import(enterprise_admin):

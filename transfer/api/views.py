@@ -29,10 +29,11 @@ def _import(request, importer_class):
     upload = ImportUploadSerializer(data=request.data)
     upload.is_valid(raise_exception=True)
     try:
-        run = importer_class(actor=request.user).run(upload.validated_data["file"])
+        run = importer_class(actor=request.user).start(upload.validated_data["file"])
     except DjangoPermissionDenied as exc:
         raise PermissionDenied(str(exc))
-    code = status.HTTP_400_BAD_REQUEST if run.file_error else status.HTTP_201_CREATED
+    code = (status.HTTP_400_BAD_REQUEST if run.file_error else
+            status.HTTP_201_CREATED if run.is_finished else status.HTTP_202_ACCEPTED)  # 202: still importing
     return Response(ImportRunSerializer(run).data, status=code)
 
 
