@@ -13,9 +13,11 @@ from django.db.models.functions import Coalesce
 from platform_core.models import Membership, Organisation
 from platform_core.permissions import holds_role, is_platform_admin, member_organisation_ids
 from platform_core.signoff import PartySpec, register_authority
+from platform_core.visibility import visible
 
 from .models import DualMentorAssignment, EnterpriseMentor, HireShare, SharedHire, TalentEvidence, TalentProfile
-from .permissions import ENTERPRISE_SIGNER_ROLES, UNIVERSITY_HR_ROLES
+
+from .permissions import ENTERPRISE_SIGNER_ROLES, SHARED_HIRE_VISIBILITY, UNIVERSITY_HR_ROLES
 
 CENT = Decimal("0.01")
 OPEN_HIRE_STATUSES = (SharedHire.Status.SIGNING, SharedHire.Status.IN_EFFECT)
@@ -51,13 +53,8 @@ def talent_pool_search(user, *, query: str = "", field=None, availability: str =
 
 
 def shared_hires_visible_to(user):
-    """Hires where the user is a member of a party (the university or a share holder), or is the talent."""
-    qs = SharedHire.objects.select_related("talent", "university")
-    if is_platform_admin(user):
-        return qs
-    org_ids = member_organisation_ids(user)
-    holds_a_share = HireShare.objects.filter(organisation_id__in=org_ids).values("hire_id")
-    return qs.filter(Q(university_id__in=org_ids) | Q(pk__in=holds_a_share) | Q(talent__user=user))
+    """Hires whose terms the user may read (`SHARED_HIRE_VISIBILITY`: the parties' signatories and the person)."""
+    return visible(SHARED_HIRE_VISIBILITY.key, user, SharedHire.objects.select_related("talent", "university"))
 
 
 def with_shares(hires):
