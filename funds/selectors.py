@@ -155,6 +155,21 @@ def open_projects() -> QuerySet[Project]:
         .order_by("-created_at", "-pk")
 
 
+def projects_for_capital(user) -> QuerySet[Project]:
+    """Open projects the user may see, so may name as the target of an investment or a commitment
+    (program officers and staff read every project's capital; others the projects they take part in)."""
+    if not user.is_authenticated:
+        return Project.objects.none()
+    if _reads_everything(user):
+        return open_projects()
+    return open_projects().filter(pk__in=projects_visible_to(user).values("pk"))
+
+
+def milestones_for_capital(user) -> QuerySet[Milestone]:
+    """Milestones of the projects the user may see (a tranche may wait for one)."""
+    return Milestone.objects.filter(project__in=projects_for_capital(user).values("pk")).select_related("project")
+
+
 def deal_flow(user, *, chain=None) -> dict:
     """What fund managers look at before investing (DESIGN §2): incubated companies and screened/pushed results."""
     companies = transfer_selectors.companies_visible_to(user).exclude(stage="exited")

@@ -15,7 +15,9 @@ Audiences use id subqueries rather than joins, so rules combine with OR without 
 from dataclasses import dataclass, field
 
 from django.apps import apps
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
+from rest_framework.relations import PrimaryKeyRelatedField
 
 from .permissions import is_platform_admin, memberships_of
 
@@ -164,3 +166,38 @@ def predicate(key: str):
         return can_see(key, user, obj)
 
     return sees
+
+
+# Writes that reach only what the writer sees (issue 12 §4)
+
+# Models every signed-in user reads in full (registries and taxonomies): a related field may offer
+# all their rows. Every other related field offers the rows its writer may see, through
+# `VisibleRelatedField`; `tests/trust_tests/test_related_fields.py` walks every API serializer.
+DIRECTORY_MODELS = {
+    "platform.Organisation": "the organisation directory (platform_core.selectors.organisation_list)",
+    "platform.User": "people are named by username across organisations; services check their roles",
+    "platform.Region": "taxonomy", "platform.TechField": "taxonomy", "platform.IndustryChain": "taxonomy",
+    "platform.IndustryNode": "taxonomy",
+}
+# Fields that say who owns or wrote a record: read-only, or restricted to what the writer may act for.
+OWNERSHIP_FIELDS = {"owner", "created_by", "recorded_by", "posted_by", "uploaded_by", "appointed_by",
+                    "paid_by", "decided_by", "pushed_by", "manager", "source", "poster"}
+
+
+def _request_user(context):
+    request = (context or {}).get("request")
+    return getattr(request, "user", None) or AnonymousUser()
+
+
+class VisibleRelatedField(PrimaryKeyRelatedField):
+    """A primary-key field offering `visible_to(request.user)`: an id outside it reads as "does not exist" (400).
+
+    `visible_to` is a selector (`*_visible_to(user)` or what the writer may act for). Works with `many=True`.
+    """
+
+    def __init__(self, visible_to, **kwargs):
+        self.visible_to = visible_to
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        return self.visible_to(_request_user(self.context))

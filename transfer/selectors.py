@@ -514,3 +514,11 @@ def node_detail(node: IndustryNode, *, user, limit: int = 50) -> dict:
 def count_brokers() -> int:
     """Professional technology brokers (技术经理人) on the platform: people holding the broker role somewhere."""
     return Membership.objects.active().filter(role=Role.BROKER).values("user").distinct().count()
+
+
+def owner_organisations_for(user) -> QuerySet[Organisation]:
+    """Organisations the user may name as an achievement's or patent's owner: where he is TTO staff or broker
+    (and their schools); any, for platform staff (issue 12 §4: writes reach only what the writer acts for)."""
+    if is_platform_admin(user):
+        return Organisation.objects.all()
+    return Organisation.objects.filter(pk__in=transfer_organisation_ids(user))
