@@ -50,8 +50,8 @@ def draft_hire():
 
 
 def spin_off_round():
-    return _model("funds.Investment").objects.filter(company__name="西安循能梯次科技有限公司",
-                                                     fund__name_zh="长安科创种子投资基金").get()
+    """The guidance fund's angel round into the spin-off li founded."""
+    return _model("funds.Investment").objects.get(company__name="西安循能梯次科技有限公司")
 
 
 def seed_fund():
@@ -77,7 +77,8 @@ def government_bid():
 
 def pending_topic_signoff():
     challenge = _model("projects.Challenge").objects.get(title_zh="储能电站热失控早期预警算法")
-    return _model("platform.SignoffRequest").objects.get(target_id=str(challenge.pk), status="pending")
+    return _model("platform.SignoffRequest").objects.get(kind="projects.topic_approval", target_id=str(challenge.pk),
+                                                         status="pending")
 
 
 def li_profile():
@@ -100,6 +101,7 @@ class Case:
     request: Callable  # obj -> (method, url, data)
     outcome: str = "status"  # "status" | "listed" | "shows"
     text: Callable | None = None  # obj -> the text that `shows` looks for
+    read_first: Callable | None = None  # obj -> a URL the actor reads first (a sign-off is read, then signed)
 
     @property
     def id(self) -> str:
@@ -107,7 +109,8 @@ class Case:
 
 
 HIRE_READERS = frozenset({"tto", "zhang", "chen", "sun", "admin"})  # HR, paying managers, the subsidising agency
-ROUND_READERS = frozenset({"li", "sun", "zhou", "admin"})  # the investee's founder, program officers, the fund
+# The investee's founder and program officers (the guidance fund is the agency's: no fund manager of it here).
+ROUND_READERS = frozenset({"li", "sun", "admin"})
 COMMITMENT_READERS = frozenset({"wang", "tto", "zhang", "chen", "sun", "admin"})  # source, center leaders, POs
 CONFIDENTIAL_READERS = frozenset({"zhang", "chen", "tto", "wang", "admin"})  # poster side, center leaders
 
@@ -128,17 +131,19 @@ CASES = (
          lambda o: ("patch", f"/api/talent/shared-hires/{o.pk}/", {"notes": "matrix"})),
     Case("talent profile", "title", "update", "API", "li's profile", frozenset({"li", "tto", "admin"}), li_profile,
          lambda o: ("patch", f"/api/talent/profiles/{o.pk}/", {"title": "matrix"})),
-    Case("investment", "*", "list", "API", "the seed round of the spin-off 西安循能", ROUND_READERS, spin_off_round,
+    Case("investment", "*", "list", "API", "the guidance fund's round into the spin-off 西安循能", ROUND_READERS,
+         spin_off_round,
          lambda o: ("get", "/api/funds/investments/?page_size=100", None), "listed"),
-    Case("investment", "amount, equity", "read confidential", "API", "the seed round of the spin-off",
+    Case("investment", "amount, equity", "read confidential", "API", "the guidance fund's round into the spin-off",
          ROUND_READERS, spin_off_round, lambda o: ("get", f"/api/funds/investments/{o.pk}/", None)),
-    Case("investment", "amount, equity", "read confidential", "page", "the seed fund's page: the spin-off round",
-         ROUND_READERS, spin_off_round, lambda o: ("get", f"/funds/{o.fund_id}/", None), "shows", lambda o: o.note),
+    Case("investment", "amount, equity", "read confidential", "page", "the guidance fund's page: that round",
+         ROUND_READERS, spin_off_round, lambda o: ("get", f"/funds/{o.fund_id}/", None), "shows",
+         lambda o: o.company.name),
     Case("investment", "*", "create", "API", "a seed round of the seed fund into the spin-off",
          frozenset({"zhou", "admin"}), spin_off_round,
          lambda o: ("post", "/api/funds/investments/", {
-             "fund": o.fund_id, "company": o.company_id, "round": "seed", "amount": "1.00", "equity_percent": "0.01",
-             "invested_on": o.invested_on.isoformat()})),
+             "fund": seed_fund().pk, "company": o.company_id, "round": "seed", "amount": "1.00",
+             "equity_percent": "0.01", "invested_on": o.invested_on.isoformat()})),
     Case("fund", "invested total", "read confidential", "API", "the seed fund", frozenset({"zhou", "sun", "admin"}),
          seed_fund, lambda o: ("get", f"/api/funds/funds/{o.pk}/", None), "shows", lambda o: '"invested_total"'),
     Case("fund", "description", "update", "API", "the seed fund", frozenset({"zhou", "admin"}), seed_fund,
@@ -164,7 +169,8 @@ CASES = (
          lambda o: o.confidential_detail),
     Case("topic", "*", "sign", "API", "the thermal-runaway topic awaiting both sides (center sides sign)",
          frozenset({"zhang", "chen", "tto", "wang"}), pending_topic_signoff,
-         lambda o: ("post", f"/api/signoffs/{o.pk}/sign/", {})),
+         lambda o: ("post", f"/api/signoffs/{o.pk}/sign/", {"confirm": True}),
+         read_first=lambda o: f"/api/signoffs/{o.pk}/"),
     Case("bid", "*", "read", "API", "hu's bid on the government-led call", frozenset({"sun", "xu", "admin"}),
          government_bid, lambda o: ("get", f"/api/projects/bids/{o.pk}/", None)),
     Case("bid", "scores", "score", "API", "hu's bid on the government-led call (panel: sun, xu)",

@@ -124,7 +124,7 @@ class ChallengeAccess:
 
 @rules.predicate
 def is_center_member(user, challenge):
-    """Anyone holding a position in the challenge's center (a center partner) reads its drafts and detail."""
+    """Anyone holding a position in the challenge's center (a center partner) reads its drafts (not its detail)."""
     return ChallengeAccess(user, [challenge]).is_center_member(challenge)
 
 

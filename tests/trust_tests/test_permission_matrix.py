@@ -41,6 +41,8 @@ def test_cell(demo, case, username):
     if case.surface == "API":
         client = APIClient()
         client.force_authenticate(user)
+        if case.read_first:
+            client.get(case.read_first(obj))
         response = client.get(url) if method == "get" else getattr(client, method)(url, data, format="json")
     else:
         from django.test import Client
@@ -76,6 +78,8 @@ def test_refused_writes_change_nothing(demo):
         before = _fingerprint(obj)
         client = APIClient()
         client.force_authenticate(get_user_model().objects.get(username=refused))
+        if case.read_first:
+            client.get(case.read_first(obj))
         method, url, data = case.request(obj)
         response = getattr(client, method)(url, data, format="json")
         assert response.status_code in {400, 403, 404}, (case.id, refused, response.status_code)
