@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework.relations import PrimaryKeyRelatedField
 
 from .permissions import is_platform_admin, memberships_of
@@ -189,6 +191,7 @@ def _request_user(context):
     return getattr(request, "user", None) or AnonymousUser()
 
 
+@extend_schema_field(OpenApiTypes.INT)  # every primary key here is an integer; the schema needs no queryset
 class VisibleRelatedField(PrimaryKeyRelatedField):
     """A primary-key field offering `visible_to(request.user)`: an id outside it reads as "does not exist" (400).
 
