@@ -15,9 +15,9 @@ def _sources(user, params):
 
 
 def _projects(user, params):
-    """Open projects, for the people whose forms pick one: fund managers and those who commit money."""
+    """Open projects the user sees, for the people whose forms pick one: fund managers and those who commit money."""
     if selectors.funds_managed_by(user).exists() or selectors.commitment_sources_for(user).exists():
-        return selectors.open_projects()
+        return selectors.projects_for_capital(user)
     return Project.objects.none()
 
 

@@ -18,10 +18,14 @@ from platform_core.models import Membership, Organisation, Region
 from platform_core.permissions import is_platform_admin, is_program_officer, member_organisation_ids
 from projects.models import Milestone, Project
 from projects.selectors import projects_visible_to
+from platform_core.visibility import NOBODY, visible, visible_q
 from transfer import selectors as transfer_selectors
 
 from .models import Currency, Fund, FundingCommitment, Investment, Tranche
-from .permissions import COMMITMENT_ROLES_BY_KIND, FUND_MANAGER_ROLES
+
+from .permissions import (
+    COMMITMENT_ROLES_BY_KIND, COMMITMENT_VISIBILITY, FUND_MANAGER_ROLES, INVESTMENT_VISIBILITY, PORTFOLIO_VISIBILITY,
+)
 
 ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=16, decimal_places=2))
 SEED_AND_ANGEL = (Fund.Kind.SEED, Fund.Kind.ANGEL)
@@ -50,9 +54,12 @@ def _reads_everything(user) -> bool:
 # Funds and investments
 
 
-def _invested_in(target: str) -> Subquery:
-    """Sum of the investments whose `target` (fund, company) is the outer row, as a subquery."""
-    return Subquery(Investment.objects.filter(**{target: OuterRef("pk")}).order_by().values(target)
+def _invested_in(target: str, user=None) -> Subquery:
+    """Sum of the investments whose `target` (fund, company) is the outer row, as a subquery
+    (only those `user` may read, when given)."""
+    investments = Investment.objects.all() if user is None else visible(INVESTMENT_VISIBILITY.key, user,
+                                                                         Investment.objects.all())
+    return Subquery(investments.filter(**{target: OuterRef("pk")}).order_by().values(target)
                     .annotate(s=Sum("amount")).values("s"), output_field=DecimalField(max_digits=16, decimal_places=2))
 
 
@@ -94,11 +101,15 @@ def fund_managing_organisations(user) -> QuerySet[Organisation]:
 
 
 def _portfolio_readable(user):
-    """funds.view_portfolio as a column: platform staff and program officers, or a member of the manager."""
-    if _reads_everything(user):
+    """funds.view_portfolio as a column (`PORTFOLIO_VISIBILITY`: the fund's managers, program officers)."""
+    if is_platform_admin(user):
         return Value(True)
-    ids = member_organisation_ids(user)
-    return ExpressionWrapper(Q(manager_id__in=ids), output_field=BooleanField()) if ids else Value(False)
+    condition = visible_q(PORTFOLIO_VISIBILITY.key, user)
+    if condition == Q():
+        return Value(True)
+    if condition == NOBODY:
+        return Value(False)
+    return ExpressionWrapper(condition, output_field=BooleanField())
 
 
 def with_portfolio(user, funds: QuerySet[Fund]) -> QuerySet[Fund]:
@@ -121,20 +132,12 @@ def fund_summary(fund: Fund) -> dict:
 
 
 def investments_visible_to(user) -> QuerySet[Investment]:
-    """Program officers and staff read all; others the investments that concern their organisation."""
-    qs = Investment.objects.select_related(
+    """Investments whose amounts the user may read (`INVESTMENT_VISIBILITY`: the fund's managers, the investee,
+    program officers), never every member of an organisation involved."""
+    return visible(INVESTMENT_VISIBILITY.key, user, Investment.objects.select_related(
         "fund__manager", "company__incubator__host", "company__organisation", "project__sponsor",
         "project__performer",
-    )
-    if not user.is_authenticated:
-        return qs.none()
-    if _reads_everything(user):
-        return qs
-    ids = member_organisation_ids(user)
-    return qs.filter(
-        Q(fund__manager_id__in=ids) | Q(company__organisation_id__in=ids) | Q(company__incubator__host_id__in=ids)
-        | Q(project__sponsor_id__in=ids) | Q(project__performer_id__in=ids)
-    )
+    ))
 
 
 def portfolio(user, fund: Fund) -> QuerySet[Investment]:
@@ -152,13 +155,28 @@ def open_projects() -> QuerySet[Project]:
         .order_by("-created_at", "-pk")
 
 
+def projects_for_capital(user) -> QuerySet[Project]:
+    """Open projects the user may see, so may name as the target of an investment or a commitment
+    (program officers and staff read every project's capital; others the projects they take part in)."""
+    if not user.is_authenticated:
+        return Project.objects.none()
+    if _reads_everything(user):
+        return open_projects()
+    return open_projects().filter(pk__in=projects_visible_to(user).values("pk"))
+
+
+def milestones_for_capital(user) -> QuerySet[Milestone]:
+    """Milestones of the projects the user may see (a tranche may wait for one)."""
+    return Milestone.objects.filter(project__in=projects_for_capital(user).values("pk")).select_related("project")
+
+
 def deal_flow(user, *, chain=None) -> dict:
     """What fund managers look at before investing (DESIGN §2): incubated companies and screened/pushed results."""
     companies = transfer_selectors.companies_visible_to(user).exclude(stage="exited")
     achievements = transfer_selectors.supermarket_achievements(chain=chain)
     if chain:
         companies = companies.filter(industry_node__chain=chain)
-    companies = companies.annotate(raised=_invested_in("company"))
+    companies = companies.annotate(raised=_invested_in("company", user))
     return {"companies": companies, "achievements": achievements}
 
 
@@ -166,18 +184,11 @@ def deal_flow(user, *, chain=None) -> dict:
 
 
 def commitments_visible_to(user) -> QuerySet[FundingCommitment]:
-    qs = FundingCommitment.objects.select_related(
+    """Commitments the user may read (`COMMITMENT_VISIBILITY`: the source's and the receivers' managers,
+    the receiving center's leaders and project lead, program officers)."""
+    return visible(COMMITMENT_VISIBILITY.key, user, FundingCommitment.objects.select_related(
         "source", "center__enterprise", "center__university", "project__sponsor", "project__performer",
-    )
-    if not user.is_authenticated:
-        return qs.none()
-    if _reads_everything(user):
-        return qs
-    ids = member_organisation_ids(user)
-    return qs.filter(
-        Q(source_id__in=ids) | Q(center__enterprise_id__in=ids) | Q(center__university_id__in=ids)
-        | Q(project__sponsor_id__in=ids) | Q(project__performer_id__in=ids)
-    )
+    ))
 
 
 def commitments_of_my_organisations(user) -> QuerySet[FundingCommitment]:

@@ -6,22 +6,23 @@ Sides of a challenge:
   center's director and chief scientist of that side;
 - the *partner side*: the co-refining partner (the center's other side by default), its
   managing members and the center's leaders of that side.
-Confidential detail is readable by both sides, by every member of the challenge's center
-(center partners), by people whose confidentiality undertaking the poster accepted, and by
-the awarded team. Bids and scores are reviewed by the two sides and the panel only, so a
+Confidential detail is readable by both sides, by the center's leaders of both sides, by people
+whose confidentiality undertaking the poster accepted, and by the awarded team
+(`CONFIDENTIAL_DETAIL_VISIBILITY`) -- not by every member of the center, its students or rival
+bidders. Bids and scores are reviewed by the two sides and the panel only, so a
 plain center member who bids does not see rival bids.
 """
 from functools import cached_property
 
 import rules
-from django.db.models import Q
 
 from consortia.models import CenterMember
 from consortia.selectors import center_side_for_organisation
 from platform_core.models import Organisation, Role
 from platform_core.permissions import holds_role, is_platform_admin, member_organisation_ids
+from platform_core.visibility import OrgRoles, Person, VisibilityRule, register_visibility, visible_ids
 
-from .models import Mode, Project, Undertaking
+from .models import Mode
 
 MANAGING_ROLES = (Role.RD_MANAGER, Role.ORG_ADMIN, Role.PROGRAM_OFFICER, Role.TTO_STAFF)
 # Who may lead a bid (帅): a researcher or R&D manager of an organisation of the kind the mode calls for.
@@ -33,6 +34,24 @@ BIDDER_KINDS_BY_MODE = {
                           Organisation.Kind.RESEARCH_INSTITUTE},
 }
 CENTER_LEADERS = (CenterMember.Position.DIRECTOR, CenterMember.Position.CHIEF_SCIENTIST)
+
+CONFIDENTIAL_DETAIL_VISIBILITY = register_visibility(VisibilityRule(
+    key="projects.challenge_confidential", model="projects.Challenge",
+    fields=("confidential_detail", "confidential attachments"),
+    title="Challenge (企业出题): confidential detail and confidential attachments",
+    audiences=(
+        Person("The person who posted it", path="posted_by"),
+        OrgRoles("Managers (R&D manager, org admin, program officer, TTO) of the posting organisation or its university",
+                 path="poster", roles=MANAGING_ROLES, with_units=True),
+        OrgRoles("Managers of the co-refining partner", path="partner", roles=MANAGING_ROLES, with_units=True),
+        Person("The center's directors and chief scientists, both sides (双管理、双首席)", path="center__members__user",
+               where={"center__members__position__in": CENTER_LEADERS}),
+        Person("Holders of a confidentiality undertaking the poster accepted", path="undertakings__user",
+               where={"undertakings__status": "accepted"}),
+        Person("The awarded team's lead PI", path="project__lead"),
+        Person("The awarded team's members", path="project__bid__members__user"),
+    ),
+))
 
 
 def _manages(managed_ids: set[int], organisation) -> bool:
@@ -71,21 +90,9 @@ class ChallengeAccess:
                    .values_list("center_id", "side", "position"))
 
     @cached_property
-    def undertaken(self) -> set[int]:
-        """Challenges whose poster accepted the user's confidentiality undertaking."""
-        if not self.user.is_authenticated:
-            return set()
-        return set(Undertaking.objects.filter(user=self.user, challenge_id__in=self.ids,
-                                              status=Undertaking.Status.ACCEPTED)
-                   .values_list("challenge_id", flat=True))
-
-    @cached_property
-    def awarded(self) -> set[int]:
-        """Challenges whose project the user leads or is a team member of."""
-        if not self.user.is_authenticated:
-            return set()
-        return set(Project.objects.filter(Q(lead=self.user) | Q(bid__members__user=self.user),
-                                          challenge_id__in=self.ids).values_list("challenge_id", flat=True))
+    def confidential(self) -> set[int]:
+        """Challenges of the batch whose confidential detail the user reads (one query for the batch)."""
+        return visible_ids(CONFIDENTIAL_DETAIL_VISIBILITY.key, self.user, self.ids)
 
     def center_leader_for(self, challenge, organisation) -> bool:
         """The center's director or chief scientist on the organisation's side (双管理、双首席)."""
@@ -112,14 +119,12 @@ class ChallengeAccess:
         return _manages(self.managed, partner) or self.center_leader_for(challenge, partner)
 
     def can_read_confidential(self, challenge) -> bool:
-        return (is_platform_admin(self.user) or self.is_poster_side(challenge) or self.is_partner_side(challenge)
-                or self.is_center_member(challenge) or challenge.pk in self.undertaken
-                or challenge.pk in self.awarded)
+        return is_platform_admin(self.user) or challenge.pk in self.confidential
 
 
 @rules.predicate
 def is_center_member(user, challenge):
-    """Anyone holding a position in the challenge's center (a center partner) reads its drafts and detail."""
+    """Anyone holding a position in the challenge's center (a center partner) reads its drafts (not its detail)."""
     return ChallengeAccess(user, [challenge]).is_center_member(challenge)
 
 

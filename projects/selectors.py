@@ -11,7 +11,7 @@ from platform_core.permissions import is_platform_admin
 from platform_core.signoff import PartySpec, signoffs_for
 
 from .models import Bid, BidMember, Call, Challenge, Milestone, PanelMember, Project, Undertaking
-from .permissions import BIDDER_KINDS_BY_MODE, BIDDER_ROLES, CENTER_LEADERS, MANAGING_ROLES
+from .permissions import BIDDER_KINDS_BY_MODE, BIDDER_ROLES, CENTER_LEADERS, MANAGING_ROLES, POSTER_KINDS
 
 
 def _managed_org_ids(user):
@@ -305,3 +305,22 @@ def solved_projects_for_transfer():
     """Solved projects, newest first: the transfer app iterates these and calls project_result_for_transfer."""
     return Project.objects.filter(status=Project.Status.SOLVED).select_related("challenge", "bid").order_by(
         "-finished_on", "-pk")
+
+
+# What a writer may name in a related field (issue 12 §4): forms and API offer these rows only.
+
+
+def posting_organisations(user):
+    """Organisations the user may post a challenge for: a managing role there or in its university."""
+    if is_platform_admin(user):
+        return Organisation.objects.all()
+    managed = _managed_org_ids(user)
+    return Organisation.objects.filter(Q(pk__in=managed) | Q(parent_id__in=managed), kind__in=POSTER_KINDS)
+
+
+def bidder_organisations(user):
+    """Organisations the user may lead a bid for, on any call (the service narrows them to the call's mode)."""
+    memberships = Membership.objects.active().filter(user=user, role__in=BIDDER_ROLES)
+    return Organisation.objects.filter(
+        Q(pk__in=memberships.values("organisation_id")) | Q(pk__in=memberships.values("organisation__parent_id")),
+        parent__isnull=True)

@@ -515,7 +515,9 @@ def bid_score(*, actor, bid: Bid, scores: dict, comment: str = "") -> BidScore:
             raise ValidationError({"scores": _("Score “%(name)s” from 0 to 100.") % {"name": criterion["name"]}})
         cleaned[criterion["name"]] = float(value)
     total = sum(Decimal(str(cleaned[c["name"]])) * c["weight"] for c in call.criteria) / 100
-    panelist = call.panel.get(user=actor)
+    panelist = call.panel.filter(user=actor).first()
+    if panelist is None:  # staff pass `require` (superusers hold every permission) but sit on no panel
+        raise PermissionDenied(_("Only members of the scoring panel score bids."))
     score, _created = BidScore.objects.update_or_create(
         bid=bid, panelist=panelist, defaults={"scores": cleaned, "total": total.quantize(Decimal("0.01")),
                                               "comment": comment.strip()})

@@ -3,7 +3,6 @@ from platform_core.autocomplete import organisation_label, register
 from platform_core.models import Organisation
 
 from . import selectors
-from .models import EnterpriseMentor
 
 HIRE_PARTY_KINDS = (Organisation.Kind.ENTERPRISE, Organisation.Kind.GOVERNMENT, Organisation.Kind.UNIVERSITY)
 
@@ -24,8 +23,7 @@ def talent_label(profile) -> str:
 
 def _enterprise_mentors(user, params):
     """Mentors appointed by a university where the user does HR (the ones they may assign to students)."""
-    return EnterpriseMentor.objects.filter(university__in=selectors.universities_for_hr(user)) \
-        .select_related("user", "organisation").order_by("user__username", "pk")
+    return selectors.mentors_for_assignment(user)
 
 
 register("talent-hire-parties", queryset=_hire_parties, search=("name_zh", "name_en", "credit_code"),

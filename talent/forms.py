@@ -59,8 +59,10 @@ class TalentProfileForm(forms.ModelForm):
                    "industry_nodes": forms.SelectMultiple(attrs={"size": 6}),
                    "biography": forms.Textarea(attrs={"rows": 4})}
 
-    def __init__(self, *args, organisations=None, **kwargs):
+    def __init__(self, *args, organisations=None, can_link_account=True, **kwargs):
         super().__init__(*args, **kwargs)
+        if not can_link_account:  # the account a profile names controls it: only HR re-links it
+            del self.fields["user"]
         if self.instance.pk:
             del self.fields["organisation"]
             self.initial["expertise"] = ", ".join(self.instance.expertise)

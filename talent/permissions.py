@@ -7,6 +7,7 @@ import rules
 
 from platform_core.models import Membership, Organisation, Role
 from platform_core.permissions import has_role, holds_role, is_platform_admin
+from platform_core.visibility import OrgRoles, Person, VisibilityRule, predicate, register_visibility
 
 UNIVERSITY_HR_ROLES = (Role.ORG_ADMIN, Role.TTO_STAFF)
 ENTERPRISE_SIGNER_ROLES = (Role.ORG_ADMIN, Role.RD_MANAGER)
@@ -37,11 +38,26 @@ def can_edit_profile(user, profile):
     return profile.user_id == user.pk or has_role(user, profile.organisation, *UNIVERSITY_HR_ROLES)
 
 
-@rules.predicate
-def is_hire_party_member(user, hire):
-    party_ids = {hire.university_id, *hire.shares.values_list("organisation_id", flat=True)}
-    return hire.talent.user_id == user.pk or Membership.objects.active().filter(
-        user=user, organisation_id__in=party_ids).exists()
+# 校招共用 agreements name a salary and how the parties split it: read by those who sign for a party
+# (the university's HR/TTO, the paying enterprises' managers, the subsidising agency) and the person
+# hired -- not by every member of a party (a student of the university, a mentor at the enterprise).
+SHARED_HIRE_VISIBILITY = register_visibility(VisibilityRule(
+    key="talent.shared_hire", model="talent.SharedHire", fields=("*",),
+    title="Shared hire (校招共用): the agreement, its annual package, cost shares and time split",
+    audiences=(
+        OrgRoles("HR/TTO (TTO staff, org admin) of the recruiting university", path="university",
+                 roles=UNIVERSITY_HR_ROLES, kinds=(Organisation.Kind.UNIVERSITY,)),
+        OrgRoles("HR/TTO of a university holding a share", path="shares__organisation",
+                 roles=UNIVERSITY_HR_ROLES, kinds=(Organisation.Kind.UNIVERSITY,)),
+        OrgRoles("Managers (R&D manager, org admin) of a paying enterprise", path="shares__organisation",
+                 roles=ENTERPRISE_SIGNER_ROLES, kinds=(Organisation.Kind.ENTERPRISE,)),
+        OrgRoles("Program officers and org admins of a subsidising government agency", path="shares__organisation",
+                 roles=GOVERNMENT_SIGNER_ROLES, kinds=(Organisation.Kind.GOVERNMENT,)),
+        Person("The person hired", path="talent__user"),
+    ),
+))
+
+is_hire_party_member = predicate(SHARED_HIRE_VISIBILITY.key)
 
 
 @rules.predicate

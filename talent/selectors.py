@@ -5,15 +5,18 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import Coalesce
 
-from platform_core.models import Membership, Organisation
+from platform_core.models import Membership, Organisation, Role
 from platform_core.permissions import holds_role, is_platform_admin, member_organisation_ids
 from platform_core.signoff import PartySpec, register_authority
+from platform_core.visibility import visible
 
 from .models import DualMentorAssignment, EnterpriseMentor, HireShare, SharedHire, TalentEvidence, TalentProfile
-from .permissions import ENTERPRISE_SIGNER_ROLES, UNIVERSITY_HR_ROLES
+
+from .permissions import ENTERPRISE_SIGNER_ROLES, SHARED_HIRE_VISIBILITY, UNIVERSITY_HR_ROLES, UNIVERSITY_MENTOR_ROLES
 
 CENT = Decimal("0.01")
 OPEN_HIRE_STATUSES = (SharedHire.Status.SIGNING, SharedHire.Status.IN_EFFECT)
@@ -49,13 +52,8 @@ def talent_pool_search(user, *, query: str = "", field=None, availability: str =
 
 
 def shared_hires_visible_to(user):
-    """Hires where the user is a member of a party (the university or a share holder), or is the talent."""
-    qs = SharedHire.objects.select_related("talent", "university")
-    if is_platform_admin(user):
-        return qs
-    org_ids = member_organisation_ids(user)
-    holds_a_share = HireShare.objects.filter(organisation_id__in=org_ids).values("hire_id")
-    return qs.filter(Q(university_id__in=org_ids) | Q(pk__in=holds_a_share) | Q(talent__user=user))
+    """Hires whose terms the user may read (`SHARED_HIRE_VISIBILITY`: the parties' signatories and the person)."""
+    return visible(SHARED_HIRE_VISIBILITY.key, user, SharedHire.objects.select_related("talent", "university"))
 
 
 def with_shares(hires):
@@ -119,6 +117,43 @@ def universities_for_hr(user):
     if is_platform_admin(user):
         return qs.filter(parent__isnull=True)
     return qs.filter(pk__in=member_organisation_ids(user, *UNIVERSITY_HR_ROLES))
+
+
+def _members_of_hr_universities(user, *roles):
+    """People with an active role (one of `roles`, any if none) in a university where `user` does HR, or its schools."""
+    universities = universities_for_hr(user)
+    memberships = Membership.objects.active().filter(
+        Q(organisation__in=universities) | Q(organisation__parent__in=universities))
+    if roles:
+        memberships = memberships.filter(role__in=roles)
+    return get_user_model().objects.filter(pk__in=memberships.values("user_id"))
+
+
+def accounts_for_profiles(user):
+    """Accounts a talent profile may be linked to by `user`: people of the universities where they do HR."""
+    return _members_of_hr_universities(user)
+
+
+def students_for_assignment(user):
+    return _members_of_hr_universities(user, Role.STUDENT)
+
+
+def university_mentors_for_assignment(user):
+    return _members_of_hr_universities(user, *UNIVERSITY_MENTOR_ROLES)
+
+
+def enterprise_people(user):
+    """People of enterprises: who a university's HR may appoint as enterprise mentors."""
+    if not is_hr_anywhere(user):
+        return get_user_model().objects.none()
+    memberships = Membership.objects.active().filter(organisation__kind=Organisation.Kind.ENTERPRISE)
+    return get_user_model().objects.filter(pk__in=memberships.values("user_id"))
+
+
+def mentors_for_assignment(user):
+    """Enterprise mentors appointed by a university where the user does HR (the ones they may assign)."""
+    return EnterpriseMentor.objects.filter(university__in=universities_for_hr(user)) \
+        .select_related("user", "organisation").order_by("user__username", "pk")
 
 
 def is_hr_anywhere(user) -> bool:

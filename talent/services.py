@@ -13,13 +13,14 @@ from django.utils.translation import gettext_lazy
 from platform_core.audit import audit_log
 from platform_core.models import Organisation, Role
 from platform_core.money import format_money
-from platform_core.permissions import require
+from platform_core.permissions import is_platform_admin, require
 from platform_core.signoff import PartySpec, register_decision, signoff_open
 
 from . import selectors
 from .models import HUNDRED, DualMentorAssignment, EnterpriseMentor, HireShare, SharedHire, TalentEvidence, TalentProfile
 from .permissions import (
     ENTERPRISE_SIGNER_ROLES, GOVERNMENT_SIGNER_ROLES, UNIVERSITY_HR_ROLES, UNIVERSITY_MENTOR_ROLES, belongs_to,
+    is_university_hr,
 )
 
 AGREEMENT_DECISION = "talent.shared_hire_agreement"
@@ -54,6 +55,7 @@ def talent_profile_create(*, actor, organisation: Organisation, name_zh: str, fi
         raise ValueError(f"Unknown profile fields: {sorted(unknown)}")
     for key in ("expertise", "languages"):
         data[key] = _clean_keywords(data.get(key, []))
+    _check_account(data.get("user"), organisation)
     profile = TalentProfile(organisation=organisation, name_zh=name_zh, created_by=actor, **data)
     profile.full_clean()
     profile.save()
@@ -64,6 +66,11 @@ def talent_profile_create(*, actor, organisation: Organisation, name_zh: str, fi
 
 
 @transaction.atomic
+def _check_account(account, organisation) -> None:
+    if account is not None and not belongs_to(account, organisation):
+        raise ValidationError({"user": _("The account must belong to the university that keeps the profile.")})
+
+
 def talent_profile_update(*, actor, profile: TalentProfile, fields=None, industry_nodes=None,
                           **data) -> TalentProfile:
     require(actor, "talent.change_talentprofile", profile)
@@ -73,6 +80,11 @@ def talent_profile_update(*, actor, profile: TalentProfile, fields=None, industr
     for key in ("expertise", "languages"):
         if key in data:
             data[key] = _clean_keywords(data[key])
+    if "user" in data and data["user"] != profile.user:
+        # Whoever the profile names controls it: only the university's HR links it to an account.
+        if not is_university_hr(actor, profile.organisation) and not is_platform_admin(actor):
+            raise ValidationError({"user": _("Only the university's HR can link this profile to another account.")})
+        _check_account(data["user"], profile.organisation)
     changed = sorted(k for k, v in data.items() if getattr(profile, k) != v)
     for name, value in data.items():
         setattr(profile, name, value)

@@ -84,7 +84,9 @@ def profile_edit(request, pk):
     profile = get_object_or_404(selectors.talent_profiles_visible_to(request.user), pk=pk)
     if not request.user.has_perm("talent.change_talentprofile", profile):
         raise PermissionDenied
-    form = forms.TalentProfileForm(request.POST or None, instance=profile)
+    form = forms.TalentProfileForm(request.POST or None, instance=profile,
+                                   can_link_account=request.user.has_perm("talent.add_talentprofile",
+                                                                          profile.organisation))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:

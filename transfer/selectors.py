@@ -891,3 +891,10 @@ def school_kpis(user) -> list[dict]:
     for row in rows.values():
         row["response_rate"] = round(100 * row["answered"] / row["pushes"]) if row["pushes"] else None
     return sorted(rows.values(), key=lambda r: (-r["deals"], r["school"]))
+
+def owner_organisations_for(user) -> QuerySet[Organisation]:
+    """Organisations the user may name as an achievement's or patent's owner: where he is TTO staff or broker
+    (and their schools); any, for platform staff (issue 12 §4: writes reach only what the writer acts for)."""
+    if is_platform_admin(user):
+        return Organisation.objects.all()
+    return Organisation.objects.filter(pk__in=transfer_organisation_ids(user))

@@ -1,10 +1,10 @@
 """Input and output shapes of the funds API. Amounts are Decimal strings in the record's currency."""
 from rest_framework import serializers
 
-from platform_core.models import IndustryChain, Organisation
-from projects.models import Milestone, Project
-from transfer.models import IncubatedCompany
+from platform_core.models import IndustryChain
+from platform_core.visibility import VisibleRelatedField
 
+from .. import selectors
 from ..models import Currency, Fund, FundingCommitment, Investment, Stage, Tranche
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
@@ -21,6 +21,7 @@ class FundSerializer(serializers.ModelSerializer):
     focus_chains = serializers.PrimaryKeyRelatedField(many=True, required=False,
                                                       queryset=IndustryChain.objects.all())
     committed_size = serializers.DecimalField(**MONEY)
+    manager = VisibleRelatedField(selectors.fund_managing_organisations)
     invested_total = serializers.DecimalField(**MONEY, read_only=True, required=False)
 
     class Meta:
@@ -41,8 +42,10 @@ class FundSerializer(serializers.ModelSerializer):
 
 
 class FundUpdateSerializer(FundSerializer):
+    manager = serializers.PrimaryKeyRelatedField(read_only=True)
+
     class Meta(FundSerializer.Meta):
-        read_only_fields = ["manager", "created_at"]
+        read_only_fields = ["created_at"]
         extra_kwargs = {field: {"required": False} for field in ["name_zh", "kind", "committed_size",
                                                                  "vintage_year"]}
 
@@ -50,9 +53,10 @@ class FundUpdateSerializer(FundSerializer):
 class InvestmentSerializer(serializers.ModelSerializer):
     fund_name = serializers.CharField(source="fund.name_zh", read_only=True)
     round_display = serializers.CharField(source="get_round_display", read_only=True)
-    company = serializers.PrimaryKeyRelatedField(queryset=IncubatedCompany.objects.all(), required=False,
-                                                 allow_null=True)
-    project = serializers.PrimaryKeyRelatedField(queryset=Project.objects.all(), required=False, allow_null=True)
+    # Only what the fund manager sees: his own funds, the deal flow's companies, projects visible to him.
+    fund = VisibleRelatedField(selectors.funds_managed_by)
+    company = VisibleRelatedField(selectors.investable_companies, required=False, allow_null=True)
+    project = VisibleRelatedField(selectors.projects_for_capital, required=False, allow_null=True)
     amount = serializers.DecimalField(**MONEY)
     equity_percent = serializers.DecimalField(max_digits=5, decimal_places=2, required=False, allow_null=True)
 
@@ -67,7 +71,9 @@ class InvestmentSerializer(serializers.ModelSerializer):
 class CommitmentSerializer(serializers.ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     source_name = serializers.CharField(source="source.name_zh", read_only=True)
-    source = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
+    source = VisibleRelatedField(selectors.commitment_sources_for)
+    center = VisibleRelatedField(selectors.commitment_centers, required=False, allow_null=True)
+    project = VisibleRelatedField(selectors.projects_for_capital, required=False, allow_null=True)
     amount = serializers.DecimalField(**MONEY)
     currency = serializers.ChoiceField(choices=Currency.choices, required=False)
     scheduled_total = serializers.DecimalField(source="scheduled", **MONEY, read_only=True)
@@ -83,14 +89,20 @@ class CommitmentSerializer(serializers.ModelSerializer):
 
 
 class CommitmentUpdateSerializer(CommitmentSerializer):
+    source = serializers.PrimaryKeyRelatedField(read_only=True)
+    center = serializers.PrimaryKeyRelatedField(read_only=True)
+    project = serializers.PrimaryKeyRelatedField(read_only=True)
+
     class Meta(CommitmentSerializer.Meta):
-        read_only_fields = ["kind", "source", "center", "project", "currency", "created_by", "created_at"]
+        read_only_fields = ["kind", "currency", "created_by", "created_at"]
         extra_kwargs = {field: {"required": False} for field in ["title", "amount", "committed_on"]}
 
 
 class TrancheSerializer(serializers.ModelSerializer):
     amount = serializers.DecimalField(**MONEY)
-    milestone = serializers.PrimaryKeyRelatedField(queryset=Milestone.objects.all(), required=False, allow_null=True)
+    # A commitment the user cannot see is "not found", like a missing one.
+    commitment = VisibleRelatedField(selectors.commitments_visible_to)
+    milestone = VisibleRelatedField(selectors.milestones_for_capital, required=False, allow_null=True)
     milestone_status = serializers.CharField(source="milestone.status", read_only=True, default=None)
     is_payable = serializers.BooleanField(read_only=True)
 
@@ -99,15 +111,6 @@ class TrancheSerializer(serializers.ModelSerializer):
         fields = ["id", "commitment", "title", "amount", "milestone", "milestone_status", "due_on", "status",
                   "is_payable", "paid_on", "paid_by", "created_at"]
         read_only_fields = ["status", "paid_on", "paid_by", "created_at"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None and "commitment" in self.fields:
-            from ..selectors import commitments_visible_to
-
-            # A commitment the user cannot see is "not found", like a missing one.
-            self.fields["commitment"].queryset = commitments_visible_to(request.user)
 
 
 class PayInputSerializer(serializers.Serializer):

@@ -147,6 +147,7 @@ class SignatureSerializer(serializers.ModelSerializer):
     class Meta:
         model = Signature
         fields = ["id", "party", "signer", "verdict", "reason", "signed_at"]
+        read_only_fields = fields  # signatures are given through the sign action, never written here
 
 
 class SignoffPartySerializer(serializers.ModelSerializer):

@@ -1,14 +1,16 @@
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
+from consortia.selectors import centers_visible_to
 from platform_core.api.serializers import UserBriefSerializer
-from platform_core.models import Organisation
+from platform_core.visibility import VisibleRelatedField
 
 from ..models import (
     Bid, BidMember, BidScore, Call, Challenge, ChallengeAttachment, Evaluation, Milestone, Mode, PanelMember, Project, Topic, TrlRecord,
     Undertaking,
 )
 from ..permissions import ChallengeAccess
+from ..selectors import bidder_organisations, posting_organisations
 
 User = get_user_model()
 
@@ -61,6 +63,8 @@ class ChallengeSerializer(serializers.ModelSerializer):
     topic = TopicSerializer(read_only=True)
     call = CallSerializer(read_only=True)
     project = serializers.PrimaryKeyRelatedField(read_only=True)
+    poster = VisibleRelatedField(posting_organisations)
+    center = VisibleRelatedField(centers_visible_to, required=False, allow_null=True)
     confidential_detail = serializers.CharField(required=False, allow_blank=True,
                                                 help_text="Only in the output for users with access.")
 
@@ -86,6 +90,8 @@ class ChallengeCreateSerializer(ChallengeSerializer):
 
 
 class ChallengeUpdateSerializer(ChallengeSerializer):
+    poster = serializers.PrimaryKeyRelatedField(read_only=True)
+
     class Meta(ChallengeSerializer.Meta):
         read_only_fields = ChallengeSerializer.Meta.read_only_fields + ["poster", "mode"]
 
@@ -159,7 +165,7 @@ class BidSerializer(serializers.ModelSerializer):
     lead = UserBriefSerializer(read_only=True)
     members = BidMemberSerializer(many=True, required=False)
     challenge = serializers.IntegerField(source="call.challenge_id", read_only=True)
-    organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
+    organisation = VisibleRelatedField(bidder_organisations)
     mean_score = serializers.SerializerMethodField()
 
     class Meta:

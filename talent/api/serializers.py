@@ -1,15 +1,18 @@
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
 from platform_core.api.serializers import UserBriefSerializer
 from platform_core.models import Organisation
+from platform_core.visibility import VisibleRelatedField
 
+from .. import selectors
 from ..models import DualMentorAssignment, EnterpriseMentor, HireShare, SharedHire, TalentEvidence, TalentProfile
 
 
 class TalentEvidenceSerializer(serializers.ModelSerializer):
+    profile = VisibleRelatedField(selectors.talent_profiles_visible_to)
+
     class Meta:
         model = TalentEvidence
         fields = ["id", "profile", "kind", "title", "year", "summary", "url", "identifier"]
@@ -20,6 +23,8 @@ class TalentProfileSerializer(serializers.ModelSerializer):
     organisation_name = serializers.CharField(source="organisation.name_zh", read_only=True)
     expertise = serializers.ListField(child=serializers.CharField(max_length=60), required=False)
     languages = serializers.ListField(child=serializers.CharField(max_length=30), required=False)
+    user = VisibleRelatedField(selectors.accounts_for_profiles, required=False, allow_null=True)
+    organisation = VisibleRelatedField(selectors.universities_for_hr)
 
     class Meta:
         model = TalentProfile
@@ -29,6 +34,13 @@ class TalentProfileSerializer(serializers.ModelSerializer):
             "evidence", "created_at",
         ]
         read_only_fields = ["created_at"]
+
+
+class TalentProfileUpdateSerializer(TalentProfileSerializer):
+    """The account a profile names controls it, and the profile stays with its organisation: neither changes here."""
+
+    user = serializers.PrimaryKeyRelatedField(read_only=True)
+    organisation = serializers.PrimaryKeyRelatedField(read_only=True)
 
 
 class HireShareSerializer(serializers.ModelSerializer):
@@ -44,6 +56,8 @@ class HireShareSerializer(serializers.ModelSerializer):
 
 class SharedHireSerializer(serializers.ModelSerializer):
     shares = HireShareSerializer(many=True)
+    talent = VisibleRelatedField(selectors.talent_profiles_visible_to)
+    university = VisibleRelatedField(selectors.universities_for_hr)
     talent_name = serializers.CharField(source="talent.name_zh", read_only=True)
     university_name = serializers.CharField(source="university.name_zh", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
@@ -61,8 +75,8 @@ class SharedHireSerializer(serializers.ModelSerializer):
 
 
 class SharedHireUpdateSerializer(SharedHireSerializer):
-    class Meta(SharedHireSerializer.Meta):
-        read_only_fields = SharedHireSerializer.Meta.read_only_fields + ["talent", "university"]
+    talent = serializers.PrimaryKeyRelatedField(read_only=True)
+    university = serializers.PrimaryKeyRelatedField(read_only=True)
 
 
 class RenewInputSerializer(serializers.Serializer):
@@ -95,7 +109,8 @@ class CostReportRowSerializer(serializers.Serializer):
 
 
 class EnterpriseMentorSerializer(serializers.ModelSerializer):
-    user = serializers.PrimaryKeyRelatedField(queryset=get_user_model().objects.all())
+    user = VisibleRelatedField(selectors.enterprise_people)
+    university = VisibleRelatedField(selectors.universities_for_hr)
     user_detail = UserBriefSerializer(source="user", read_only=True)
     organisation_name = serializers.CharField(source="organisation.name_zh", read_only=True)
     university_name = serializers.CharField(source="university.name_zh", read_only=True)
@@ -111,8 +126,10 @@ class EnterpriseMentorSerializer(serializers.ModelSerializer):
 
 
 class DualMentorAssignmentSerializer(serializers.ModelSerializer):
-    student = serializers.PrimaryKeyRelatedField(queryset=get_user_model().objects.all())
-    university_mentor = serializers.PrimaryKeyRelatedField(queryset=get_user_model().objects.all())
+    student = VisibleRelatedField(selectors.students_for_assignment)
+    university_mentor = VisibleRelatedField(selectors.university_mentors_for_assignment)
+    university = VisibleRelatedField(selectors.universities_for_hr)
+    enterprise_mentor = VisibleRelatedField(selectors.mentors_for_assignment)
     student_detail = UserBriefSerializer(source="student", read_only=True)
     university_mentor_detail = UserBriefSerializer(source="university_mentor", read_only=True)
     enterprise_mentor_detail = UserBriefSerializer(source="enterprise_mentor.user", read_only=True)

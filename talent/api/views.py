@@ -22,7 +22,6 @@ def _share_specs(rows) -> list[ShareSpec]:
 class TalentProfileViewSet(viewsets.ModelViewSet):
     """The talent pool. Everyone signed in reads and searches; university HR adds; the person or HR edits."""
 
-    serializer_class = s.TalentProfileSerializer
     permission_classes = OBJECT_PERMISSIONS
     object_perms = {"PUT": "talent.change_talentprofile", "PATCH": "talent.change_talentprofile",
                     "DELETE": "talent.change_talentprofile"}
@@ -30,6 +29,11 @@ class TalentProfileViewSet(viewsets.ModelViewSet):
     filterset_fields = ["organisation", "availability", "is_overseas", "fields", "industry_nodes"]
     search_fields = ["name_zh", "name_en", "title", "expertise", "biography", "evidence__title"]
     ordering_fields = ["name_zh", "created_at"]
+
+    def get_serializer_class(self):
+        if self.action in {"update", "partial_update"}:
+            return s.TalentProfileUpdateSerializer
+        return s.TalentProfileSerializer
 
     def get_queryset(self):
         return selectors.talent_profiles_visible_to(self.request.user).prefetch_related(
@@ -44,7 +48,6 @@ class TalentProfileViewSet(viewsets.ModelViewSet):
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
-        data.pop("organisation", None)  # a profile stays with the organisation that keeps it
         serializer.instance = services.talent_profile_update(
             actor=self.request.user, profile=serializer.instance, fields=data.pop("fields", None),
             industry_nodes=data.pop("industry_nodes", None), **data,

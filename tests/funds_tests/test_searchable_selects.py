@@ -15,8 +15,11 @@ def texts(source, user, **params):
     return [r["text"] for r in search(source, user=user, query="", params=params)]
 
 
-def test_projects_only_for_those_who_invest_or_commit(project, fund, fund_manager, enterprise_admin, researcher):
-    assert texts("funds-projects", fund_manager) == texts("funds-projects", enterprise_admin) != []
+def test_projects_only_for_those_who_invest_or_commit_and_may_see_them(project, fund, fund_manager,
+                                                                        enterprise_admin, researcher, program_officer):
+    assert texts("funds-projects", enterprise_admin) != []  # the sponsor's manager
+    assert texts("funds-projects", program_officer) == texts("funds-projects", enterprise_admin)
+    assert texts("funds-projects", fund_manager) == []  # a project he takes no part in is invisible to him
     assert texts("funds-projects", researcher) == []
 
 

@@ -123,7 +123,7 @@ def test_confidential_attachments_are_served_only_to_readers_of_the_detail(clien
     assert refused.status_code == 403 and chain.challenge.attachments.count() == 2
 
 
-def test_a_center_member_who_bids_reads_the_detail_but_not_rival_bids(client, chain):
+def test_a_center_member_who_bids_reads_neither_the_detail_nor_rival_bids(client, chain):
     from consortia.models import CenterMember, Side
     from projects.models import Call
 
@@ -131,7 +131,8 @@ def test_a_center_member_who_bids_reads_the_detail_but_not_rival_bids(client, ch
     member_pi = member(chain.center.university, Role.RESEARCHER, username="member_pi")
     CenterMember.objects.create(center=chain.center, user=member_pi, side=Side.UNIVERSITY,
                                 position=CenterMember.Position.MEMBER)
-    assert member_pi.has_perm("projects.view_confidential", chain._fresh())
+    # a plain member of the center (not a director or chief scientist) who bids is a rival bidder
+    assert not member_pi.has_perm("projects.view_confidential", chain._fresh())
     own = services.bid_submit(actor=member_pi, call=Call.objects.get(), organisation=chain.center.university,
                               team_name="成员团队", approach="a", plan="p", budget=1000)
     client.force_login(member_pi)

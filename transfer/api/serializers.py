@@ -5,8 +5,10 @@ from rest_framework import serializers
 from consortia.models import JointCenter
 from platform_core.api.serializers import UserBriefSerializer
 from platform_core.models import IndustryNode, Organisation, TechField
+from platform_core.visibility import VisibleRelatedField
 from projects.models import Challenge, Project
 
+from .. import selectors
 from ..models import (
     Achievement,
     Deal,
@@ -58,7 +60,7 @@ class AchievementPublicSerializer(serializers.ModelSerializer):
 class AchievementSerializer(serializers.ModelSerializer):
     """Full record; `confidential_detail` is dropped for users without access to it."""
 
-    owner = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
+    owner = VisibleRelatedField(selectors.owner_organisations_for)
     school = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all(), required=False, allow_null=True)
     co_owners = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all(), many=True, required=False)
     inventors = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), many=True, required=False)
@@ -137,9 +139,9 @@ class PoolSummarySerializer(serializers.Serializer):
 
 
 class PatentSerializer(serializers.ModelSerializer):
-    owner = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
+    owner = VisibleRelatedField(selectors.owner_organisations_for)
     owner_name = serializers.CharField(source="owner.name_zh", read_only=True)
-    achievements = serializers.PrimaryKeyRelatedField(queryset=Achievement.objects.all(), many=True, required=False)
+    achievements = VisibleRelatedField(selectors.achievements_visible_to, many=True, required=False)
     ipc_codes = serializers.ListField(child=serializers.CharField(max_length=30), required=False)
     application_number = serializers.CharField(max_length=30)
     publication_number = serializers.CharField(max_length=30, required=False, allow_blank=True)
@@ -185,15 +187,15 @@ class RevenueShareSerializer(serializers.ModelSerializer):
 
 
 class CompanyInputSerializer(serializers.Serializer):
-    incubator = serializers.PrimaryKeyRelatedField(queryset=Incubator.objects.all())
+    incubator = VisibleRelatedField(selectors.incubators_visible_to)
     name = serializers.CharField(max_length=200)
     founders = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), many=True, required=False)
     founder_names = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class DealSerializer(serializers.ModelSerializer):
-    achievement = serializers.PrimaryKeyRelatedField(queryset=Achievement.objects.all())
-    push = serializers.PrimaryKeyRelatedField(queryset=Push.objects.all(), required=False, allow_null=True)
+    achievement = VisibleRelatedField(selectors.achievements_visible_to)
+    push = VisibleRelatedField(selectors.pushes_visible_to, required=False, allow_null=True)
     counterparty = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all(), required=False,
                                                       allow_null=True)
     shares = RevenueShareSerializer(source="revenue_shares", many=True)
@@ -245,10 +247,10 @@ class IncubatorSerializer(serializers.ModelSerializer):
 
 
 class IncubatedCompanySerializer(serializers.ModelSerializer):
-    incubator = serializers.PrimaryKeyRelatedField(queryset=Incubator.objects.all())
+    incubator = VisibleRelatedField(selectors.incubators_visible_to)
     industry_node = serializers.PrimaryKeyRelatedField(queryset=IndustryNode.objects.all())
     founders = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), many=True, required=False)
-    achievements = serializers.PrimaryKeyRelatedField(queryset=Achievement.objects.all(), many=True, required=False)
+    achievements = VisibleRelatedField(selectors.achievements_visible_to, many=True, required=False)
     organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all(), required=False,
                                                       allow_null=True)
 
@@ -415,8 +417,7 @@ class RoadshowInputSerializer(serializers.Serializer):
     online_url = serializers.URLField(required=False, allow_blank=True, default="")
     description = serializers.CharField(required=False, allow_blank=True, default="")
     capacity = serializers.IntegerField(min_value=1)
-    achievements = serializers.PrimaryKeyRelatedField(queryset=Achievement.objects.all(), many=True, required=False,
-                                                      default=list)
+    achievements = VisibleRelatedField(selectors.achievements_visible_to, many=True, required=False, default=list)
 
 
 class RoadshowRegisterInputSerializer(serializers.Serializer):
