@@ -31,7 +31,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.contrib.auth import get_user_model
+from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,9 +44,9 @@ from platform_core.notifications import notify
 from platform_core.permissions import require
 from platform_core.signoff import signoff_open
 
-from . import selectors
+from . import conflicts, selectors
 from .models import (
-    Bid, BidMember, BidScore, Call, Challenge, ChallengeAttachment, Evaluation, Milestone, Mode, PanelMember, Project, Topic,
+    Bid, BidMember, BidScore, Call, CallQuestion, Challenge, ChallengeAttachment, ConflictDeclaration, Evaluation, Milestone, Mode, PanelMember, Project, Topic,
     TrlRecord, Undertaking,
 )
 from .permissions import BIDDER_KINDS_BY_MODE, BIDDER_ROLES, manages
@@ -381,16 +382,50 @@ def _validate_criteria(criteria) -> list[dict]:
     return cleaned
 
 
+def _validate_stage_rules(rules) -> dict:
+    """Staged review rules: formal check → expert review (weight, how many advance) → optional defence (weight,
+    who scores: the panel of both sides, or also the outside experts). Weights add up to 100."""
+    if not isinstance(rules, dict) or not isinstance(rules.get("expert_review"), dict):
+        raise ValidationError({"stage_rules": _("State the expert review's weight and how many teams advance.")})
+    expert, defence = rules["expert_review"], rules.get("defence")
+    try:
+        cleaned = {"expert_review": {"weight": int(expert.get("weight")), "advance": int(expert.get("advance"))}}
+        if defence:
+            cleaned["defence"] = {"weight": int(defence.get("weight")), "scorers": str(defence.get("scorers", "panel"))}
+    except (TypeError, ValueError, AttributeError):
+        raise ValidationError({"stage_rules": _("Weights and the number advancing are whole numbers.")})
+    if cleaned["expert_review"]["advance"] < 1:
+        raise ValidationError({"stage_rules": _("At least one team advances from the expert review.")})
+    weights = [stage["weight"] for stage in cleaned.values()]
+    if any(w <= 0 for w in weights) or sum(weights) != 100:
+        raise ValidationError({"stage_rules": _("The weights of the scored stages must add up to 100.")})
+    if defence and cleaned["defence"]["scorers"] not in DEFENCE_SCORERS:
+        raise ValidationError({"stage_rules": _("The defence is scored by the panel, or by the panel and the outside "
+                                                "experts.")})
+    return cleaned
+
+
+DEFENCE_SCORERS = {"panel", "panel_and_experts"}
+
+
 @transaction.atomic
-def call_open(*, actor, challenge: Challenge, closes_on: date, criteria: list, panel: list) -> Call:
-    """Open the call on a refined topic; `panel` lists users, with members from both sides."""
+def call_open(*, actor, challenge: Challenge, closes_on: date, criteria: list, panel: list,
+              organisation_conflicts: bool = False, questions_close_on: date | None = None,
+              stage_rules: dict | None = None) -> Call:
+    """Open the call on a refined topic; `panel` lists users, with members from both sides.
+
+    With `organisation_conflicts`, panel members of a bidding team's organisation are recused too.
+    """
     challenge = _lock(challenge)
     require(actor, "projects.change_challenge", challenge)
     if challenge.status != S.REFINED:
         raise ValidationError(_("A call opens once the topic has been refined and approved."))
     if closes_on is None or closes_on < timezone.localdate():
         raise ValidationError({"closes_on": _("The closing date cannot be in the past.")})
+    if questions_close_on is not None and not timezone.localdate() <= questions_close_on <= closes_on:
+        raise ValidationError({"questions_close_on": _("Questions close between today and the day bids close.")})
     criteria = _validate_criteria(criteria)
+    stage_rules = _validate_stage_rules(stage_rules) if stage_rules else {}
     sides = {}
     for user in panel:
         for party in selectors.refinement_parties(challenge):
@@ -401,7 +436,9 @@ def call_open(*, actor, challenge: Challenge, closes_on: date, criteria: list, p
             raise ValidationError({"panel": _("%(user)s belongs to neither side of this challenge.") % {"user": user}})
     if len(set(o.pk for o in sides.values())) < 2:
         raise ValidationError({"panel": _("The scoring panel needs members from both sides.")})
-    call = Call.objects.create(challenge=challenge, closes_on=closes_on, criteria=criteria)
+    call = Call.objects.create(challenge=challenge, closes_on=closes_on, criteria=criteria,
+                               organisation_conflicts=bool(organisation_conflicts),
+                               questions_close_on=questions_close_on, stage_rules=stage_rules)
     for user in panel:
         PanelMember.objects.get_or_create(call=call, user=user, defaults={"organisation": sides[user.pk]})
     _move(challenge, S.OPEN, actor=actor, closes_on=str(closes_on))
@@ -477,10 +514,79 @@ def bid_submit(*, actor, call: Call, organisation: Organisation, team_name: str,
                 "user": user, "role": BidMember.Role(role).label, "organisation": organisation}})
         BidMember.objects.get_or_create(bid=bid, user=user, defaults={"role": role})
     audit_log(actor=actor, action="bid.submit", target=challenge, bid=bid.pk, team=bid.team_name)
-    reviewers = selectors.side_party(challenge, challenge.poster, "").signatories + [p.user for p in call.panel.all()]
+    conflicted = _void_conflicted_scores(call, actor=actor)
+    reviewers = selectors.side_party(challenge, challenge.poster, "").signatories + [
+        p.user for p in call.panel.all() if p.pk not in conflicted]
     notify(recipients=reviewers, event="projects.new_bid", params={"challenge": challenge, "team": bid.team_name},
            url=_url("bid-detail", bid.pk))
     return bid
+
+
+# Questions and clarifications (答疑澄清)
+
+QUESTION_MAX_CHARS = 4000
+
+
+@transaction.atomic
+def question_ask(*, actor, call: Call, text: str) -> CallQuestion:
+    """A bidder (or a team that may bid) asks the posting side privately, until questions close."""
+    call = _lock_call(call)
+    challenge = call.challenge
+    if not actor.has_perm("projects.view_challenge", challenge):
+        raise PermissionDenied(_("You cannot see this challenge."))
+    if not (selectors.bidding_organisations(actor, challenge).exists()
+            or call.bids.filter(Q(lead=actor) | Q(members__user=actor)).exists()):
+        raise PermissionDenied(_("Only teams that may bid on this call ask questions."))
+    last_day = call.questions_close_on or call.closes_on
+    if challenge.status != S.OPEN or not selectors.may_ask_questions(actor, call):
+        raise ValidationError(_("Questions on this call closed on %(day)s.") % {"day": last_day.isoformat()})
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("Write your question.")})
+    if len(text) > QUESTION_MAX_CHARS:
+        raise ValidationError({"text": _("A question may be at most %(n)s characters.") % {"n": QUESTION_MAX_CHARS}})
+    question = CallQuestion.objects.create(call=call, asked_by=actor, text=text)
+    audit_log(actor=actor, action="question.ask", target=challenge, question=question.pk)
+    notify(recipients=selectors.side_party(challenge, challenge.poster, "").signatories,
+           event="projects.question_asked", params={"challenge": challenge},
+           url=_url("challenge-detail", challenge.pk))
+    return question
+
+
+@transaction.atomic
+def question_answer(*, actor, question: CallQuestion, answer: str, public: bool,
+                    public_text: str = "") -> CallQuestion:
+    """The posting side answers once: to the asker alone, or to all bidders with the question anonymised."""
+    question = CallQuestion.objects.select_for_update(of=("self",)).select_related("call__challenge").get(
+        pk=question.pk)
+    call = question.call
+    challenge = call.challenge
+    require(actor, "projects.change_challenge", challenge, _("Only the posting side answers questions."))
+    if question.answered_at is not None:
+        raise ValidationError(_("This question has already been answered."))
+    if call.status == Call.Status.AWARDED:
+        raise ValidationError(_("This call has been awarded; its questions are closed."))
+    answer = (answer or "").strip()
+    if not answer:
+        raise ValidationError({"answer": _("Write the answer.")})
+    if len(answer) > QUESTION_MAX_CHARS or len(public_text or "") > QUESTION_MAX_CHARS:
+        raise ValidationError({"answer": _("An answer may be at most %(n)s characters.") % {"n": QUESTION_MAX_CHARS}})
+    question.answer, question.is_public = answer, bool(public)
+    question.public_text = (public_text or "").strip() if public else ""
+    question.answered_by, question.answered_at = actor, timezone.now()
+    question.save()
+    audit_log(actor=actor, action="question.answer", target=challenge, question=question.pk,
+              public=question.is_public)
+    if question.is_public:
+        bidders = {u for bid in call.bids.exclude(status=Bid.Status.WITHDRAWN).select_related("lead")
+                   .prefetch_related("members__user") for u in [bid.lead, *[m.user for m in bid.members.all()]]}
+        askers = set(get_user_model().objects.filter(call_questions__call=call).distinct())
+        notify(recipients=sorted(bidders | askers, key=lambda u: u.pk), event="projects.clarification_published",
+               params={"challenge": challenge}, url=_url("challenge-detail", challenge.pk))
+    else:
+        notify(recipients=[question.asked_by], event="projects.question_answered", params={"challenge": challenge},
+               url=_url("challenge-detail", challenge.pk))
+    return question
 
 
 @transaction.atomic
@@ -501,9 +607,15 @@ def bid_score(*, actor, bid: Bid, scores: dict, comment: str = "") -> BidScore:
     """A panel member scores a bid 0–100 on every stated criterion; the weighted total is stored."""
     bid = Bid.objects.select_related("call").get(pk=bid.pk)
     call = bid.call
+    if not call.panel.filter(user=actor).exists():
+        raise PermissionDenied(_("Only members of the scoring panel score bids."))
+    if conflicts.is_conflicted(actor, call):
+        raise PermissionDenied(_("You have a stake in a bid of this call, so you are recused from scoring "
+                                 "its bids."))
     require(actor, "projects.score_call", call, _("Only members of the scoring panel score bids."))
     if call.status == Call.Status.AWARDED or bid.status not in {Bid.Status.SUBMITTED, Bid.Status.PROPOSED}:
         raise ValidationError(_("This bid can no longer be scored."))
+    stage = _scoring_stage(call, bid, call.panel.get(user=actor))
     cleaned = {}
     for criterion in call.criteria:
         raw = (scores or {}).get(criterion["name"])
@@ -517,10 +629,30 @@ def bid_score(*, actor, bid: Bid, scores: dict, comment: str = "") -> BidScore:
     total = sum(Decimal(str(cleaned[c["name"]])) * c["weight"] for c in call.criteria) / 100
     panelist = call.panel.get(user=actor)
     score, _created = BidScore.objects.update_or_create(
-        bid=bid, panelist=panelist, defaults={"scores": cleaned, "total": total.quantize(Decimal("0.01")),
+        bid=bid, panelist=panelist, stage=stage, defaults={"scores": cleaned, "total": total.quantize(Decimal("0.01")),
                                               "comment": comment.strip()})
-    audit_log(actor=actor, action="bid.score", target=call.challenge, bid=bid.pk, total=str(score.total))
+    audit_log(actor=actor, action="bid.score", target=call.challenge, bid=bid.pk, total=str(score.total),
+              stage=stage)
     return score
+
+
+def _scoring_stage(call: Call, bid: Bid, panelist: PanelMember) -> str:
+    """The stage a panel member's score on this bid counts for, or a refusal (who scores what, when)."""
+    if panelist.is_outside_expert and not panelist.assigned_bids.filter(pk=bid.pk).exists():
+        raise PermissionDenied(_("You review only the bids assigned to you."))
+    if not call.stage_rules:
+        return BidScore.Stage.EXPERT_REVIEW
+    if call.stage == Call.Stage.EXPERT_REVIEW:
+        if bid.formal_check != Bid.FormalCheck.PASSED:
+            raise ValidationError(_("Only bids that passed the formal check are scored."))
+        return BidScore.Stage.EXPERT_REVIEW
+    if call.stage == Call.Stage.DEFENCE:
+        if not bid.shortlisted:
+            raise ValidationError(_("Only shortlisted teams are scored at the defence."))
+        if panelist.is_outside_expert and call.stage_rules["defence"]["scorers"] != "panel_and_experts":
+            raise PermissionDenied(_("The panel of both sides scores the defence; outside experts do not."))
+        return BidScore.Stage.DEFENCE
+    raise ValidationError(_("No scores are taken at the stage “%(stage)s”.") % {"stage": call.get_stage_display()})
 
 
 @transaction.atomic
@@ -534,6 +666,15 @@ def award_propose(*, actor, bid: Bid) -> SignoffRequest:
         raise ValidationError(_("Only a call that is open for bids can be awarded."))
     if bid.status != Bid.Status.SUBMITTED:
         raise ValidationError(_("Only a submitted bid can be proposed for award."))
+    if call.stage_rules and (call.stage != Call.Stage.AWARD or not bid.shortlisted):
+        raise ValidationError(_("In a staged review the award goes to a shortlisted team once the review reaches "
+                                "the award stage."))
+    undeclared = conflicts.undeclared_stakes(call)
+    if undeclared:
+        panelist, stake_bid, stake = undeclared[0]
+        raise ValidationError(_("%(user)s has a stake in the bid of %(team)s (%(stake)s) and has not declared it; "
+                                "the award waits for the declaration.") % {
+            "user": panelist.user, "team": stake_bid.team_name, "stake": ConflictDeclaration.Stake(stake).label})
     if call.status == Call.Status.OPEN:
         call.status = Call.Status.CLOSED  # proposing an award ends the bidding
         call.save(update_fields=["status"])
@@ -549,6 +690,227 @@ def award_propose(*, actor, bid: Bid) -> SignoffRequest:
     bid.save(update_fields=["status"])
     audit_log(actor=actor, action="bid.propose_award", target=challenge, bid=bid.pk)
     return request
+
+
+# Staged review (形式审查 → 专家评审 → 入围 → 答辩 → 授榜)
+
+CALL_STAGES: dict[str, set[str]] = {
+    Call.Stage.BIDDING: {Call.Stage.FORMAL_CHECK},
+    Call.Stage.FORMAL_CHECK: {Call.Stage.EXPERT_REVIEW},
+    Call.Stage.EXPERT_REVIEW: {Call.Stage.DEFENCE, Call.Stage.AWARD},  # by the shortlist
+    Call.Stage.DEFENCE: {Call.Stage.AWARD},
+    Call.Stage.AWARD: set(),
+}
+
+
+def _stage_move(call: Call, to: str, *, actor, **data) -> None:
+    """The one place a staged call changes review stage."""
+    if not call.stage_rules:
+        raise ValidationError(_("This call has a single scoring round, without review stages."))
+    if to not in CALL_STAGES[call.stage]:
+        raise ValidationError(_("The review cannot go from “%(from)s” to “%(to)s”.")
+                              % {"from": call.get_stage_display(), "to": Call.Stage(to).label})
+    previous, call.stage = call.stage, to
+    if call.status == Call.Status.OPEN:
+        call.status = Call.Status.CLOSED  # the formal check ends the bidding
+    call.save(update_fields=["stage", "status"])
+    audit_log(actor=actor, action="call.stage", target=call.challenge, stage=to, previous=previous, **data)
+
+
+def _live_bids(call: Call):
+    return call.bids.exclude(status=Bid.Status.WITHDRAWN)
+
+
+def _tell_not_selected(challenge, bids) -> None:
+    for bid in bids:
+        notify(recipients=[bid.lead, *[m.user for m in bid.members.all()]], event="projects.bid_not_selected",
+               params={"challenge": challenge, "bid": bid}, url=_url("bid-detail", bid.pk))
+
+
+@transaction.atomic
+def review_advance(*, actor, call: Call) -> Call:
+    """Next stage: bidding → formal check → expert review; defence → award (the shortlist moves on from the
+    expert review). Each move checks the previous stage is complete."""
+    call = _lock_call(call)
+    challenge = call.challenge
+    require(actor, "projects.change_challenge", challenge, _("Only the posting side runs the review."))
+    if call.stage == Call.Stage.BIDDING:
+        if not _live_bids(call).exists():
+            raise ValidationError(_("No team has bid; there is nothing to review."))
+        _stage_move(call, Call.Stage.FORMAL_CHECK, actor=actor)
+    elif call.stage == Call.Stage.FORMAL_CHECK:
+        live = _live_bids(call)
+        if live.filter(formal_check=Bid.FormalCheck.PENDING).exists():
+            raise ValidationError(_("Check every bid before the expert review starts."))
+        if not live.filter(formal_check=Bid.FormalCheck.PASSED).exists():
+            raise ValidationError(_("No bid passed the formal check."))
+        failed = list(live.filter(formal_check=Bid.FormalCheck.FAILED, status=Bid.Status.SUBMITTED)
+                      .select_related("lead").prefetch_related("members__user"))
+        Bid.objects.filter(pk__in=[b.pk for b in failed]).update(status=Bid.Status.NOT_SELECTED)
+        _stage_move(call, Call.Stage.EXPERT_REVIEW, actor=actor, failed=len(failed))
+        _tell_not_selected(challenge, failed)
+    elif call.stage == Call.Stage.DEFENCE:
+        shortlisted = _live_bids(call).filter(shortlisted=True)
+        if shortlisted.filter(defence_at__isnull=True).exists():
+            raise ValidationError(_("Give every shortlisted team a defence slot first."))
+        if shortlisted.exclude(scores__stage=BidScore.Stage.DEFENCE).exists():
+            raise ValidationError(_("Every shortlisted team needs defence scores first."))
+        _stage_move(call, Call.Stage.AWARD, actor=actor)
+    else:
+        raise ValidationError(_("The review cannot go on from “%(stage)s” this way.")
+                              % {"stage": call.get_stage_display()})
+    return call
+
+
+@transaction.atomic
+def formal_check_record(*, actor, bid: Bid, passed: bool, note: str = "") -> Bid:
+    """形式审查: the posting side passes or fails a bid (a failure needs its reason); the team is told."""
+    bid = Bid.objects.select_for_update(of=("self",)).select_related("call__challenge").get(pk=bid.pk)
+    call, challenge = bid.call, bid.call.challenge
+    require(actor, "projects.change_challenge", challenge, _("Only the posting side runs the formal check."))
+    if call.stage != Call.Stage.FORMAL_CHECK:
+        raise ValidationError(_("The formal check is done at the formal-check stage."))
+    if bid.status == Bid.Status.WITHDRAWN:
+        raise ValidationError(_("This bid was withdrawn."))
+    note = (note or "").strip()
+    if not passed and not note:
+        raise ValidationError({"note": _("Give the reason the bid fails the formal check.")})
+    bid.formal_check = Bid.FormalCheck.PASSED if passed else Bid.FormalCheck.FAILED
+    bid.formal_note = note
+    bid.save(update_fields=["formal_check", "formal_note"])
+    audit_log(actor=actor, action="bid.formal_check", target=challenge, bid=bid.pk, result=bid.formal_check,
+              note=note)
+    notify(recipients=[bid.lead, *[m.user for m in bid.members.all()]], event="projects.formal_check",
+           params={"challenge": challenge, "result": bid.formal_check}, url=_url("bid-detail", bid.pk))
+    return bid
+
+
+@transaction.atomic
+def shortlist(*, actor, call: Call, bids) -> Call:
+    """入围: the posting side picks the teams that advance, no more than the call's rule allows."""
+    call = _lock_call(call)
+    challenge = call.challenge
+    require(actor, "projects.change_challenge", challenge, _("Only the posting side runs the review."))
+    if call.stage != Call.Stage.EXPERT_REVIEW:
+        raise ValidationError(_("The shortlist is drawn at the end of the expert review."))
+    chosen = list(_live_bids(call).filter(pk__in=[b.pk for b in bids], formal_check=Bid.FormalCheck.PASSED))
+    if len(chosen) != len({b.pk for b in bids}):
+        raise ValidationError({"bids": _("Only bids of this call that passed the formal check can be shortlisted.")})
+    allowed = call.stage_rules["expert_review"]["advance"]
+    if not chosen:
+        raise ValidationError({"bids": _("Shortlist at least one team.")})
+    if len(chosen) > allowed:
+        raise ValidationError({"bids": _("The call's rule lets at most %(n)s teams advance; you chose %(chosen)s.")
+                               % {"n": allowed, "chosen": len(chosen)}})
+    Bid.objects.filter(pk__in=[b.pk for b in chosen]).update(shortlisted=True)
+    dropped = list(_live_bids(call).filter(status=Bid.Status.SUBMITTED, formal_check=Bid.FormalCheck.PASSED)
+                   .exclude(pk__in=[b.pk for b in chosen]).select_related("lead").prefetch_related("members__user"))
+    Bid.objects.filter(pk__in=[b.pk for b in dropped]).update(status=Bid.Status.NOT_SELECTED)
+    next_stage = Call.Stage.DEFENCE if "defence" in call.stage_rules else Call.Stage.AWARD
+    _stage_move(call, next_stage, actor=actor, shortlisted=[b.pk for b in chosen])
+    _tell_not_selected(challenge, dropped)
+    for bid in chosen:
+        notify(recipients=[bid.lead, *[m.user for m in bid.members.all()]], event="projects.shortlisted",
+               params={"challenge": challenge}, url=_url("bid-detail", bid.pk))
+    return call
+
+
+@transaction.atomic
+def defence_schedule(*, actor, bid: Bid, at, place: str) -> Bid:
+    """答辩: one slot per shortlisted team; two teams never share a slot."""
+    bid = Bid.objects.select_for_update(of=("self",)).select_related("call__challenge").get(pk=bid.pk)
+    call = _lock_call(bid.call)
+    challenge = call.challenge
+    require(actor, "projects.change_challenge", challenge, _("Only the posting side schedules the defence."))
+    if call.stage != Call.Stage.DEFENCE or not bid.shortlisted:
+        raise ValidationError(_("Defence slots are given to shortlisted teams at the defence stage."))
+    if at is None or at <= timezone.now():
+        raise ValidationError({"at": _("The defence slot must be in the future.")})
+    place = (place or "").strip()
+    if not place:
+        raise ValidationError({"place": _("Say where the defence takes place.")})
+    if call.bids.filter(defence_at=at).exclude(pk=bid.pk).exists():
+        raise ValidationError({"at": _("Another team already has this slot.")})
+    bid.defence_at, bid.defence_place = at, place[:200]
+    bid.save(update_fields=["defence_at", "defence_place"])
+    audit_log(actor=actor, action="bid.defence_slot", target=challenge, bid=bid.pk, at=at.isoformat(), place=place)
+    notify(recipients=[bid.lead, *[m.user for m in bid.members.all()]], event="projects.defence_scheduled",
+           params={"challenge": challenge, "at": timezone.localtime(at).strftime("%Y-%m-%d %H:%M"), "place": place}, url=_url("bid-detail", bid.pk))
+    return bid
+
+
+@transaction.atomic
+def expert_invite(*, actor, call: Call, user, bids) -> PanelMember:
+    """An outside expert (from the talent pool, or anyone outside both sides) reviews only the bids assigned."""
+    call = _lock_call(call)
+    challenge = call.challenge
+    require(actor, "projects.change_challenge", challenge, _("Only the posting side invites outside experts."))
+    if call.status == Call.Status.AWARDED or call.stage == Call.Stage.AWARD:
+        raise ValidationError(_("The review of this call is over."))
+    if call.panel.filter(user=user).exists():
+        raise ValidationError({"user": _("%(user)s already sits on this panel.") % {"user": user}})
+    if any(_belongs(user, party.organisation) for party in selectors.refinement_parties(challenge)):
+        raise ValidationError({"user": _("%(user)s belongs to a side of this challenge; an outside expert does "
+                                         "not.") % {"user": user}})
+    assigned = list(_live_bids(call).filter(pk__in=[b.pk for b in bids]))
+    if not assigned or len(assigned) != len({b.pk for b in bids}):
+        raise ValidationError({"bids": _("Assign the expert at least one bid of this call.")})
+    if conflicts.detected_stakes(user, call):
+        raise ValidationError({"bids": _("%(user)s has a stake in a bid of this call.") % {"user": user}})
+    panelist = PanelMember.objects.create(call=call, user=user, organisation=None, is_outside_expert=True)
+    panelist.assigned_bids.set(assigned)
+    audit_log(actor=actor, action="call.expert_invite", target=challenge, expert=str(user),
+              bids=[b.pk for b in assigned])
+    notify(recipients=[user], event="projects.expert_invited", params={"challenge": challenge},
+           url=_url("challenge-detail", challenge.pk))
+    return panelist
+
+
+def _void_conflicted_scores(call: Call, *, actor) -> set[int]:
+    """Scores given in this call by panel members now conflicted in it no longer count: delete them.
+
+    The audit keeps what was scored (bid.score) and that it was voided. Returns the conflicted panel
+    member ids.
+    """
+    conflicted = conflicts.conflicted_panelists(call)
+    voided = BidScore.objects.filter(bid__call=call, panelist__in=conflicted)
+    for score in voided.select_related("panelist__user"):
+        audit_log(actor=actor, action="bid.score_voided", target=call.challenge, bid=score.bid_id,
+                  panelist=str(score.panelist.user), total=str(score.total))
+    voided.delete()
+    return {p.pk for p in conflicted}
+
+
+@transaction.atomic
+def conflict_declare(*, actor, bid: Bid, stake: str, note: str = "") -> ConflictDeclaration:
+    """利益冲突声明: a panel member declares a stake in a bid and is recused from the call's review."""
+    bid = Bid.objects.select_related("call__challenge").get(pk=bid.pk)
+    call = _lock_call(bid.call)
+    if not call.panel.filter(user=actor).exists():
+        raise PermissionDenied(_("Only members of the scoring panel declare conflicts of interest."))
+    if call.status == Call.Status.AWARDED:
+        raise ValidationError(_("This call has been awarded; its review is over."))
+    if stake not in ConflictDeclaration.Stake.values:
+        raise ValidationError({"stake": _("Choose the kind of stake.")})
+    detected = {(b.pk, kind) for b, kind in conflicts.detected_stakes(actor, call)}
+    if stake != ConflictDeclaration.Stake.OTHER and (bid.pk, stake) not in detected:
+        raise ValidationError({"stake": _("The records show no such stake; choose “other interest” and "
+                                          "describe it.")})
+    note = (note or "").strip()
+    if stake == ConflictDeclaration.Stake.OTHER and not note:
+        raise ValidationError({"note": _("Describe the interest.")})
+    if call.conflicts.filter(user=actor, bid=bid).exists():
+        raise ValidationError(_("You have already declared a conflict of interest on this bid."))
+    declaration = ConflictDeclaration.objects.create(call=call, user=actor, bid=bid, stake=stake, note=note)
+    audit_log(actor=actor, action="conflict.declare", target=call.challenge, bid=bid.pk, stake=stake, note=note)
+    _void_conflicted_scores(call, actor=actor)
+    challenge = call.challenge
+    team = [bid.lead, *[m.user for m in bid.members.all()]]
+    sides = [u for party in selectors.refinement_parties(challenge) for u in party.signatories]
+    notify(recipients=[u for u in {*sides, *team} if u.pk != actor.pk],
+           event="projects.conflict_declared", params={"challenge": challenge, "panelist": str(actor)},
+           url=_url("challenge-detail", challenge.pk))
+    return declaration
 
 
 def bid_awarded(request: SignoffRequest) -> None:
