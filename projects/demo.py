@@ -72,7 +72,7 @@ class Walker:
                     services.bid_score(actor=judge, bid=rival_bid, scores={k["name"]: 72 for k in CRITERIA})
         if step >= 4:
             _sign_all(services.award_propose(actor=self.author, bid=bid))
-        project = getattr(Challenge.objects.get(pk=c.pk), "project", None) if step >= 4 else None
+        project = Challenge.objects.get(pk=c.pk).project if step >= 4 else None
         created = []
         for title, deliverables, days, tranche in milestones:
             created.append(services.milestone_add(actor=self.pi, project=project, title=title,

@@ -70,6 +70,8 @@ register_action("bid.formal_check", _("%(actor)s recorded the formal check of %(
 register_action("bid.defence_slot", _("%(actor)s scheduled the defence of %(bid)s at %(at)s, %(place)s"),
                 bid=Ref(Bid))
 register_action("call.expert_invite", _("%(actor)s invited the outside expert %(expert)s to review %(target)s"))
+register_action("project.stage_gate", _("%(actor)s: the stage gate of %(target)s kept %(project)s"),
+                project=Ref(Project))
 register_action("question.ask", _("%(actor)s asked a question on %(target)s"))
 register_action("question.answer", _("%(actor)s answered a question on %(target)s (to all bidders: %(public)s)"))
 register_action("bid.propose_award", _("%(actor)s proposed to award %(target)s to %(bid)s"), bid=Ref(Bid))
@@ -123,6 +125,9 @@ register_event("projects.defence_scheduled", _("Defence slot"),
                title=_("Your defence on %(challenge)s: %(at)s, %(place)s"), challenge=CHALLENGE)
 register_event("projects.expert_invited", _("Invited as an outside expert"),
                title=_("You are invited to review bids as an outside expert: %(challenge)s"), challenge=CHALLENGE)
+register_event("projects.stage_gate_closed", _("Closed at the stage gate"),
+               title=_("Your project was closed at the stage gate: %(project)s"),
+               body=_("Both sides kept another team's project (赛马制)."), project=Ref(Project))
 register_event("projects.new_bid", _("New bid"),
                title=_("New bid on %(challenge)s from %(team)s"),
                grouped=_("%(count)s new bids on %(challenge)s (latest from %(team)s)"),
@@ -159,12 +164,13 @@ def _award_context(request):
     from django.db.models import Avg
 
     call = Call.objects.select_related("challenge").get(pk=request.target_id)
-    bid = (Bid.objects.select_related("lead", "organisation").prefetch_related("members__user")
-           .filter(pk=request.payload.get("bid")).first())
+    winners = list(Bid.objects.select_related("lead", "organisation").prefetch_related("members__user")
+                   .filter(pk__in=request.payload.get("bids") or [request.payload.get("bid")]).order_by("pk"))
+    bid = winners[0] if winners else None
     scores = bid.scores.select_related("panelist__user", "panelist__organisation") if bid else []
     bids = call.bids.exclude(status=Bid.Status.WITHDRAWN).annotate(average=Avg("scores__total")).order_by(
         "-average", "pk")
-    return {"call": call, "bid": bid, "scores": scores, "bids": bids}
+    return {"call": call, "bid": bid, "winners": winners, "scores": scores, "bids": bids}
 
 
 def _milestone_context(request):
@@ -185,5 +191,8 @@ register_decision_view("projects.bid_award", template="projects/signoff/award.ht
 register_decision_view("projects.milestone_acceptance", template="projects/signoff/milestone.html",
                        context=_milestone_context)
 register_decision_view("projects.budget_change", template="projects/signoff/budget.html", context=_budget_context)
+register_decision_view("projects.stage_gate", template="projects/signoff/stage_gate.html",
+                       context=lambda request: {"project": request.target,
+                                                "closes": Project.objects.filter(pk__in=request.payload["closes"])})
 register_decision_view("projects.final_evaluation", template="projects/signoff/evaluation.html",
                        context=_evaluation_context)

@@ -84,6 +84,8 @@ class CallForm(forms.Form):
         help_text=_("One per line as “name: weight”; weights add up to 100."),
         initial="技术路线可行性: 40\n团队实力与前期基础: 30\n经费与进度合理性: 30",
     )
+    winners = forms.IntegerField(label=_("Teams that may be awarded (赛马制)"), min_value=1, max_value=10,
+                                 initial=1)
     questions_close_on = forms.DateField(label=_("Questions close on"), widget=DateInput, required=False,
                                          help_text=_("The day bids close when left empty."))
     staged = forms.BooleanField(label=_("Staged review: formal check → expert review → shortlist → defence"),
@@ -203,6 +205,20 @@ class ShortlistForm(forms.Form):
             label=_("Teams that advance"), widget=forms.CheckboxSelectMultiple,
             queryset=call.bids.filter(status="submitted", formal_check="passed"))
         self.fields["bids"].label_from_instance = lambda bid: bid.team_name
+
+
+class AwardForm(forms.Form):
+    """赛马制: the teams to award together (each gets its own project)."""
+
+    def __init__(self, *args, call, **kwargs):
+        super().__init__(*args, **kwargs)
+        bids = call.bids.filter(status="submitted")
+        if call.stage_rules:
+            bids = bids.filter(shortlisted=True)
+        self.fields["bids"] = forms.ModelMultipleChoiceField(
+            label=_("Teams to award (at most %(n)s)") % {"n": call.winners}, queryset=bids,
+            widget=forms.CheckboxSelectMultiple)
+        self.fields["bids"].label_from_instance = lambda bid: f"{bid.team_name} · {bid.budget:,.2f}"
 
 
 class ConflictForm(forms.Form):

@@ -116,6 +116,16 @@ class Challenge(models.Model):
             return self.summary_en
         return self.summary_zh
 
+    @property
+    def project(self):
+        """The challenge's project: the one still running after a stage gate (赛马制), else the first; or None.
+
+        Reads a `prefetch_related("projects")` when there is one.
+        """
+        projects = sorted(self.projects.all(), key=lambda p: p.pk)
+        live = [p for p in projects if p.status != "closed"]
+        return (live or projects or [None])[0]
+
 
 class ChallengeAttachment(models.Model):
     challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="attachments",
@@ -209,13 +219,21 @@ class Call(models.Model):
         FORMAL_CHECK = "formal_check", _("Formal check")
         EXPERT_REVIEW = "expert_review", _("Expert review")
         DEFENCE = "defence", _("Defence")
-        AWARD = "award", _("Award")
+        AWARD = "award", pgettext_lazy("review stage", "Award")
 
     challenge = models.OneToOneField(Challenge, on_delete=models.CASCADE, related_name="call",
                                      verbose_name=_("challenge"))
     criteria = models.JSONField(_("scoring criteria"), default=list,
                                 help_text=_("List of {name, weight}; weights add up to 100."))
     closes_on = models.DateField(_("bids close on"))
+    match_ratio = models.DecimalField(
+        _("matched-funding ratio"), max_digits=5, decimal_places=2, null=True, blank=True,
+        help_text=_("Government-led calls, 1+1 rule: public money per yuan the enterprise commits (1.00 = 1:1)."))
+    match_cap = models.DecimalField(_("matched-funding cap (CNY)"), null=True, blank=True, **MONEY)
+    winners = models.PositiveSmallIntegerField(
+        _("teams that may be awarded"), default=1,
+        help_text=_("赛马制: more than one team may be awarded, each with its own project; the total of their "
+                    "budgets stays within the challenge's budget."))
     questions_close_on = models.DateField(
         _("questions close on"), null=True, blank=True,
         help_text=_("Last day bidders may ask questions; the day bids close when left empty."))
@@ -423,8 +441,9 @@ class Project(models.Model):
         SOLVED = "solved", _("Solved")
         CLOSED = "closed", _("Closed")
 
-    challenge = models.OneToOneField(Challenge, on_delete=models.PROTECT, related_name="project",
-                                     verbose_name=_("challenge"))
+    # 赛马制: a call may award several teams, each with its own project; a stage gate later keeps one.
+    challenge = models.ForeignKey(Challenge, on_delete=models.PROTECT, related_name="projects",
+                                  verbose_name=_("challenge"))
     bid = models.OneToOneField(Bid, on_delete=models.PROTECT, related_name="project", verbose_name=_("winning bid"))
     title = models.CharField(_("title"), max_length=200)
     sponsor = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="sponsored_projects",

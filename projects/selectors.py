@@ -51,7 +51,7 @@ def challenges_visible_to(user):
 
 def challenge_with_chain(user):
     """Visible challenges with their topic, call (and its panel) and project, for a detail page."""
-    return challenges_visible_to(user).select_related("topic", "call", "project").prefetch_related(
+    return challenges_visible_to(user).select_related("topic", "call").prefetch_related("projects",
         Prefetch("call__panel", queryset=PanelMember.objects.select_related("user", "organisation")))
 
 
@@ -252,6 +252,29 @@ def ranked_bids(call: Call):
     return (bids.annotate(score_count=Count("scores"), **means)
             .annotate(mean_score=ExpressionWrapper(combined, output_field=FloatField()))
             .order_by("-shortlisted", "-mean_score", "submitted_at", "id"))
+
+
+def matched_funding(project: Project) -> dict:
+    """Government money of a project: the agency's commitment, and under the call's 1+1 rule the public share
+    the enterprise's commitments allow (min(ratio × enterprise committed, cap, the commitment))."""
+    from decimal import Decimal
+
+    from funds.models import FundingCommitment, Tranche
+
+    call = project.challenge.call
+    commitments = FundingCommitment.objects.filter(project=project)
+    public = commitments.filter(kind=FundingCommitment.Kind.GOVERNMENT_SUBSIDY,
+                                source_id=project.challenge.poster_id).first()
+    enterprise = sum(commitments.filter(kind=FundingCommitment.Kind.ENTERPRISE_RD).values_list("amount", flat=True),
+                     Decimal(0))
+    scheduled = sum(Tranche.objects.filter(commitment=public).values_list("amount", flat=True), Decimal(0)) \
+        if public else Decimal(0)
+    rule = call.match_ratio is not None
+    share = None
+    if public is not None:
+        share = min(enterprise * call.match_ratio, call.match_cap, public.amount) if rule else public.amount
+    return {"commitment": public, "rule": rule, "ratio": call.match_ratio, "cap": call.match_cap,
+            "enterprise": enterprise, "public_share": share, "scheduled": scheduled}
 
 
 def count_by_status(queryset) -> dict[str, int]:

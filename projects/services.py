@@ -35,7 +35,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, pgettext
 
 from platform_core.audit import audit_log
 from platform_core.models import Membership, Organisation, SignoffRequest
@@ -225,9 +225,7 @@ def challenge_close(*, actor, challenge: Challenge, reason: str) -> Challenge:
     if selectors.challenge_has_pending_signoff(challenge):
         raise ValidationError(_("A decision on this challenge is awaiting signatures; it must be decided first."))
     _move(challenge, S.CLOSED, actor=actor, reason=reason.strip())
-    if hasattr(challenge, "project") and challenge.project.status not in {Project.Status.SOLVED}:
-        challenge.project.status = Project.Status.CLOSED
-        challenge.project.save(update_fields=["status"])
+    challenge.projects.exclude(status=Project.Status.SOLVED).update(status=Project.Status.CLOSED)
     return challenge
 
 
@@ -405,13 +403,30 @@ def _validate_stage_rules(rules) -> dict:
     return cleaned
 
 
+def _validate_match(challenge: Challenge, ratio, cap):
+    """The 1+1 matched-funding rule of a government-led call: both a ratio and a cap, or neither."""
+    if ratio in (None, "") and cap in (None, ""):
+        return None, None
+    if challenge.mode != Mode.GOVERNMENT_LED or not challenge.subsidy:
+        raise ValidationError({"match_ratio": _("Only a government-led call with a subsidy has a matched-funding "
+                                                "rule.")})
+    try:
+        ratio, cap = Decimal(str(ratio)), Decimal(str(cap))
+    except (InvalidOperation, TypeError):
+        raise ValidationError({"match_ratio": _("Give the matched-funding ratio and its cap as numbers.")})
+    if not (0 < ratio <= 100) or cap <= 0:
+        raise ValidationError({"match_ratio": _("The ratio and the cap of the matched-funding rule must be positive.")})
+    return ratio.quantize(Decimal("0.01")), cap.quantize(Decimal("0.01"))
+
+
 DEFENCE_SCORERS = {"panel", "panel_and_experts"}
+MAX_WINNERS = 10
 
 
 @transaction.atomic
 def call_open(*, actor, challenge: Challenge, closes_on: date, criteria: list, panel: list,
               organisation_conflicts: bool = False, questions_close_on: date | None = None,
-              stage_rules: dict | None = None) -> Call:
+              stage_rules: dict | None = None, winners: int = 1, match_ratio=None, match_cap=None) -> Call:
     """Open the call on a refined topic; `panel` lists users, with members from both sides.
 
     With `organisation_conflicts`, panel members of a bidding team's organisation are recused too.
@@ -425,7 +440,10 @@ def call_open(*, actor, challenge: Challenge, closes_on: date, criteria: list, p
     if questions_close_on is not None and not timezone.localdate() <= questions_close_on <= closes_on:
         raise ValidationError({"questions_close_on": _("Questions close between today and the day bids close.")})
     criteria = _validate_criteria(criteria)
+    if not isinstance(winners, int) or not 1 <= winners <= MAX_WINNERS:
+        raise ValidationError({"winners": _("A call awards from 1 to %(n)s teams.") % {"n": MAX_WINNERS}})
     stage_rules = _validate_stage_rules(stage_rules) if stage_rules else {}
+    match_ratio, match_cap = _validate_match(challenge, match_ratio, match_cap)
     sides = {}
     for user in panel:
         for party in selectors.refinement_parties(challenge):
@@ -438,7 +456,8 @@ def call_open(*, actor, challenge: Challenge, closes_on: date, criteria: list, p
         raise ValidationError({"panel": _("The scoring panel needs members from both sides.")})
     call = Call.objects.create(challenge=challenge, closes_on=closes_on, criteria=criteria,
                                organisation_conflicts=bool(organisation_conflicts),
-                               questions_close_on=questions_close_on, stage_rules=stage_rules)
+                               questions_close_on=questions_close_on, stage_rules=stage_rules, winners=winners,
+                               match_ratio=match_ratio, match_cap=match_cap)
     for user in panel:
         PanelMember.objects.get_or_create(call=call, user=user, defaults={"organisation": sides[user.pk]})
     _move(challenge, S.OPEN, actor=actor, closes_on=str(closes_on))
@@ -656,19 +675,34 @@ def _scoring_stage(call: Call, bid: Bid, panelist: PanelMember) -> str:
 
 
 @transaction.atomic
-def award_propose(*, actor, bid: Bid) -> SignoffRequest:
-    """Propose the award to a bid; it takes effect by dual sign-off (poster + partner)."""
-    bid = Bid.objects.select_for_update(of=("self",)).select_related("call__challenge").get(pk=bid.pk)
-    call = _lock_call(bid.call)
+def award_propose(*, actor, bid: Bid | None = None, bids=()) -> SignoffRequest:
+    """Propose the award to one bid or, where the call allows several winners (赛马制), to several; it takes
+    effect by dual sign-off (poster + partner). The winners' budgets together stay within the challenge's."""
+    chosen_ids = sorted({b.pk for b in ([bid] if bid is not None else []) + list(bids)})
+    if not chosen_ids:
+        raise ValidationError({"bids": _("Choose the team to award.")})
+    first = Bid.objects.select_related("call__challenge").get(pk=chosen_ids[0])
+    call = _lock_call(first.call)
     challenge = call.challenge
     require(actor, "projects.change_challenge", challenge, _("Only the posting side proposes the award."))
+    chosen = list(Bid.objects.select_for_update(of=("self",)).filter(pk__in=chosen_ids, call=call)
+                  .select_related("lead", "organisation").order_by("pk"))
+    if len(chosen) != len(chosen_ids):
+        raise ValidationError({"bids": _("Only bids of this call can be awarded.")})
     if challenge.status != S.OPEN:
         raise ValidationError(_("Only a call that is open for bids can be awarded."))
-    if bid.status != Bid.Status.SUBMITTED:
+    if any(b.status != Bid.Status.SUBMITTED for b in chosen):
         raise ValidationError(_("Only a submitted bid can be proposed for award."))
-    if call.stage_rules and (call.stage != Call.Stage.AWARD or not bid.shortlisted):
+    if call.stage_rules and (call.stage != Call.Stage.AWARD or not all(b.shortlisted for b in chosen)):
         raise ValidationError(_("In a staged review the award goes to a shortlisted team once the review reaches "
                                 "the award stage."))
+    if len(chosen) > call.winners:
+        raise ValidationError({"bids": _("This call awards at most %(n)s teams.") % {"n": call.winners}})
+    total = sum((b.budget for b in chosen), Decimal(0))
+    if challenge.budget_max and total > challenge.budget_max:
+        raise ValidationError({"bids": _("The winners' budgets add up to %(total)s, above the challenge's budget "
+                                         "(%(max)s).") % {"total": format_money(total),
+                                                          "max": format_money(challenge.budget_max)}})
     undeclared = conflicts.undeclared_stakes(call)
     if undeclared:
         panelist, stake_bid, stake = undeclared[0]
@@ -678,17 +712,18 @@ def award_propose(*, actor, bid: Bid) -> SignoffRequest:
     if call.status == Call.Status.OPEN:
         call.status = Call.Status.CLOSED  # proposing an award ends the bidding
         call.save(update_fields=["status"])
+    teams = pgettext("list separator", ", ").join(b.team_name for b in chosen)
     request = signoff_open(
         actor=actor, target=call, kind="projects.bid_award",
-        title=_("Award: %(title)s → %(team)s") % {"title": challenge.title_zh, "team": bid.team_name},
-        parties=selectors.refinement_parties(challenge), payload={"bid": bid.pk},
-        summary=_("Lead PI %(lead)s, %(org)s, budget %(budget)s.") % {
-            "lead": bid.lead, "org": bid.organisation, "budget": format_money(bid.budget)},
-        url=_url("bid-detail", bid.pk),
+        title=_("Award: %(title)s → %(team)s") % {"title": challenge.title_zh, "team": teams},
+        parties=selectors.refinement_parties(challenge), payload={"bid": chosen[0].pk, "bids": chosen_ids},
+        summary=_("; ").join(_("Lead PI %(lead)s, %(org)s, budget %(budget)s.") % {
+            "lead": b.lead, "org": b.organisation, "budget": format_money(b.budget)} for b in chosen),
+        url=_url("bid-detail", chosen[0].pk),
     )
-    bid.status = Bid.Status.PROPOSED
-    bid.save(update_fields=["status"])
-    audit_log(actor=actor, action="bid.propose_award", target=challenge, bid=bid.pk)
+    Bid.objects.filter(pk__in=chosen_ids).update(status=Bid.Status.PROPOSED)
+    for b in chosen:
+        audit_log(actor=actor, action="bid.propose_award", target=challenge, bid=b.pk)
     return request
 
 
@@ -913,32 +948,84 @@ def conflict_declare(*, actor, bid: Bid, stake: str, note: str = "") -> Conflict
     return declaration
 
 
+def _awarded_ids(request: SignoffRequest) -> list[int]:
+    return request.payload.get("bids") or [request.payload["bid"]]
+
+
 def bid_awarded(request: SignoffRequest) -> None:
+    """Each winner gets its own project, budget and milestones (赛马制 when there are several)."""
     call = Call.objects.select_for_update().get(pk=request.target_id)
     challenge = _lock(call.challenge)
-    bid = Bid.objects.select_for_update().get(pk=request.payload["bid"], call=call)
-    bid.status = Bid.Status.AWARDED
-    bid.save(update_fields=["status"])
+    winners = list(Bid.objects.select_for_update().filter(pk__in=_awarded_ids(request), call=call).order_by("pk"))
+    Bid.objects.filter(pk__in=[b.pk for b in winners]).update(status=Bid.Status.AWARDED)
     call.status = Call.Status.AWARDED
     call.save(update_fields=["status"])
     losers = list(call.bids.filter(status=Bid.Status.SUBMITTED).select_related("lead"))
     call.bids.filter(status=Bid.Status.SUBMITTED).update(status=Bid.Status.NOT_SELECTED)
-    project = Project.objects.create(
-        challenge=challenge, bid=bid, title=challenge.topic.title if hasattr(challenge, "topic") else challenge.title_zh,
+    title = challenge.topic.title if hasattr(challenge, "topic") else challenge.title_zh
+    projects = [Project.objects.create(
+        challenge=challenge, bid=bid, title=title if len(winners) == 1 else f"{title}（{bid.team_name}）",
         sponsor=challenge.poster, performer=bid.organisation, lead=bid.lead, budget=bid.budget,
         start_trl=challenge.current_trl, current_trl=challenge.current_trl, target_trl=challenge.target_trl,
-    )
-    _move(challenge, S.AWARDED, actor=None, bid=bid.pk, project=project.pk)
-    team = [bid.lead, *[m.user for m in bid.members.all()]]
-    notify(recipients=team, event="projects.bid_awarded", params={"challenge": challenge, "project": project},
-           url=_url("project-detail", project.pk))
+    ) for bid in winners]
+    _move(challenge, S.AWARDED, actor=None, bid=winners[0].pk, project=projects[0].pk,
+          winners=[b.pk for b in winners])
+    if challenge.mode == Mode.GOVERNMENT_LED and challenge.subsidy:
+        _commit_subsidy(challenge, call, projects)
+    for bid, project in zip(winners, projects):
+        team = [bid.lead, *[m.user for m in bid.members.all()]]
+        notify(recipients=team, event="projects.bid_awarded", params={"challenge": challenge, "project": project},
+               url=_url("project-detail", project.pk))
     for loser in losers:
         notify(recipients=[loser.lead, *[m.user for m in loser.members.all()]], event="projects.bid_not_selected",
                params={"challenge": challenge, "bid": loser}, url=_url("bid-detail", loser.pk))
 
 
+def _commit_subsidy(challenge: Challenge, call: Call, projects: list[Project]) -> None:
+    """The agency's subsidy becomes its funding commitment to each winner, split by their budgets
+    (capped by the 1+1 rule's cap where the call has one)."""
+    from funds import services as funds_services
+
+    total = sum((p.budget for p in projects), Decimal(0))
+    left = challenge.subsidy
+    for index, project in enumerate(projects):
+        share = left if index == len(projects) - 1 else (
+            challenge.subsidy * project.budget / total if total else challenge.subsidy / len(projects)
+        ).quantize(Decimal("0.01"))
+        left -= share
+        if call.match_cap is not None:
+            share = min(share, call.match_cap)
+        if share > 0:
+            funds_services.subsidy_commit_on_award(
+                source=challenge.poster, project=project, amount=share,
+                title=_("Subsidy: %(project)s") % {"project": project.title}, reference=challenge.terms[:100])
+
+
+@transaction.atomic
+def public_tranche_add(*, actor, project: Project, title: str, amount, milestone: Milestone | None = None,
+                       due_on=None):
+    """Schedule a tranche of the agency's subsidy; under the 1+1 rule the public tranches never exceed the
+    ratio times what the enterprise committed to the project, nor the cap."""
+    from funds import services as funds_services
+
+    project = _lock_project(project)
+    funding = selectors.matched_funding(project)
+    if funding["commitment"] is None:
+        raise ValidationError(_("This project has no government subsidy commitment."))
+    value = _money(amount, "amount")
+    if funding["rule"] and funding["scheduled"] + value > funding["public_share"]:
+        raise ValidationError({"amount": _(
+            "The 1+1 rule allows %(share)s of public money against the %(enterprise)s the enterprise committed "
+            "(ratio %(ratio)s, cap %(cap)s); %(scheduled)s is already scheduled.") % {
+            "share": format_money(funding["public_share"]), "enterprise": format_money(funding["enterprise"]),
+            "ratio": funding["ratio"], "cap": format_money(funding["cap"]),
+            "scheduled": format_money(funding["scheduled"])}})
+    return funds_services.tranche_add(actor=actor, commitment=funding["commitment"], title=title, amount=value,
+                                      milestone=milestone, due_on=due_on)
+
+
 def award_sent_back(request: SignoffRequest) -> None:
-    Bid.objects.filter(pk=request.payload["bid"], status=Bid.Status.PROPOSED).update(status=Bid.Status.SUBMITTED)
+    Bid.objects.filter(pk__in=_awarded_ids(request), status=Bid.Status.PROPOSED).update(status=Bid.Status.SUBMITTED)
 
 
 # Project (师生共同答题)
@@ -984,7 +1071,9 @@ def project_start(*, actor, project: Project) -> Project:
     project.status = Project.Status.IN_PROGRESS
     project.started_on = timezone.localdate()
     project.save(update_fields=["status", "started_on"])
-    _move(_lock(project.challenge), S.IN_PROGRESS, actor=actor, project=project.pk)
+    challenge = _lock(project.challenge)
+    if challenge.status == S.AWARDED:  # the first of several winners to start moves the challenge
+        _move(challenge, S.IN_PROGRESS, actor=actor, project=project.pk)
     return project
 
 
@@ -1087,6 +1176,9 @@ def project_submit_for_evaluation(*, actor, project: Project, result_abstract: s
         raise ValidationError(_("Every milestone must be accepted before the final evaluation."))
     if not (result_abstract or "").strip():
         raise ValidationError({"result_abstract": _("Summarise the result.")})
+    if project.challenge.projects.exclude(pk=project.pk).exclude(status=Project.Status.CLOSED).exists():
+        raise ValidationError(_("Several teams still run this challenge (赛马制): the stage gate keeps one "
+                                "before the final evaluation."))
     project.status = Project.Status.UNDER_EVALUATION
     project.result_abstract = result_abstract.strip()
     project.save(update_fields=["status", "result_abstract"])
@@ -1148,6 +1240,41 @@ def evaluation_sent_back(request: SignoffRequest) -> None:
     project.save(update_fields=["status"])
     project.evaluations.all().delete()
     _move(_lock(project.challenge), S.IN_PROGRESS, actor=None, project=project.pk, evaluation="rejected")
+
+
+# Stage gate (赛马制: keep the best performer)
+
+
+@transaction.atomic
+def stage_gate_propose(*, actor, project: Project, reason: str) -> SignoffRequest:
+    """Keep this project and close the challenge's other running projects; both sides sign."""
+    project = _lock_project(project)
+    challenge = _lock(project.challenge)
+    require(actor, "projects.change_challenge", challenge, _("Only the posting side proposes the stage gate."))
+    rivals = challenge.projects.exclude(pk=project.pk).exclude(status__in=[Project.Status.CLOSED,
+                                                                           Project.Status.SOLVED])
+    if project.status != Project.Status.IN_PROGRESS or not rivals.exists():
+        raise ValidationError(_("A stage gate keeps one of several projects in progress on the same challenge."))
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Please give a reason.")})
+    return signoff_open(
+        actor=actor, target=project, kind="projects.stage_gate",
+        title=_("Stage gate: keep %(p)s") % {"p": project.title}, parties=selectors.refinement_parties(challenge),
+        summary=reason.strip(), payload={"closes": sorted(rivals.values_list("pk", flat=True))},
+        url=_url("project-detail", project.pk),
+    )
+
+
+def stage_gate_passed(request: SignoffRequest) -> None:
+    project = Project.objects.select_for_update().select_related("challenge").get(pk=request.target_id)
+    closed = list(project.challenge.projects.filter(pk__in=request.payload["closes"],
+                                                    status=Project.Status.IN_PROGRESS).select_related("lead"))
+    Project.objects.filter(pk__in=[p.pk for p in closed]).update(status=Project.Status.CLOSED)
+    audit_log(actor=None, action="project.stage_gate", target=project.challenge, project=project.pk,
+              closed=[p.pk for p in closed])
+    for other in closed:
+        notify(recipients=[other.lead], event="projects.stage_gate_closed", params={"project": other},
+               url=_url("project-detail", other.pk))
 
 
 # Scheduled

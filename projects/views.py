@@ -175,7 +175,10 @@ def challenge_detail(request, pk):
         "my_bid": my_bid,
         "can_bid": (call is not None and challenge.status == Challenge.Status.OPEN and my_bid is None
                     and selectors.bidding_organisations(user, challenge).exists()),
-        "project": getattr(challenge, "project", None),
+        "project": challenge.project,
+        "projects": list(challenge.projects.all()),
+        "award_form": forms.AwardForm(call=call) if can_change and call is not None and call.winners > 1
+        and challenge.status == Challenge.Status.OPEN and (not call.stage_rules or call.stage == "award") else None,
         "my_undertaking": challenge.undertakings.filter(user=user).first(),
         "undertakings": challenge.undertakings.select_related("user", "organisation") if can_change else None,
         "undertaking_form": forms.UndertakingForm(),
@@ -203,6 +206,26 @@ def _review_context(user, call, *, can_change: bool) -> dict:
         "expert_form": forms.ExpertForm(user=user, call=call) if running and call.stage != "award" else None,
         "experts": [p for p in call.panel.all() if p.is_outside_expert] if can_change else [],
     }
+
+
+@service_action(_redirect_target("projects:challenge-detail"))
+def award_several(request, pk):
+    """赛马制: propose the award to the teams ticked on the challenge page."""
+    challenge = _challenge(request, pk)
+    if not hasattr(challenge, "call"):
+        raise ValidationError(_("This challenge has no call."))
+    form = forms.AwardForm(request.POST, call=challenge.call)
+    if not form.is_valid():
+        raise ValidationError(_("Choose the teams to award."))
+    services.award_propose(actor=request.user, bids=list(form.cleaned_data["bids"]))
+    return _("The award was sent to both sides for signatures.")
+
+
+@service_action(_redirect_target("projects:project-detail"))
+def stage_gate(request, pk):
+    services.stage_gate_propose(actor=request.user, project=_project(request, pk),
+                                reason=request.POST.get("reason", ""))
+    return _("The stage gate was sent to both sides for signatures.")
 
 
 @service_action(_redirect_target("projects:challenge-detail"))
@@ -446,7 +469,7 @@ def call_open(request, pk):
                                questions_close_on=form.cleaned_data["questions_close_on"],
                                criteria=form.cleaned_data["criteria"], panel=list(form.cleaned_data["panel"]),
                                organisation_conflicts=form.cleaned_data["organisation_conflicts"],
-                               stage_rules=form.stage_rules())
+                               stage_rules=form.stage_rules(), winners=form.cleaned_data["winners"])
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -578,6 +601,10 @@ def project_detail(request, pk):
         "evaluation_form": forms.EvaluationForm() if evaluation_side and project.status == Project.Status.UNDER_EVALUATION
         and not any(e.organisation_id == evaluation_side.pk for e in evaluations) else None,
         "evaluation_side": evaluation_side,
+        "can_stage_gate": project.status == Project.Status.IN_PROGRESS
+        and user.has_perm("projects.change_challenge", project.challenge)
+        and project.challenge.projects.exclude(pk=project.pk).filter(status=Project.Status.IN_PROGRESS).exists(),
+        "reason_form": forms.ReasonForm(),
         "signoffs": selectors.project_signoffs(project, milestones),
         "audit": audit_trail(project)[:30],
     })

@@ -40,7 +40,7 @@ class CallSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Call
-        fields = ["id", "criteria", "closes_on", "questions_close_on", "organisation_conflicts", "stage_rules", "stage", "status", "opened_at", "panel"]
+        fields = ["id", "criteria", "closes_on", "winners", "questions_close_on", "organisation_conflicts", "stage_rules", "stage", "status", "opened_at", "panel"]
 
 
 class ChallengeListSerializer(serializers.ListSerializer):
@@ -60,7 +60,8 @@ class ChallengeSerializer(serializers.ModelSerializer):
     mode_display = serializers.CharField(source="get_mode_display", read_only=True)
     topic = TopicSerializer(read_only=True)
     call = CallSerializer(read_only=True)
-    project = serializers.PrimaryKeyRelatedField(read_only=True)
+    project = serializers.PrimaryKeyRelatedField(read_only=True, help_text="The project still running (赛马制).")
+    projects = serializers.PrimaryKeyRelatedField(read_only=True, many=True)
     confidential_detail = serializers.CharField(required=False, allow_blank=True,
                                                 help_text="Only in the output for users with access.")
 
@@ -69,7 +70,7 @@ class ChallengeSerializer(serializers.ModelSerializer):
         fields = ["id", "poster", "poster_name", "mode", "mode_display", "center", "partner", "posted_by",
                   "title_zh", "title_en", "summary_zh", "summary_en", "confidential_detail", "industry_node",
                   "field", "current_trl", "target_trl", "budget_min", "budget_max", "subsidy", "terms", "deadline",
-                  "status", "status_display", "topic", "call", "project", "created_at", "updated_at"]
+                  "status", "status_display", "topic", "call", "project", "projects", "created_at", "updated_at"]
         read_only_fields = ["posted_by", "status", "created_at", "updated_at"]
         list_serializer_class = ChallengeListSerializer
 
@@ -136,6 +137,7 @@ class CallOpenSerializer(serializers.Serializer):
     closes_on = serializers.DateField()
     organisation_conflicts = serializers.BooleanField(required=False, default=False)
     questions_close_on = serializers.DateField(required=False, allow_null=True, default=None)
+    winners = serializers.IntegerField(required=False, default=1, min_value=1, max_value=10)
     stage_rules = serializers.DictField(
         required=False, allow_null=True, default=None,
         help_text="Staged review: {expert_review: {weight, advance}, defence: {weight, scorers: panel | "

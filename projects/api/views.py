@@ -164,6 +164,19 @@ class ChallengeViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewset
         panelist = services.expert_invite(actor=request.user, call=call, user=expert, bids=bids)
         return _created(s.PanelMemberSerializer, panelist, request)
 
+    @extend_schema(request=s.BidIdsSerializer, responses={201: s.SignoffRefSerializer})
+    @action(detail=True, methods=["post"], url_path="propose-award")
+    def propose_award(self, request, pk=None):
+        """赛马制: propose the award to several teams at once (each gets its own project)."""
+        call = self._call()
+        data = s.BidIdsSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        bids = list(call.bids.filter(pk__in=data.validated_data["bids"]))
+        if len(bids) != len(set(data.validated_data["bids"])):
+            return Response({"bids": ["这些揭榜申请不属于本榜单。/ These bids are not of this call."]},
+                            status=status.HTTP_400_BAD_REQUEST)
+        return _signoff(services.award_propose(actor=request.user, bids=bids))
+
     @extend_schema(request=None, responses=s.ConflictDeclarationSerializer(many=True))
     @action(detail=True, methods=["get"])
     def conflicts(self, request, pk=None):
@@ -334,6 +347,15 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
         data.is_valid(raise_exception=True)
         return _signoff(services.budget_change_request(actor=request.user, project=self.get_object(),
                                                        **data.validated_data))
+
+    @extend_schema(request=s.ReasonSerializer, responses={201: s.SignoffRefSerializer})
+    @action(detail=True, methods=["post"], url_path="stage-gate")
+    def stage_gate(self, request, pk=None):
+        """赛马制: keep this project, close the challenge's other running projects (dual sign-off)."""
+        data = s.ReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return _signoff(services.stage_gate_propose(actor=request.user, project=self.get_object(),
+                                                    reason=data.validated_data["reason"]))
 
     @extend_schema(request=s.ResultSerializer, responses=s.ProjectSerializer)
     @action(detail=True, methods=["post"], url_path="submit-result")
