@@ -410,3 +410,26 @@ def tranche_remove(*, actor, tranche: Tranche) -> None:
     audit_log(actor=actor, action="tranche.remove", target=tranche.commitment, tranche=tranche.pk,
               amount=str(tranche.amount))
     tranche.delete()
+
+
+@transaction.atomic
+def subsidy_commit_on_award(*, source: Organisation, project: Project, amount, title: str,
+                            reference: str = "") -> FundingCommitment:
+    """A government-led call's subsidy becomes the agency's commitment to an awarded project.
+
+    Called by projects.services when the award's dual sign-off took effect: that sign-off is the
+    authority, so there is no acting user (the audit row has none). Idempotent per project and source.
+    """
+    if source.kind != Organisation.Kind.GOVERNMENT:
+        raise ValidationError({"source": _("Only a government agency commits a subsidy.")})
+    existing = FundingCommitment.objects.filter(kind=FundingCommitment.Kind.GOVERNMENT_SUBSIDY, source=source,
+                                                project=project).first()
+    if existing is not None:
+        return existing
+    value = parse_amount(amount, "amount")
+    commitment = FundingCommitment.objects.create(
+        kind=FundingCommitment.Kind.GOVERNMENT_SUBSIDY, source=source, project=project, title=title.strip()[:200],
+        amount=value, committed_on=timezone.localdate(), reference=reference, created_by=None,
+        note=_("Committed on the award of the call (dual sign-off)."))
+    audit_log(actor=None, action="commitment.create", target=commitment, kind=commitment.kind, amount=str(value))
+    return commitment

@@ -38,3 +38,4 @@ class ProjectsConfig(AppConfig):
         register_decision("projects.budget_change", label=_("Budget change"), on_approved=services.budget_changed)
         register_decision("projects.final_evaluation", label=_("Final evaluation"),
                           on_approved=services.evaluation_approved, on_rejected=services.evaluation_sent_back)
+        register_decision("projects.stage_gate", label=_("Stage gate"), on_approved=services.stage_gate_passed)

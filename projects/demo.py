@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from platform_core.signoff import signoff_sign
 
-from . import services
+from . import conflicts, services
 from .models import BidMember, Challenge, Milestone
 
 CRITERIA = [{"name": "技术路线可行性", "weight": 40}, {"name": "团队实力与前期基础", "weight": 30},
@@ -61,13 +61,18 @@ class Walker:
                                                 plan="分两阶段实施，12 个月完成。",
                                                 budget=self.bid["bid_budget"] * Decimal("0.8"))
             for index, judge in enumerate(self.panel):
+                stakes = conflicts.detected_stakes(judge, call)
+                for staked_bid, stake in stakes:  # a panel member who bids declares it and is recused (利益冲突回避)
+                    services.conflict_declare(actor=judge, bid=staked_bid, stake=stake)
+                if stakes:
+                    continue
                 services.bid_score(actor=judge, bid=bid, scores=dict(zip([k["name"] for k in CRITERIA],
                                                                          [88 - index, 85, 80])), comment="方案扎实。")
                 if rival_bid:
                     services.bid_score(actor=judge, bid=rival_bid, scores={k["name"]: 72 for k in CRITERIA})
         if step >= 4:
             _sign_all(services.award_propose(actor=self.author, bid=bid))
-        project = getattr(Challenge.objects.get(pk=c.pk), "project", None) if step >= 4 else None
+        project = Challenge.objects.get(pk=c.pk).project if step >= 4 else None
         created = []
         for title, deliverables, days, tranche in milestones:
             created.append(services.milestone_add(actor=self.pi, project=project, title=title,

@@ -11,7 +11,7 @@ from platform_core.sentences import Choice, Fields, Ref, register_object
 from platform_core.signoff import register_decision_view
 
 from . import selectors
-from .models import Bid, Call, Challenge, Milestone, Project, Topic, Undertaking
+from .models import Bid, Call, Challenge, ConflictDeclaration, Milestone, Project, Topic, Undertaking
 
 
 def _challenge_url(pk_of):
@@ -58,6 +58,22 @@ register_action("call.close", _("%(actor)s closed the call for bids on %(target)
 register_action("bid.submit", _("%(actor)s submitted the bid of %(team)s on %(target)s"), bid=Ref(Bid))
 register_action("bid.withdraw", _("%(actor)s withdrew the bid of %(bid)s"), bid=Ref(Bid))
 register_action("bid.score", _("%(actor)s scored the bid of %(bid)s: %(total)s"), bid=Ref(Bid))
+register_action("bid.score_voided", _("%(actor)s: the score %(total)s of %(panelist)s on %(bid)s was voided "
+                                      "(conflict of interest)"), bid=Ref(Bid))
+register_action("conflict.declare", _("%(actor)s declared a conflict of interest on %(bid)s (%(stake)s) and is "
+                                      "recused from reviewing %(target)s"),
+                bid=Ref(Bid), stake=Choice(ConflictDeclaration.Stake))
+register_action("call.stage", _("%(actor)s moved the review of %(target)s from %(previous)s to %(stage)s"),
+                stage=Choice(Call.Stage), previous=Choice(Call.Stage))
+register_action("bid.formal_check", _("%(actor)s recorded the formal check of %(bid)s: %(result)s"),
+                bid=Ref(Bid), result=Choice(Bid.FormalCheck))
+register_action("bid.defence_slot", _("%(actor)s scheduled the defence of %(bid)s at %(at)s, %(place)s"),
+                bid=Ref(Bid))
+register_action("call.expert_invite", _("%(actor)s invited the outside expert %(expert)s to review %(target)s"))
+register_action("project.stage_gate", _("%(actor)s: the stage gate of %(target)s kept %(project)s"),
+                project=Ref(Project))
+register_action("question.ask", _("%(actor)s asked a question on %(target)s"))
+register_action("question.answer", _("%(actor)s answered a question on %(target)s (to all bidders: %(public)s)"))
 register_action("bid.propose_award", _("%(actor)s proposed to award %(target)s to %(bid)s"), bid=Ref(Bid))
 register_action("milestone.add", _("%(actor)s added the milestone %(milestone)s"), milestone=Ref(Milestone))
 register_action("milestone.submit", _("%(actor)s submitted %(milestone)s for acceptance"), milestone=Ref(Milestone))
@@ -86,6 +102,32 @@ register_event("projects.undertaking_decided", _("Confidentiality undertaking de
                challenge=CHALLENGE, status=Choice(Undertaking.Status))
 register_event("projects.call_opened", _("Scoring panel seat"),
                title=_("You sit on the scoring panel of: %(challenge)s"), challenge=CHALLENGE)
+register_event("projects.conflict_declared", _("Conflict of interest declared"),
+               title=_("%(panelist)s declared a conflict of interest and is recused: %(challenge)s"),
+               challenge=CHALLENGE)
+register_event("projects.question_asked", _("Question on a call"),
+               title=_("A bidder asked a question: %(challenge)s"),
+               grouped=_("%(count)s questions from bidders: %(challenge)s"),
+               group_by=("challenge",), group_url=_challenge_link, challenge=CHALLENGE)
+register_event("projects.question_answered", _("Your question answered"),
+               title=_("Your question was answered: %(challenge)s"), challenge=CHALLENGE)
+register_event("projects.clarification_published", _("Clarification to all bidders"),
+               title=_("A clarification was published to all bidders: %(challenge)s"),
+               grouped=_("%(count)s clarifications published: %(challenge)s"),
+               group_by=("challenge",), group_url=_challenge_link, challenge=CHALLENGE)
+register_event("projects.formal_check", _("Formal check of your bid"),
+               title=_("Formal check of your bid on %(challenge)s: %(result)s"), challenge=CHALLENGE,
+               result=Choice(Bid.FormalCheck))
+register_event("projects.shortlisted", _("Shortlisted"),
+               title=_("Your team is shortlisted: %(challenge)s"),
+               body=_("The defence slot will follow."), challenge=CHALLENGE)
+register_event("projects.defence_scheduled", _("Defence slot"),
+               title=_("Your defence on %(challenge)s: %(at)s, %(place)s"), challenge=CHALLENGE)
+register_event("projects.expert_invited", _("Invited as an outside expert"),
+               title=_("You are invited to review bids as an outside expert: %(challenge)s"), challenge=CHALLENGE)
+register_event("projects.stage_gate_closed", _("Closed at the stage gate"),
+               title=_("Your project was closed at the stage gate: %(project)s"),
+               body=_("Both sides kept another team's project (赛马制)."), project=Ref(Project))
 register_event("projects.new_bid", _("New bid"),
                title=_("New bid on %(challenge)s from %(team)s"),
                grouped=_("%(count)s new bids on %(challenge)s (latest from %(team)s)"),
@@ -122,12 +164,13 @@ def _award_context(request):
     from django.db.models import Avg
 
     call = Call.objects.select_related("challenge").get(pk=request.target_id)
-    bid = (Bid.objects.select_related("lead", "organisation").prefetch_related("members__user")
-           .filter(pk=request.payload.get("bid")).first())
+    winners = list(Bid.objects.select_related("lead", "organisation").prefetch_related("members__user")
+                   .filter(pk__in=request.payload.get("bids") or [request.payload.get("bid")]).order_by("pk"))
+    bid = winners[0] if winners else None
     scores = bid.scores.select_related("panelist__user", "panelist__organisation") if bid else []
     bids = call.bids.exclude(status=Bid.Status.WITHDRAWN).annotate(average=Avg("scores__total")).order_by(
         "-average", "pk")
-    return {"call": call, "bid": bid, "scores": scores, "bids": bids}
+    return {"call": call, "bid": bid, "winners": winners, "scores": scores, "bids": bids}
 
 
 def _milestone_context(request):
@@ -148,5 +191,8 @@ register_decision_view("projects.bid_award", template="projects/signoff/award.ht
 register_decision_view("projects.milestone_acceptance", template="projects/signoff/milestone.html",
                        context=_milestone_context)
 register_decision_view("projects.budget_change", template="projects/signoff/budget.html", context=_budget_context)
+register_decision_view("projects.stage_gate", template="projects/signoff/stage_gate.html",
+                       context=lambda request: {"project": request.target,
+                                                "closes": Project.objects.filter(pk__in=request.payload["closes"])})
 register_decision_view("projects.final_evaluation", template="projects/signoff/evaluation.html",
                        context=_evaluation_context)

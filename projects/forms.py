@@ -84,11 +84,36 @@ class CallForm(forms.Form):
         help_text=_("One per line as “name: weight”; weights add up to 100."),
         initial="技术路线可行性: 40\n团队实力与前期基础: 30\n经费与进度合理性: 30",
     )
+    winners = forms.IntegerField(label=_("Teams that may be awarded (赛马制)"), min_value=1, max_value=10,
+                                 initial=1)
+    questions_close_on = forms.DateField(label=_("Questions close on"), widget=DateInput, required=False,
+                                         help_text=_("The day bids close when left empty."))
+    staged = forms.BooleanField(label=_("Staged review: formal check → expert review → shortlist → defence"),
+                                required=False)
+    expert_weight = forms.IntegerField(label=_("Expert review weight (%)"), min_value=1, max_value=100, initial=60,
+                                       required=False)
+    advance = forms.IntegerField(label=_("Teams advancing to the defence"), min_value=1, initial=3, required=False)
+    defence_weight = forms.IntegerField(label=_("Defence weight (%)"), min_value=0, max_value=99, initial=40,
+                                        required=False, help_text=_("0: no defence, the shortlist goes to the award."))
+    defence_scorers = forms.ChoiceField(label=_("Who scores the defence"), required=False, choices=[
+        ("panel", _("The panel of both sides")), ("panel_and_experts", _("The panel and the outside experts"))])
+    organisation_conflicts = forms.BooleanField(
+        label=_("Panel members of a bidding team's organisation are recused too"), required=False)
 
     def __init__(self, *args, user, challenge, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["panel"] = autocomplete_field("projects-panel", user=user, params={"challenge": challenge.pk},
                                                   multiple=True, label=_("Scoring panel (both sides)"))
+
+    def stage_rules(self) -> dict | None:
+        """The staged-review rules as call_open takes them (None: one scoring round)."""
+        data = self.cleaned_data
+        if not data.get("staged"):
+            return None
+        rules = {"expert_review": {"weight": data.get("expert_weight"), "advance": data.get("advance")}}
+        if data.get("defence_weight"):
+            rules["defence"] = {"weight": data["defence_weight"], "scorers": data.get("defence_scorers") or "panel"}
+        return rules
 
     def clean_criteria(self):
         criteria = []
@@ -133,6 +158,78 @@ class ScoreForm(forms.Form):
 
     def scores(self) -> dict:
         return {c["name"]: self.cleaned_data[f"c{i}"] for i, c in enumerate(self.criteria)}
+
+
+class QuestionForm(forms.Form):
+    text = forms.CharField(label=_("Your question"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000,
+                           help_text=_("Only the posting side reads who asked."))
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
+    public = forms.BooleanField(label=_("Answer to all bidders (who asked is not shown)"), required=False)
+    public_text = forms.CharField(label=_("Question as published"), required=False, max_length=4000,
+                                  widget=forms.Textarea(attrs={"rows": 2}),
+                                  help_text=_("Reword it if the question gives away who asked."))
+
+
+class FormalCheckForm(forms.Form):
+    passed = forms.TypedChoiceField(label=_("Formal check"), coerce=lambda v: v == "pass", choices=[
+        ("pass", _("Passed the formal check")), ("fail", _("Failed the formal check"))])
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 2}), help_text=_("Required when the bid fails."))
+
+
+class DefenceSlotForm(forms.Form):
+    at = forms.DateTimeField(label=_("Defence slot"), widget=forms.DateTimeInput(
+        attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"), input_formats=["%Y-%m-%dT%H:%M"])
+    place = forms.CharField(label=_("Place"), max_length=200)
+
+
+class ExpertForm(forms.Form):
+    def __init__(self, *args, user, call, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["expert"] = autocomplete_field("projects-experts", user=user,
+                                                   params={"challenge": call.challenge_id},
+                                                   label=_("Outside expert (talent pool)"))
+        self.fields["bids"] = forms.ModelMultipleChoiceField(
+            label=_("Bids to review"), queryset=call.bids.exclude(status="withdrawn"),
+            widget=forms.CheckboxSelectMultiple)
+        self.fields["bids"].label_from_instance = lambda bid: bid.team_name
+
+
+class ShortlistForm(forms.Form):
+    def __init__(self, *args, call, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["bids"] = forms.ModelMultipleChoiceField(
+            label=_("Teams that advance"), widget=forms.CheckboxSelectMultiple,
+            queryset=call.bids.filter(status="submitted", formal_check="passed"))
+        self.fields["bids"].label_from_instance = lambda bid: bid.team_name
+
+
+class AwardForm(forms.Form):
+    """赛马制: the teams to award together (each gets its own project)."""
+
+    def __init__(self, *args, call, **kwargs):
+        super().__init__(*args, **kwargs)
+        bids = call.bids.filter(status="submitted")
+        if call.stage_rules:
+            bids = bids.filter(shortlisted=True)
+        self.fields["bids"] = forms.ModelMultipleChoiceField(
+            label=_("Teams to award (at most %(n)s)") % {"n": call.winners}, queryset=bids,
+            widget=forms.CheckboxSelectMultiple)
+        self.fields["bids"].label_from_instance = lambda bid: f"{bid.team_name} · {bid.budget:,.2f}"
+
+
+class ConflictForm(forms.Form):
+    """利益冲突声明 of an interest the records do not show (the detected ones are declared with one button)."""
+
+    bid = forms.TypedChoiceField(label=_("Bid"), coerce=int)
+    note = forms.CharField(label=_("The interest"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+    def __init__(self, *args, bids=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["bid"].choices = [(b.pk, b.team_name) for b in bids]
 
 
 class MilestoneForm(forms.Form):

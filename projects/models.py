@@ -116,6 +116,16 @@ class Challenge(models.Model):
             return self.summary_en
         return self.summary_zh
 
+    @property
+    def project(self):
+        """The challenge's project: the one still running after a stage gate (赛马制), else the first; or None.
+
+        Reads a `prefetch_related("projects")` when there is one.
+        """
+        projects = sorted(self.projects.all(), key=lambda p: p.pk)
+        live = [p for p in projects if p.status != "closed"]
+        return (live or projects or [None])[0]
+
 
 class ChallengeAttachment(models.Model):
     challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="attachments",
@@ -202,12 +212,40 @@ class Call(models.Model):
         CLOSED = "closed", _("Closed, under review")
         AWARDED = "awarded", _("Awarded")
 
+    class Stage(models.TextChoices):
+        """Staged review (projects.services.CALL_STAGES); a call without stage rules has one scoring round."""
+
+        BIDDING = "bidding", _("Bidding")
+        FORMAL_CHECK = "formal_check", _("Formal check")
+        EXPERT_REVIEW = "expert_review", _("Expert review")
+        DEFENCE = "defence", _("Defence")
+        AWARD = "award", pgettext_lazy("review stage", "Award")
+
     challenge = models.OneToOneField(Challenge, on_delete=models.CASCADE, related_name="call",
                                      verbose_name=_("challenge"))
     criteria = models.JSONField(_("scoring criteria"), default=list,
                                 help_text=_("List of {name, weight}; weights add up to 100."))
     closes_on = models.DateField(_("bids close on"))
+    match_ratio = models.DecimalField(
+        _("matched-funding ratio"), max_digits=5, decimal_places=2, null=True, blank=True,
+        help_text=_("Government-led calls, 1+1 rule: public money per yuan the enterprise commits (1.00 = 1:1)."))
+    match_cap = models.DecimalField(_("matched-funding cap (CNY)"), null=True, blank=True, **MONEY)
+    winners = models.PositiveSmallIntegerField(
+        _("teams that may be awarded"), default=1,
+        help_text=_("赛马制: more than one team may be awarded, each with its own project; the total of their "
+                    "budgets stays within the challenge's budget."))
+    questions_close_on = models.DateField(
+        _("questions close on"), null=True, blank=True,
+        help_text=_("Last day bidders may ask questions; the day bids close when left empty."))
+    organisation_conflicts = models.BooleanField(
+        _("bidding organisation's people are conflicted"), default=False,
+        help_text=_("Panel members who belong to a bidding team's organisation are recused too."))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    stage_rules = models.JSONField(
+        _("review stage rules"), default=dict, blank=True,
+        help_text=_("Fixed when the call opens: expert review weight and how many advance; defence weight and "
+                    "who scores it."))
+    stage = models.CharField(_("review stage"), max_length=15, choices=Stage.choices, default=Stage.BIDDING)
     opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
     history = HistoricalRecords(excluded_fields=["opened_at"])
 
@@ -219,12 +257,48 @@ class Call(models.Model):
         return str(self.challenge)
 
 
+class CallQuestion(models.Model):
+    """答疑澄清: a bidder's private question; the posting side answers privately or to all bidders."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="questions", verbose_name=_("call"))
+    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="call_questions",
+                                 verbose_name=_("asked by"))
+    text = models.TextField(_("question"))
+    asked_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+    answer = models.TextField(_("answer"), blank=True)
+    is_public = models.BooleanField(_("answered to all bidders"), default=False)
+    public_text = models.TextField(
+        _("question as published"), blank=True,
+        help_text=_("The question as all bidders read it, without who asked; the question itself when empty."))
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("answered by"))
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-asked_at", "-id"]
+        indexes = [models.Index(fields=["call", "-asked_at", "-id"], name="call_question_newest_first")]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+
+    def __str__(self):
+        return self.published_question[:80]
+
+    @property
+    def published_question(self) -> str:
+        return self.public_text or self.text
+
+
 class PanelMember(models.Model):
+    """A seat on the panel: a member of one side, or an outside expert who reviews only the bids assigned."""
+
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="panel", verbose_name=_("call"))
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="panel_seats",
                              verbose_name=_("panel member"))
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("side"))
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+", null=True,
+                                     blank=True, verbose_name=_("side"))
+    is_outside_expert = models.BooleanField(_("outside expert"), default=False)
+    assigned_bids = models.ManyToManyField("Bid", blank=True, related_name="assigned_experts",
+                                           verbose_name=_("bids to review"))
 
     class Meta:
         ordering = ["id"]
@@ -246,6 +320,11 @@ class Bid(models.Model):
         AWARDED = "awarded", _("Awarded")
         NOT_SELECTED = "not_selected", _("Not selected")
 
+    class FormalCheck(models.TextChoices):
+        PENDING = "pending", _("Not checked yet")
+        PASSED = "passed", _("Passed the formal check")
+        FAILED = "failed", _("Failed the formal check")
+
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="bids", verbose_name=_("call"))
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="bids",
                                      verbose_name=_("bidding organisation"))
@@ -256,6 +335,12 @@ class Bid(models.Model):
     plan = models.TextField(_("work plan"))
     budget = models.DecimalField(_("requested budget (CNY)"), **MONEY)
     status = models.CharField(_("status"), max_length=15, choices=Status.choices, default=Status.SUBMITTED)
+    formal_check = models.CharField(_("formal check"), max_length=10, choices=FormalCheck.choices,
+                                    default=FormalCheck.PENDING)
+    formal_note = models.TextField(_("formal check note"), blank=True)
+    shortlisted = models.BooleanField(_("shortlisted for the defence"), default=False)
+    defence_at = models.DateTimeField(_("defence slot"), null=True, blank=True)
+    defence_place = models.CharField(_("defence place"), max_length=200, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
     history = HistoricalRecords(excluded_fields=["submitted_at"])
 
@@ -267,6 +352,7 @@ class Bid(models.Model):
         constraints = [
             # A team (identified by its lead PI) bids once per call.
             models.UniqueConstraint(fields=["call", "lead"], name="bid_one_per_team"),
+            models.UniqueConstraint(fields=["call", "defence_at"], name="bid_defence_slot_unique"),
             models.CheckConstraint(condition=Q(budget__gte=0), name="bid_budget_not_negative"),
         ]
 
@@ -296,7 +382,12 @@ class BidMember(models.Model):
 
 
 class BidScore(models.Model):
+    class Stage(models.TextChoices):
+        EXPERT_REVIEW = "expert_review", _("Expert review")
+        DEFENCE = "defence", _("Defence")
+
     bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="scores", verbose_name=_("bid"))
+    stage = models.CharField(_("review stage"), max_length=15, choices=Stage.choices, default=Stage.EXPERT_REVIEW)
     panelist = models.ForeignKey(PanelMember, on_delete=models.CASCADE, related_name="scores",
                                  verbose_name=_("panel member"))
     scores = models.JSONField(_("scores by criterion"), default=dict)
@@ -309,9 +400,35 @@ class BidScore(models.Model):
         verbose_name = _("bid score")
         verbose_name_plural = _("bid scores")
         constraints = [
-            models.UniqueConstraint(fields=["bid", "panelist"], name="bid_score_one_per_panelist"),
+            models.UniqueConstraint(fields=["bid", "panelist", "stage"], name="bid_score_one_per_panelist_stage"),
             models.CheckConstraint(condition=Q(total__gte=0) & Q(total__lte=100), name="bid_score_total_0_100"),
         ]
+
+
+class ConflictDeclaration(models.Model):
+    """利益冲突声明: a panel member's stake in a bid; the member is recused from the call's review."""
+
+    class Stake(models.TextChoices):
+        TEAM = "team", _("Member of the bidding team")
+        ORGANISATION = "organisation", _("Member of the bidding organisation")
+        OTHER = "other", _("Other interest")
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="conflicts", verbose_name=_("call"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="conflicts_declared",
+                             verbose_name=_("panel member"))
+    bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="conflicts", verbose_name=_("bid"))
+    stake = models.CharField(_("stake"), max_length=15, choices=Stake.choices)
+    note = models.TextField(_("note"), blank=True)
+    declared_at = models.DateTimeField(_("declared at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["declared_at", "id"]
+        verbose_name = _("conflict-of-interest declaration")
+        verbose_name_plural = _("conflict-of-interest declarations")
+        constraints = [models.UniqueConstraint(fields=["call", "user", "bid"], name="conflict_one_per_bid")]
+
+    def __str__(self):
+        return f"{self.user} · {self.bid.team_name}"
 
 
 class Project(models.Model):
@@ -324,8 +441,9 @@ class Project(models.Model):
         SOLVED = "solved", _("Solved")
         CLOSED = "closed", _("Closed")
 
-    challenge = models.OneToOneField(Challenge, on_delete=models.PROTECT, related_name="project",
-                                     verbose_name=_("challenge"))
+    # 赛马制: a call may award several teams, each with its own project; a stage gate later keeps one.
+    challenge = models.ForeignKey(Challenge, on_delete=models.PROTECT, related_name="projects",
+                                  verbose_name=_("challenge"))
     bid = models.OneToOneField(Bid, on_delete=models.PROTECT, related_name="project", verbose_name=_("winning bid"))
     title = models.CharField(_("title"), max_length=200)
     sponsor = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="sponsored_projects",

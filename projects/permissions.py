@@ -10,7 +10,8 @@ Confidential detail is readable by both sides, by the center's leaders of both s
 whose confidentiality undertaking the poster accepted, and by the awarded team
 (`CONFIDENTIAL_DETAIL_VISIBILITY`) -- not by every member of the center, its students or rival
 bidders. Bids and scores are reviewed by the two sides and the panel only, so a
-plain center member who bids does not see rival bids.
+plain center member who bids does not see rival bids; a reviewer with a stake in a bid of the
+call (projects.conflicts) is recused from all of its bids but their own team's.
 """
 from functools import cached_property
 
@@ -22,7 +23,8 @@ from platform_core.models import Organisation, Role
 from platform_core.permissions import holds_role, is_platform_admin, member_organisation_ids
 from platform_core.visibility import OrgRoles, Person, VisibilityRule, register_visibility, visible_ids
 
-from .models import Mode
+from .conflicts import is_conflicted
+from .models import Mode, Project, Undertaking
 
 MANAGING_ROLES = (Role.RD_MANAGER, Role.ORG_ADMIN, Role.PROGRAM_OFFICER, Role.TTO_STAFF)
 # Who may lead a bid (帅): a researcher or R&D manager of an organisation of the kind the mode calls for.
@@ -159,9 +161,24 @@ def is_bid_team(user, bid):
 
 
 @rules.predicate
+def is_call_reviewer(user, call):
+    """The two sides and their panel members review all of a call's bids, unless conflicted in it
+    (projects.conflicts); outside experts review only the bids assigned to them."""
+    challenge = call.challenge
+    return ((is_poster_side(user, challenge) or is_partner_side(user, challenge)
+             or call.panel.filter(user=user, is_outside_expert=False).exists())
+            and not is_conflicted(user, call))
+
+
+@rules.predicate
 def is_bid_reviewer(user, bid):
-    challenge = bid.call.challenge
-    return is_poster_side(user, challenge) or is_partner_side(user, challenge) or is_panel_member(user, bid.call)
+    return is_call_reviewer(user, bid.call) or (
+        bid.assigned_experts.filter(user=user).exists() and not is_conflicted(user, bid.call))
+
+
+@rules.predicate
+def is_not_conflicted(user, call):
+    return not is_conflicted(user, call)
 
 
 @rules.predicate
@@ -186,7 +203,8 @@ rules.add_perm("projects.view_challenge", is_platform_admin | is_not_draft | is_
 rules.add_perm("projects.view_confidential", can_read_confidential)
 rules.add_perm("projects.change_challenge", is_poster_side)
 rules.add_perm("projects.refine_challenge", is_poster_side | is_partner_side)
-rules.add_perm("projects.score_call", is_panel_member)
+rules.add_perm("projects.score_call", is_panel_member & is_not_conflicted)
+rules.add_perm("projects.review_call", is_platform_admin | is_call_reviewer)
 rules.add_perm("projects.view_bid", is_platform_admin | is_bid_team | is_bid_reviewer)
 rules.add_perm("projects.change_bid", is_bid_team)
 rules.add_perm("projects.view_project", is_platform_admin | is_project_participant)

@@ -1,6 +1,7 @@
 """Reads of the challenge → project chain, the parties that sign, and the hand-over to transfer."""
 from django.contrib.auth import get_user_model
-from django.db.models import Avg, Count, Prefetch, Q
+from django.db.models import Avg, Count, ExpressionWrapper, F, FloatField, Prefetch, Q, Value
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -10,7 +11,8 @@ from platform_core.models import Membership, Organisation, Role
 from platform_core.permissions import is_platform_admin
 from platform_core.signoff import PartySpec, signoffs_for
 
-from .models import Bid, BidMember, Call, Challenge, Milestone, PanelMember, Project, Undertaking
+from .conflicts import conflicted_calls
+from .models import Bid, BidMember, Call, CallQuestion, Challenge, Milestone, PanelMember, Project, Undertaking
 from .permissions import BIDDER_KINDS_BY_MODE, BIDDER_ROLES, CENTER_LEADERS, MANAGING_ROLES, POSTER_KINDS
 
 
@@ -49,7 +51,7 @@ def challenges_visible_to(user):
 
 def challenge_with_chain(user):
     """Visible challenges with their topic, call (and its panel) and project, for a detail page."""
-    return challenges_visible_to(user).select_related("topic", "call", "project").prefetch_related(
+    return challenges_visible_to(user).select_related("topic", "call").prefetch_related("projects",
         Prefetch("call__panel", queryset=PanelMember.objects.select_related("user", "organisation")))
 
 
@@ -123,9 +125,16 @@ def _team_bids(user):
 
 
 def _reviewed_calls(user):
-    """Calls on challenges of the user's side, or whose panel the user sits on."""
-    return Call.objects.filter(Q(challenge_id__in=_side_challenges(user))
-                               | Q(pk__in=PanelMember.objects.filter(user=user).values("call_id"))).values("pk")
+    """Calls on challenges of the user's side, or whose panel the user sits on, unless conflicted in them."""
+    return (Call.objects.filter(Q(challenge_id__in=_side_challenges(user)) | Q(
+        pk__in=PanelMember.objects.filter(user=user, is_outside_expert=False).values("call_id")))
+            .exclude(pk__in=conflicted_calls(user)).values("pk"))
+
+
+def _assigned_bids(user):
+    """Bids assigned to the user as an outside expert (who sees only what they review), unless conflicted."""
+    return (Bid.objects.filter(assigned_experts__user=user).exclude(call_id__in=conflicted_calls(user))
+            .values("pk"))
 
 
 def bids_visible_to(user):
@@ -134,12 +143,22 @@ def bids_visible_to(user):
     qs = Bid.objects.select_related("call__challenge__poster", "organisation", "lead")
     if is_platform_admin(user):
         return qs
-    return qs.filter(Q(lead=user) | Q(pk__in=_team_bids(user)) | Q(call_id__in=_reviewed_calls(user)))
+    return qs.filter(Q(lead=user) | Q(pk__in=_team_bids(user)) | Q(call_id__in=_reviewed_calls(user))
+                     | Q(pk__in=_assigned_bids(user)))
+
+
+def bids_on_panels_of(user):
+    """Bids of the calls whose panel the user sits on: what a panel member may declare a stake in."""
+    if not user.is_authenticated:
+        return Bid.objects.none()
+    return Bid.objects.filter(call_id__in=PanelMember.objects.filter(user=user).values("call_id")).select_related(
+        "call__challenge")
 
 
 def bids_to_review(user):
     """Bids on challenges the user manages, or sits on the panel of, while the call is not yet awarded."""
-    return (Bid.objects.filter(call_id__in=_reviewed_calls(user), status=Bid.Status.SUBMITTED,
+    return (Bid.objects.filter(Q(call_id__in=_reviewed_calls(user)) | Q(pk__in=_assigned_bids(user)),
+                               status=Bid.Status.SUBMITTED,
                                call__status__in=[Call.Status.OPEN, Call.Status.CLOSED])
             .select_related("call__challenge", "organisation", "lead"))
 
@@ -186,11 +205,76 @@ def undertakings_to_decide(user):
                                       status=Undertaking.Status.REQUESTED).select_related("challenge", "user")
 
 
+def conflict_declarations_visible_to(user, call: Call):
+    """Declarations on a call: all of them to the two sides; the team's own to a team; one's own to the declarant."""
+    declarations = call.conflicts.select_related("user", "bid")
+    challenge = call.challenge
+    if is_platform_admin(user) or user.has_perm("projects.refine_challenge", challenge):
+        return declarations
+    return declarations.filter(Q(user=user) | Q(bid__lead=user) | Q(bid_id__in=_team_bids(user)))
+
+
+def questions_visible_to(user):
+    """Questions on calls: one's own, all on calls of one's side, and the ones answered to all bidders."""
+    if not user.is_authenticated:
+        return CallQuestion.objects.none()
+    qs = CallQuestion.objects.select_related("call__challenge__poster", "call__challenge__partner",
+                                             "call__challenge__center", "asked_by", "answered_by")
+    if is_platform_admin(user):
+        return qs
+    return qs.filter(Q(asked_by=user) | Q(call__challenge_id__in=_side_challenges(user))
+                     | Q(is_public=True, answered_at__isnull=False,
+                         call__challenge_id__in=challenges_visible_to(user).values("pk")))
+
+
+def may_ask_questions(user, call: Call) -> bool:
+    """A team that may bid on this open call (or has), before questions close; the page asks this."""
+    last_day = call.questions_close_on or call.closes_on
+    return (call.status == Call.Status.OPEN and last_day >= timezone.localdate()
+            and (bidding_organisations(user, call.challenge).exists()
+                 or call.bids.filter(Q(lead=user) | Q(members__user=user)).exists()))
+
+
 def ranked_bids(call: Call):
-    """Bids with their panel's mean weighted score, best first."""
-    return (call.bids.exclude(status=Bid.Status.WITHDRAWN).annotate(mean_score=Avg("scores__total"),
-                                                                    score_count=Count("scores"))
-            .select_related("organisation", "lead").order_by("-mean_score", "submitted_at", "id"))
+    """Bids with their panel's mean weighted score, best first.
+
+    In a staged review the score is the stages' means (expert review, defence) weighted as the call's rules say.
+    """
+    bids = call.bids.exclude(status=Bid.Status.WITHDRAWN).select_related("organisation", "lead")
+    if not call.stage_rules:
+        return bids.annotate(mean_score=Avg("scores__total"), score_count=Count("scores")).order_by(
+            "-mean_score", "submitted_at", "id")
+    weights = {stage: rule["weight"] for stage, rule in call.stage_rules.items()}
+    means = {f"{stage}_mean": Avg(Cast("scores__total", FloatField()), filter=Q(scores__stage=stage))
+             for stage in weights}
+    combined = sum((Coalesce(F(f"{stage}_mean"), Value(0.0)) * Value(weight / 100) for stage, weight in weights.items()),
+                   Value(0.0))
+    return (bids.annotate(score_count=Count("scores"), **means)
+            .annotate(mean_score=ExpressionWrapper(combined, output_field=FloatField()))
+            .order_by("-shortlisted", "-mean_score", "submitted_at", "id"))
+
+
+def matched_funding(project: Project) -> dict:
+    """Government money of a project: the agency's commitment, and under the call's 1+1 rule the public share
+    the enterprise's commitments allow (min(ratio × enterprise committed, cap, the commitment))."""
+    from decimal import Decimal
+
+    from funds.models import FundingCommitment, Tranche
+
+    call = project.challenge.call
+    commitments = FundingCommitment.objects.filter(project=project)
+    public = commitments.filter(kind=FundingCommitment.Kind.GOVERNMENT_SUBSIDY,
+                                source_id=project.challenge.poster_id).first()
+    enterprise = sum(commitments.filter(kind=FundingCommitment.Kind.ENTERPRISE_RD).values_list("amount", flat=True),
+                     Decimal(0))
+    scheduled = sum(Tranche.objects.filter(commitment=public).values_list("amount", flat=True), Decimal(0)) \
+        if public else Decimal(0)
+    rule = call.match_ratio is not None
+    share = None
+    if public is not None:
+        share = min(enterprise * call.match_ratio, call.match_cap, public.amount) if rule else public.amount
+    return {"commitment": public, "rule": rule, "ratio": call.match_ratio, "cap": call.match_cap,
+            "enterprise": enterprise, "public_share": share, "scheduled": scheduled}
 
 
 def count_by_status(queryset) -> dict[str, int]:

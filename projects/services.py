@@ -31,10 +31,11 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.contrib.auth import get_user_model
+from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, pgettext
 
 from platform_core.audit import audit_log
 from platform_core.models import Membership, Organisation, SignoffRequest
@@ -43,9 +44,9 @@ from platform_core.notifications import notify
 from platform_core.permissions import require
 from platform_core.signoff import signoff_open
 
-from . import selectors
+from . import conflicts, selectors
 from .models import (
-    Bid, BidMember, BidScore, Call, Challenge, ChallengeAttachment, Evaluation, Milestone, Mode, PanelMember, Project, Topic,
+    Bid, BidMember, BidScore, Call, CallQuestion, Challenge, ChallengeAttachment, ConflictDeclaration, Evaluation, Milestone, Mode, PanelMember, Project, Topic,
     TrlRecord, Undertaking,
 )
 from .permissions import BIDDER_KINDS_BY_MODE, BIDDER_ROLES, manages
@@ -224,9 +225,7 @@ def challenge_close(*, actor, challenge: Challenge, reason: str) -> Challenge:
     if selectors.challenge_has_pending_signoff(challenge):
         raise ValidationError(_("A decision on this challenge is awaiting signatures; it must be decided first."))
     _move(challenge, S.CLOSED, actor=actor, reason=reason.strip())
-    if hasattr(challenge, "project") and challenge.project.status not in {Project.Status.SOLVED}:
-        challenge.project.status = Project.Status.CLOSED
-        challenge.project.save(update_fields=["status"])
+    challenge.projects.exclude(status=Project.Status.SOLVED).update(status=Project.Status.CLOSED)
     return challenge
 
 
@@ -381,16 +380,70 @@ def _validate_criteria(criteria) -> list[dict]:
     return cleaned
 
 
+def _validate_stage_rules(rules) -> dict:
+    """Staged review rules: formal check → expert review (weight, how many advance) → optional defence (weight,
+    who scores: the panel of both sides, or also the outside experts). Weights add up to 100."""
+    if not isinstance(rules, dict) or not isinstance(rules.get("expert_review"), dict):
+        raise ValidationError({"stage_rules": _("State the expert review's weight and how many teams advance.")})
+    expert, defence = rules["expert_review"], rules.get("defence")
+    try:
+        cleaned = {"expert_review": {"weight": int(expert.get("weight")), "advance": int(expert.get("advance"))}}
+        if defence:
+            cleaned["defence"] = {"weight": int(defence.get("weight")), "scorers": str(defence.get("scorers", "panel"))}
+    except (TypeError, ValueError, AttributeError):
+        raise ValidationError({"stage_rules": _("Weights and the number advancing are whole numbers.")})
+    if cleaned["expert_review"]["advance"] < 1:
+        raise ValidationError({"stage_rules": _("At least one team advances from the expert review.")})
+    weights = [stage["weight"] for stage in cleaned.values()]
+    if any(w <= 0 for w in weights) or sum(weights) != 100:
+        raise ValidationError({"stage_rules": _("The weights of the scored stages must add up to 100.")})
+    if defence and cleaned["defence"]["scorers"] not in DEFENCE_SCORERS:
+        raise ValidationError({"stage_rules": _("The defence is scored by the panel, or by the panel and the outside "
+                                                "experts.")})
+    return cleaned
+
+
+def _validate_match(challenge: Challenge, ratio, cap):
+    """The 1+1 matched-funding rule of a government-led call: both a ratio and a cap, or neither."""
+    if ratio in (None, "") and cap in (None, ""):
+        return None, None
+    if challenge.mode != Mode.GOVERNMENT_LED or not challenge.subsidy:
+        raise ValidationError({"match_ratio": _("Only a government-led call with a subsidy has a matched-funding "
+                                                "rule.")})
+    try:
+        ratio, cap = Decimal(str(ratio)), Decimal(str(cap))
+    except (InvalidOperation, TypeError):
+        raise ValidationError({"match_ratio": _("Give the matched-funding ratio and its cap as numbers.")})
+    if not (0 < ratio <= 100) or cap <= 0:
+        raise ValidationError({"match_ratio": _("The ratio and the cap of the matched-funding rule must be positive.")})
+    return ratio.quantize(Decimal("0.01")), cap.quantize(Decimal("0.01"))
+
+
+DEFENCE_SCORERS = {"panel", "panel_and_experts"}
+MAX_WINNERS = 10
+
+
 @transaction.atomic
-def call_open(*, actor, challenge: Challenge, closes_on: date, criteria: list, panel: list) -> Call:
-    """Open the call on a refined topic; `panel` lists users, with members from both sides."""
+def call_open(*, actor, challenge: Challenge, closes_on: date, criteria: list, panel: list,
+              organisation_conflicts: bool = False, questions_close_on: date | None = None,
+              stage_rules: dict | None = None, winners: int = 1, match_ratio=None, match_cap=None) -> Call:
+    """Open the call on a refined topic; `panel` lists users, with members from both sides.
+
+    With `organisation_conflicts`, panel members of a bidding team's organisation are recused too.
+    """
     challenge = _lock(challenge)
     require(actor, "projects.change_challenge", challenge)
     if challenge.status != S.REFINED:
         raise ValidationError(_("A call opens once the topic has been refined and approved."))
     if closes_on is None or closes_on < timezone.localdate():
         raise ValidationError({"closes_on": _("The closing date cannot be in the past.")})
+    if questions_close_on is not None and not timezone.localdate() <= questions_close_on <= closes_on:
+        raise ValidationError({"questions_close_on": _("Questions close between today and the day bids close.")})
     criteria = _validate_criteria(criteria)
+    if not isinstance(winners, int) or not 1 <= winners <= MAX_WINNERS:
+        raise ValidationError({"winners": _("A call awards from 1 to %(n)s teams.") % {"n": MAX_WINNERS}})
+    stage_rules = _validate_stage_rules(stage_rules) if stage_rules else {}
+    match_ratio, match_cap = _validate_match(challenge, match_ratio, match_cap)
     sides = {}
     for user in panel:
         for party in selectors.refinement_parties(challenge):
@@ -401,7 +454,10 @@ def call_open(*, actor, challenge: Challenge, closes_on: date, criteria: list, p
             raise ValidationError({"panel": _("%(user)s belongs to neither side of this challenge.") % {"user": user}})
     if len(set(o.pk for o in sides.values())) < 2:
         raise ValidationError({"panel": _("The scoring panel needs members from both sides.")})
-    call = Call.objects.create(challenge=challenge, closes_on=closes_on, criteria=criteria)
+    call = Call.objects.create(challenge=challenge, closes_on=closes_on, criteria=criteria,
+                               organisation_conflicts=bool(organisation_conflicts),
+                               questions_close_on=questions_close_on, stage_rules=stage_rules, winners=winners,
+                               match_ratio=match_ratio, match_cap=match_cap)
     for user in panel:
         PanelMember.objects.get_or_create(call=call, user=user, defaults={"organisation": sides[user.pk]})
     _move(challenge, S.OPEN, actor=actor, closes_on=str(closes_on))
@@ -477,10 +533,79 @@ def bid_submit(*, actor, call: Call, organisation: Organisation, team_name: str,
                 "user": user, "role": BidMember.Role(role).label, "organisation": organisation}})
         BidMember.objects.get_or_create(bid=bid, user=user, defaults={"role": role})
     audit_log(actor=actor, action="bid.submit", target=challenge, bid=bid.pk, team=bid.team_name)
-    reviewers = selectors.side_party(challenge, challenge.poster, "").signatories + [p.user for p in call.panel.all()]
+    conflicted = _void_conflicted_scores(call, actor=actor)
+    reviewers = selectors.side_party(challenge, challenge.poster, "").signatories + [
+        p.user for p in call.panel.all() if p.pk not in conflicted]
     notify(recipients=reviewers, event="projects.new_bid", params={"challenge": challenge, "team": bid.team_name},
            url=_url("bid-detail", bid.pk))
     return bid
+
+
+# Questions and clarifications (答疑澄清)
+
+QUESTION_MAX_CHARS = 4000
+
+
+@transaction.atomic
+def question_ask(*, actor, call: Call, text: str) -> CallQuestion:
+    """A bidder (or a team that may bid) asks the posting side privately, until questions close."""
+    call = _lock_call(call)
+    challenge = call.challenge
+    if not actor.has_perm("projects.view_challenge", challenge):
+        raise PermissionDenied(_("You cannot see this challenge."))
+    if not (selectors.bidding_organisations(actor, challenge).exists()
+            or call.bids.filter(Q(lead=actor) | Q(members__user=actor)).exists()):
+        raise PermissionDenied(_("Only teams that may bid on this call ask questions."))
+    last_day = call.questions_close_on or call.closes_on
+    if challenge.status != S.OPEN or not selectors.may_ask_questions(actor, call):
+        raise ValidationError(_("Questions on this call closed on %(day)s.") % {"day": last_day.isoformat()})
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("Write your question.")})
+    if len(text) > QUESTION_MAX_CHARS:
+        raise ValidationError({"text": _("A question may be at most %(n)s characters.") % {"n": QUESTION_MAX_CHARS}})
+    question = CallQuestion.objects.create(call=call, asked_by=actor, text=text)
+    audit_log(actor=actor, action="question.ask", target=challenge, question=question.pk)
+    notify(recipients=selectors.side_party(challenge, challenge.poster, "").signatories,
+           event="projects.question_asked", params={"challenge": challenge},
+           url=_url("challenge-detail", challenge.pk))
+    return question
+
+
+@transaction.atomic
+def question_answer(*, actor, question: CallQuestion, answer: str, public: bool,
+                    public_text: str = "") -> CallQuestion:
+    """The posting side answers once: to the asker alone, or to all bidders with the question anonymised."""
+    question = CallQuestion.objects.select_for_update(of=("self",)).select_related("call__challenge").get(
+        pk=question.pk)
+    call = question.call
+    challenge = call.challenge
+    require(actor, "projects.change_challenge", challenge, _("Only the posting side answers questions."))
+    if question.answered_at is not None:
+        raise ValidationError(_("This question has already been answered."))
+    if call.status == Call.Status.AWARDED:
+        raise ValidationError(_("This call has been awarded; its questions are closed."))
+    answer = (answer or "").strip()
+    if not answer:
+        raise ValidationError({"answer": _("Write the answer.")})
+    if len(answer) > QUESTION_MAX_CHARS or len(public_text or "") > QUESTION_MAX_CHARS:
+        raise ValidationError({"answer": _("An answer may be at most %(n)s characters.") % {"n": QUESTION_MAX_CHARS}})
+    question.answer, question.is_public = answer, bool(public)
+    question.public_text = (public_text or "").strip() if public else ""
+    question.answered_by, question.answered_at = actor, timezone.now()
+    question.save()
+    audit_log(actor=actor, action="question.answer", target=challenge, question=question.pk,
+              public=question.is_public)
+    if question.is_public:
+        bidders = {u for bid in call.bids.exclude(status=Bid.Status.WITHDRAWN).select_related("lead")
+                   .prefetch_related("members__user") for u in [bid.lead, *[m.user for m in bid.members.all()]]}
+        askers = set(get_user_model().objects.filter(call_questions__call=call).distinct())
+        notify(recipients=sorted(bidders | askers, key=lambda u: u.pk), event="projects.clarification_published",
+               params={"challenge": challenge}, url=_url("challenge-detail", challenge.pk))
+    else:
+        notify(recipients=[question.asked_by], event="projects.question_answered", params={"challenge": challenge},
+               url=_url("challenge-detail", challenge.pk))
+    return question
 
 
 @transaction.atomic
@@ -501,9 +626,15 @@ def bid_score(*, actor, bid: Bid, scores: dict, comment: str = "") -> BidScore:
     """A panel member scores a bid 0–100 on every stated criterion; the weighted total is stored."""
     bid = Bid.objects.select_related("call").get(pk=bid.pk)
     call = bid.call
+    if not call.panel.filter(user=actor).exists():
+        raise PermissionDenied(_("Only members of the scoring panel score bids."))
+    if conflicts.is_conflicted(actor, call):
+        raise PermissionDenied(_("You have a stake in a bid of this call, so you are recused from scoring "
+                                 "its bids."))
     require(actor, "projects.score_call", call, _("Only members of the scoring panel score bids."))
     if call.status == Call.Status.AWARDED or bid.status not in {Bid.Status.SUBMITTED, Bid.Status.PROPOSED}:
         raise ValidationError(_("This bid can no longer be scored."))
+    stage = _scoring_stage(call, bid, call.panel.get(user=actor))
     cleaned = {}
     for criterion in call.criteria:
         raw = (scores or {}).get(criterion["name"])
@@ -519,66 +650,384 @@ def bid_score(*, actor, bid: Bid, scores: dict, comment: str = "") -> BidScore:
     if panelist is None:  # staff pass `require` (superusers hold every permission) but sit on no panel
         raise PermissionDenied(_("Only members of the scoring panel score bids."))
     score, _created = BidScore.objects.update_or_create(
-        bid=bid, panelist=panelist, defaults={"scores": cleaned, "total": total.quantize(Decimal("0.01")),
+        bid=bid, panelist=panelist, stage=stage, defaults={"scores": cleaned, "total": total.quantize(Decimal("0.01")),
                                               "comment": comment.strip()})
-    audit_log(actor=actor, action="bid.score", target=call.challenge, bid=bid.pk, total=str(score.total))
+    audit_log(actor=actor, action="bid.score", target=call.challenge, bid=bid.pk, total=str(score.total),
+              stage=stage)
     return score
 
 
+def _scoring_stage(call: Call, bid: Bid, panelist: PanelMember) -> str:
+    """The stage a panel member's score on this bid counts for, or a refusal (who scores what, when)."""
+    if panelist.is_outside_expert and not panelist.assigned_bids.filter(pk=bid.pk).exists():
+        raise PermissionDenied(_("You review only the bids assigned to you."))
+    if not call.stage_rules:
+        return BidScore.Stage.EXPERT_REVIEW
+    if call.stage == Call.Stage.EXPERT_REVIEW:
+        if bid.formal_check != Bid.FormalCheck.PASSED:
+            raise ValidationError(_("Only bids that passed the formal check are scored."))
+        return BidScore.Stage.EXPERT_REVIEW
+    if call.stage == Call.Stage.DEFENCE:
+        if not bid.shortlisted:
+            raise ValidationError(_("Only shortlisted teams are scored at the defence."))
+        if panelist.is_outside_expert and call.stage_rules["defence"]["scorers"] != "panel_and_experts":
+            raise PermissionDenied(_("The panel of both sides scores the defence; outside experts do not."))
+        return BidScore.Stage.DEFENCE
+    raise ValidationError(_("No scores are taken at the stage “%(stage)s”.") % {"stage": call.get_stage_display()})
+
+
 @transaction.atomic
-def award_propose(*, actor, bid: Bid) -> SignoffRequest:
-    """Propose the award to a bid; it takes effect by dual sign-off (poster + partner)."""
-    bid = Bid.objects.select_for_update(of=("self",)).select_related("call__challenge").get(pk=bid.pk)
-    call = _lock_call(bid.call)
+def award_propose(*, actor, bid: Bid | None = None, bids=()) -> SignoffRequest:
+    """Propose the award to one bid or, where the call allows several winners (赛马制), to several; it takes
+    effect by dual sign-off (poster + partner). The winners' budgets together stay within the challenge's."""
+    chosen_ids = sorted({b.pk for b in ([bid] if bid is not None else []) + list(bids)})
+    if not chosen_ids:
+        raise ValidationError({"bids": _("Choose the team to award.")})
+    first = Bid.objects.select_related("call__challenge").get(pk=chosen_ids[0])
+    call = _lock_call(first.call)
     challenge = call.challenge
     require(actor, "projects.change_challenge", challenge, _("Only the posting side proposes the award."))
+    chosen = list(Bid.objects.select_for_update(of=("self",)).filter(pk__in=chosen_ids, call=call)
+                  .select_related("lead", "organisation").order_by("pk"))
+    if len(chosen) != len(chosen_ids):
+        raise ValidationError({"bids": _("Only bids of this call can be awarded.")})
     if challenge.status != S.OPEN:
         raise ValidationError(_("Only a call that is open for bids can be awarded."))
-    if bid.status != Bid.Status.SUBMITTED:
+    if any(b.status != Bid.Status.SUBMITTED for b in chosen):
         raise ValidationError(_("Only a submitted bid can be proposed for award."))
+    if call.stage_rules and (call.stage != Call.Stage.AWARD or not all(b.shortlisted for b in chosen)):
+        raise ValidationError(_("In a staged review the award goes to a shortlisted team once the review reaches "
+                                "the award stage."))
+    if len(chosen) > call.winners:
+        raise ValidationError({"bids": _("This call awards at most %(n)s teams.") % {"n": call.winners}})
+    total = sum((b.budget for b in chosen), Decimal(0))
+    if challenge.budget_max and total > challenge.budget_max:
+        raise ValidationError({"bids": _("The winners' budgets add up to %(total)s, above the challenge's budget "
+                                         "(%(max)s).") % {"total": format_money(total),
+                                                          "max": format_money(challenge.budget_max)}})
+    undeclared = conflicts.undeclared_stakes(call)
+    if undeclared:
+        panelist, stake_bid, stake = undeclared[0]
+        raise ValidationError(_("%(user)s has a stake in the bid of %(team)s (%(stake)s) and has not declared it; "
+                                "the award waits for the declaration.") % {
+            "user": panelist.user, "team": stake_bid.team_name, "stake": ConflictDeclaration.Stake(stake).label})
     if call.status == Call.Status.OPEN:
         call.status = Call.Status.CLOSED  # proposing an award ends the bidding
         call.save(update_fields=["status"])
+    teams = pgettext("list separator", ", ").join(b.team_name for b in chosen)
     request = signoff_open(
         actor=actor, target=call, kind="projects.bid_award",
-        title=_("Award: %(title)s → %(team)s") % {"title": challenge.title_zh, "team": bid.team_name},
-        parties=selectors.refinement_parties(challenge), payload={"bid": bid.pk},
-        summary=_("Lead PI %(lead)s, %(org)s, budget %(budget)s.") % {
-            "lead": bid.lead, "org": bid.organisation, "budget": format_money(bid.budget)},
-        url=_url("bid-detail", bid.pk),
+        title=_("Award: %(title)s → %(team)s") % {"title": challenge.title_zh, "team": teams},
+        parties=selectors.refinement_parties(challenge), payload={"bid": chosen[0].pk, "bids": chosen_ids},
+        summary=_("; ").join(_("Lead PI %(lead)s, %(org)s, budget %(budget)s.") % {
+            "lead": b.lead, "org": b.organisation, "budget": format_money(b.budget)} for b in chosen),
+        url=_url("bid-detail", chosen[0].pk),
     )
-    bid.status = Bid.Status.PROPOSED
-    bid.save(update_fields=["status"])
-    audit_log(actor=actor, action="bid.propose_award", target=challenge, bid=bid.pk)
+    Bid.objects.filter(pk__in=chosen_ids).update(status=Bid.Status.PROPOSED)
+    for b in chosen:
+        audit_log(actor=actor, action="bid.propose_award", target=challenge, bid=b.pk)
     return request
 
 
+# Staged review (形式审查 → 专家评审 → 入围 → 答辩 → 授榜)
+
+CALL_STAGES: dict[str, set[str]] = {
+    Call.Stage.BIDDING: {Call.Stage.FORMAL_CHECK},
+    Call.Stage.FORMAL_CHECK: {Call.Stage.EXPERT_REVIEW},
+    Call.Stage.EXPERT_REVIEW: {Call.Stage.DEFENCE, Call.Stage.AWARD},  # by the shortlist
+    Call.Stage.DEFENCE: {Call.Stage.AWARD},
+    Call.Stage.AWARD: set(),
+}
+
+
+def _stage_move(call: Call, to: str, *, actor, **data) -> None:
+    """The one place a staged call changes review stage."""
+    if not call.stage_rules:
+        raise ValidationError(_("This call has a single scoring round, without review stages."))
+    if to not in CALL_STAGES[call.stage]:
+        raise ValidationError(_("The review cannot go from “%(from)s” to “%(to)s”.")
+                              % {"from": call.get_stage_display(), "to": Call.Stage(to).label})
+    previous, call.stage = call.stage, to
+    if call.status == Call.Status.OPEN:
+        call.status = Call.Status.CLOSED  # the formal check ends the bidding
+    call.save(update_fields=["stage", "status"])
+    audit_log(actor=actor, action="call.stage", target=call.challenge, stage=to, previous=previous, **data)
+
+
+def _live_bids(call: Call):
+    return call.bids.exclude(status=Bid.Status.WITHDRAWN)
+
+
+def _tell_not_selected(challenge, bids) -> None:
+    for bid in bids:
+        notify(recipients=[bid.lead, *[m.user for m in bid.members.all()]], event="projects.bid_not_selected",
+               params={"challenge": challenge, "bid": bid}, url=_url("bid-detail", bid.pk))
+
+
+@transaction.atomic
+def review_advance(*, actor, call: Call) -> Call:
+    """Next stage: bidding → formal check → expert review; defence → award (the shortlist moves on from the
+    expert review). Each move checks the previous stage is complete."""
+    call = _lock_call(call)
+    challenge = call.challenge
+    require(actor, "projects.change_challenge", challenge, _("Only the posting side runs the review."))
+    if call.stage == Call.Stage.BIDDING:
+        if not _live_bids(call).exists():
+            raise ValidationError(_("No team has bid; there is nothing to review."))
+        _stage_move(call, Call.Stage.FORMAL_CHECK, actor=actor)
+    elif call.stage == Call.Stage.FORMAL_CHECK:
+        live = _live_bids(call)
+        if live.filter(formal_check=Bid.FormalCheck.PENDING).exists():
+            raise ValidationError(_("Check every bid before the expert review starts."))
+        if not live.filter(formal_check=Bid.FormalCheck.PASSED).exists():
+            raise ValidationError(_("No bid passed the formal check."))
+        failed = list(live.filter(formal_check=Bid.FormalCheck.FAILED, status=Bid.Status.SUBMITTED)
+                      .select_related("lead").prefetch_related("members__user"))
+        Bid.objects.filter(pk__in=[b.pk for b in failed]).update(status=Bid.Status.NOT_SELECTED)
+        _stage_move(call, Call.Stage.EXPERT_REVIEW, actor=actor, failed=len(failed))
+        _tell_not_selected(challenge, failed)
+    elif call.stage == Call.Stage.DEFENCE:
+        shortlisted = _live_bids(call).filter(shortlisted=True)
+        if shortlisted.filter(defence_at__isnull=True).exists():
+            raise ValidationError(_("Give every shortlisted team a defence slot first."))
+        if shortlisted.exclude(scores__stage=BidScore.Stage.DEFENCE).exists():
+            raise ValidationError(_("Every shortlisted team needs defence scores first."))
+        _stage_move(call, Call.Stage.AWARD, actor=actor)
+    else:
+        raise ValidationError(_("The review cannot go on from “%(stage)s” this way.")
+                              % {"stage": call.get_stage_display()})
+    return call
+
+
+@transaction.atomic
+def formal_check_record(*, actor, bid: Bid, passed: bool, note: str = "") -> Bid:
+    """形式审查: the posting side passes or fails a bid (a failure needs its reason); the team is told."""
+    bid = Bid.objects.select_for_update(of=("self",)).select_related("call__challenge").get(pk=bid.pk)
+    call, challenge = bid.call, bid.call.challenge
+    require(actor, "projects.change_challenge", challenge, _("Only the posting side runs the formal check."))
+    if call.stage != Call.Stage.FORMAL_CHECK:
+        raise ValidationError(_("The formal check is done at the formal-check stage."))
+    if bid.status == Bid.Status.WITHDRAWN:
+        raise ValidationError(_("This bid was withdrawn."))
+    note = (note or "").strip()
+    if not passed and not note:
+        raise ValidationError({"note": _("Give the reason the bid fails the formal check.")})
+    bid.formal_check = Bid.FormalCheck.PASSED if passed else Bid.FormalCheck.FAILED
+    bid.formal_note = note
+    bid.save(update_fields=["formal_check", "formal_note"])
+    audit_log(actor=actor, action="bid.formal_check", target=challenge, bid=bid.pk, result=bid.formal_check,
+              note=note)
+    notify(recipients=[bid.lead, *[m.user for m in bid.members.all()]], event="projects.formal_check",
+           params={"challenge": challenge, "result": bid.formal_check}, url=_url("bid-detail", bid.pk))
+    return bid
+
+
+@transaction.atomic
+def shortlist(*, actor, call: Call, bids) -> Call:
+    """入围: the posting side picks the teams that advance, no more than the call's rule allows."""
+    call = _lock_call(call)
+    challenge = call.challenge
+    require(actor, "projects.change_challenge", challenge, _("Only the posting side runs the review."))
+    if call.stage != Call.Stage.EXPERT_REVIEW:
+        raise ValidationError(_("The shortlist is drawn at the end of the expert review."))
+    chosen = list(_live_bids(call).filter(pk__in=[b.pk for b in bids], formal_check=Bid.FormalCheck.PASSED))
+    if len(chosen) != len({b.pk for b in bids}):
+        raise ValidationError({"bids": _("Only bids of this call that passed the formal check can be shortlisted.")})
+    allowed = call.stage_rules["expert_review"]["advance"]
+    if not chosen:
+        raise ValidationError({"bids": _("Shortlist at least one team.")})
+    if len(chosen) > allowed:
+        raise ValidationError({"bids": _("The call's rule lets at most %(n)s teams advance; you chose %(chosen)s.")
+                               % {"n": allowed, "chosen": len(chosen)}})
+    Bid.objects.filter(pk__in=[b.pk for b in chosen]).update(shortlisted=True)
+    dropped = list(_live_bids(call).filter(status=Bid.Status.SUBMITTED, formal_check=Bid.FormalCheck.PASSED)
+                   .exclude(pk__in=[b.pk for b in chosen]).select_related("lead").prefetch_related("members__user"))
+    Bid.objects.filter(pk__in=[b.pk for b in dropped]).update(status=Bid.Status.NOT_SELECTED)
+    next_stage = Call.Stage.DEFENCE if "defence" in call.stage_rules else Call.Stage.AWARD
+    _stage_move(call, next_stage, actor=actor, shortlisted=[b.pk for b in chosen])
+    _tell_not_selected(challenge, dropped)
+    for bid in chosen:
+        notify(recipients=[bid.lead, *[m.user for m in bid.members.all()]], event="projects.shortlisted",
+               params={"challenge": challenge}, url=_url("bid-detail", bid.pk))
+    return call
+
+
+@transaction.atomic
+def defence_schedule(*, actor, bid: Bid, at, place: str) -> Bid:
+    """答辩: one slot per shortlisted team; two teams never share a slot."""
+    bid = Bid.objects.select_for_update(of=("self",)).select_related("call__challenge").get(pk=bid.pk)
+    call = _lock_call(bid.call)
+    challenge = call.challenge
+    require(actor, "projects.change_challenge", challenge, _("Only the posting side schedules the defence."))
+    if call.stage != Call.Stage.DEFENCE or not bid.shortlisted:
+        raise ValidationError(_("Defence slots are given to shortlisted teams at the defence stage."))
+    if at is None or at <= timezone.now():
+        raise ValidationError({"at": _("The defence slot must be in the future.")})
+    place = (place or "").strip()
+    if not place:
+        raise ValidationError({"place": _("Say where the defence takes place.")})
+    if call.bids.filter(defence_at=at).exclude(pk=bid.pk).exists():
+        raise ValidationError({"at": _("Another team already has this slot.")})
+    bid.defence_at, bid.defence_place = at, place[:200]
+    bid.save(update_fields=["defence_at", "defence_place"])
+    audit_log(actor=actor, action="bid.defence_slot", target=challenge, bid=bid.pk, at=at.isoformat(), place=place)
+    notify(recipients=[bid.lead, *[m.user for m in bid.members.all()]], event="projects.defence_scheduled",
+           params={"challenge": challenge, "at": timezone.localtime(at).strftime("%Y-%m-%d %H:%M"), "place": place}, url=_url("bid-detail", bid.pk))
+    return bid
+
+
+@transaction.atomic
+def expert_invite(*, actor, call: Call, user, bids) -> PanelMember:
+    """An outside expert (from the talent pool, or anyone outside both sides) reviews only the bids assigned."""
+    call = _lock_call(call)
+    challenge = call.challenge
+    require(actor, "projects.change_challenge", challenge, _("Only the posting side invites outside experts."))
+    if call.status == Call.Status.AWARDED or call.stage == Call.Stage.AWARD:
+        raise ValidationError(_("The review of this call is over."))
+    if call.panel.filter(user=user).exists():
+        raise ValidationError({"user": _("%(user)s already sits on this panel.") % {"user": user}})
+    if any(_belongs(user, party.organisation) for party in selectors.refinement_parties(challenge)):
+        raise ValidationError({"user": _("%(user)s belongs to a side of this challenge; an outside expert does "
+                                         "not.") % {"user": user}})
+    assigned = list(_live_bids(call).filter(pk__in=[b.pk for b in bids]))
+    if not assigned or len(assigned) != len({b.pk for b in bids}):
+        raise ValidationError({"bids": _("Assign the expert at least one bid of this call.")})
+    if conflicts.detected_stakes(user, call):
+        raise ValidationError({"bids": _("%(user)s has a stake in a bid of this call.") % {"user": user}})
+    panelist = PanelMember.objects.create(call=call, user=user, organisation=None, is_outside_expert=True)
+    panelist.assigned_bids.set(assigned)
+    audit_log(actor=actor, action="call.expert_invite", target=challenge, expert=str(user),
+              bids=[b.pk for b in assigned])
+    notify(recipients=[user], event="projects.expert_invited", params={"challenge": challenge},
+           url=_url("challenge-detail", challenge.pk))
+    return panelist
+
+
+def _void_conflicted_scores(call: Call, *, actor) -> set[int]:
+    """Scores given in this call by panel members now conflicted in it no longer count: delete them.
+
+    The audit keeps what was scored (bid.score) and that it was voided. Returns the conflicted panel
+    member ids.
+    """
+    conflicted = conflicts.conflicted_panelists(call)
+    voided = BidScore.objects.filter(bid__call=call, panelist__in=conflicted)
+    for score in voided.select_related("panelist__user"):
+        audit_log(actor=actor, action="bid.score_voided", target=call.challenge, bid=score.bid_id,
+                  panelist=str(score.panelist.user), total=str(score.total))
+    voided.delete()
+    return {p.pk for p in conflicted}
+
+
+@transaction.atomic
+def conflict_declare(*, actor, bid: Bid, stake: str, note: str = "") -> ConflictDeclaration:
+    """利益冲突声明: a panel member declares a stake in a bid and is recused from the call's review."""
+    bid = Bid.objects.select_related("call__challenge").get(pk=bid.pk)
+    call = _lock_call(bid.call)
+    if not call.panel.filter(user=actor).exists():
+        raise PermissionDenied(_("Only members of the scoring panel declare conflicts of interest."))
+    if call.status == Call.Status.AWARDED:
+        raise ValidationError(_("This call has been awarded; its review is over."))
+    if stake not in ConflictDeclaration.Stake.values:
+        raise ValidationError({"stake": _("Choose the kind of stake.")})
+    detected = {(b.pk, kind) for b, kind in conflicts.detected_stakes(actor, call)}
+    if stake != ConflictDeclaration.Stake.OTHER and (bid.pk, stake) not in detected:
+        raise ValidationError({"stake": _("The records show no such stake; choose “other interest” and "
+                                          "describe it.")})
+    note = (note or "").strip()
+    if stake == ConflictDeclaration.Stake.OTHER and not note:
+        raise ValidationError({"note": _("Describe the interest.")})
+    if call.conflicts.filter(user=actor, bid=bid).exists():
+        raise ValidationError(_("You have already declared a conflict of interest on this bid."))
+    declaration = ConflictDeclaration.objects.create(call=call, user=actor, bid=bid, stake=stake, note=note)
+    audit_log(actor=actor, action="conflict.declare", target=call.challenge, bid=bid.pk, stake=stake, note=note)
+    _void_conflicted_scores(call, actor=actor)
+    challenge = call.challenge
+    team = [bid.lead, *[m.user for m in bid.members.all()]]
+    sides = [u for party in selectors.refinement_parties(challenge) for u in party.signatories]
+    notify(recipients=[u for u in {*sides, *team} if u.pk != actor.pk],
+           event="projects.conflict_declared", params={"challenge": challenge, "panelist": str(actor)},
+           url=_url("challenge-detail", challenge.pk))
+    return declaration
+
+
+def _awarded_ids(request: SignoffRequest) -> list[int]:
+    return request.payload.get("bids") or [request.payload["bid"]]
+
+
 def bid_awarded(request: SignoffRequest) -> None:
+    """Each winner gets its own project, budget and milestones (赛马制 when there are several)."""
     call = Call.objects.select_for_update().get(pk=request.target_id)
     challenge = _lock(call.challenge)
-    bid = Bid.objects.select_for_update().get(pk=request.payload["bid"], call=call)
-    bid.status = Bid.Status.AWARDED
-    bid.save(update_fields=["status"])
+    winners = list(Bid.objects.select_for_update().filter(pk__in=_awarded_ids(request), call=call).order_by("pk"))
+    Bid.objects.filter(pk__in=[b.pk for b in winners]).update(status=Bid.Status.AWARDED)
     call.status = Call.Status.AWARDED
     call.save(update_fields=["status"])
     losers = list(call.bids.filter(status=Bid.Status.SUBMITTED).select_related("lead"))
     call.bids.filter(status=Bid.Status.SUBMITTED).update(status=Bid.Status.NOT_SELECTED)
-    project = Project.objects.create(
-        challenge=challenge, bid=bid, title=challenge.topic.title if hasattr(challenge, "topic") else challenge.title_zh,
+    title = challenge.topic.title if hasattr(challenge, "topic") else challenge.title_zh
+    projects = [Project.objects.create(
+        challenge=challenge, bid=bid, title=title if len(winners) == 1 else f"{title}（{bid.team_name}）",
         sponsor=challenge.poster, performer=bid.organisation, lead=bid.lead, budget=bid.budget,
         start_trl=challenge.current_trl, current_trl=challenge.current_trl, target_trl=challenge.target_trl,
-    )
-    _move(challenge, S.AWARDED, actor=None, bid=bid.pk, project=project.pk)
-    team = [bid.lead, *[m.user for m in bid.members.all()]]
-    notify(recipients=team, event="projects.bid_awarded", params={"challenge": challenge, "project": project},
-           url=_url("project-detail", project.pk))
+    ) for bid in winners]
+    _move(challenge, S.AWARDED, actor=None, bid=winners[0].pk, project=projects[0].pk,
+          winners=[b.pk for b in winners])
+    if challenge.mode == Mode.GOVERNMENT_LED and challenge.subsidy:
+        _commit_subsidy(challenge, call, projects)
+    for bid, project in zip(winners, projects):
+        team = [bid.lead, *[m.user for m in bid.members.all()]]
+        notify(recipients=team, event="projects.bid_awarded", params={"challenge": challenge, "project": project},
+               url=_url("project-detail", project.pk))
     for loser in losers:
         notify(recipients=[loser.lead, *[m.user for m in loser.members.all()]], event="projects.bid_not_selected",
                params={"challenge": challenge, "bid": loser}, url=_url("bid-detail", loser.pk))
 
 
+def _commit_subsidy(challenge: Challenge, call: Call, projects: list[Project]) -> None:
+    """The agency's subsidy becomes its funding commitment to each winner, split by their budgets
+    (capped by the 1+1 rule's cap where the call has one)."""
+    from funds import services as funds_services
+
+    total = sum((p.budget for p in projects), Decimal(0))
+    left = challenge.subsidy
+    for index, project in enumerate(projects):
+        share = left if index == len(projects) - 1 else (
+            challenge.subsidy * project.budget / total if total else challenge.subsidy / len(projects)
+        ).quantize(Decimal("0.01"))
+        left -= share
+        if call.match_cap is not None:
+            share = min(share, call.match_cap)
+        if share > 0:
+            funds_services.subsidy_commit_on_award(
+                source=challenge.poster, project=project, amount=share,
+                title=_("Subsidy: %(project)s") % {"project": project.title}, reference=challenge.terms[:100])
+
+
+@transaction.atomic
+def public_tranche_add(*, actor, project: Project, title: str, amount, milestone: Milestone | None = None,
+                       due_on=None):
+    """Schedule a tranche of the agency's subsidy; under the 1+1 rule the public tranches never exceed the
+    ratio times what the enterprise committed to the project, nor the cap."""
+    from funds import services as funds_services
+
+    project = _lock_project(project)
+    funding = selectors.matched_funding(project)
+    if funding["commitment"] is None:
+        raise ValidationError(_("This project has no government subsidy commitment."))
+    value = _money(amount, "amount")
+    if funding["rule"] and funding["scheduled"] + value > funding["public_share"]:
+        raise ValidationError({"amount": _(
+            "The 1+1 rule allows %(share)s of public money against the %(enterprise)s the enterprise committed "
+            "(ratio %(ratio)s, cap %(cap)s); %(scheduled)s is already scheduled.") % {
+            "share": format_money(funding["public_share"]), "enterprise": format_money(funding["enterprise"]),
+            "ratio": funding["ratio"], "cap": format_money(funding["cap"]),
+            "scheduled": format_money(funding["scheduled"])}})
+    return funds_services.tranche_add(actor=actor, commitment=funding["commitment"], title=title, amount=value,
+                                      milestone=milestone, due_on=due_on)
+
+
 def award_sent_back(request: SignoffRequest) -> None:
-    Bid.objects.filter(pk=request.payload["bid"], status=Bid.Status.PROPOSED).update(status=Bid.Status.SUBMITTED)
+    Bid.objects.filter(pk__in=_awarded_ids(request), status=Bid.Status.PROPOSED).update(status=Bid.Status.SUBMITTED)
 
 
 # Project (师生共同答题)
@@ -624,7 +1073,9 @@ def project_start(*, actor, project: Project) -> Project:
     project.status = Project.Status.IN_PROGRESS
     project.started_on = timezone.localdate()
     project.save(update_fields=["status", "started_on"])
-    _move(_lock(project.challenge), S.IN_PROGRESS, actor=actor, project=project.pk)
+    challenge = _lock(project.challenge)
+    if challenge.status == S.AWARDED:  # the first of several winners to start moves the challenge
+        _move(challenge, S.IN_PROGRESS, actor=actor, project=project.pk)
     return project
 
 
@@ -727,6 +1178,9 @@ def project_submit_for_evaluation(*, actor, project: Project, result_abstract: s
         raise ValidationError(_("Every milestone must be accepted before the final evaluation."))
     if not (result_abstract or "").strip():
         raise ValidationError({"result_abstract": _("Summarise the result.")})
+    if project.challenge.projects.exclude(pk=project.pk).exclude(status=Project.Status.CLOSED).exists():
+        raise ValidationError(_("Several teams still run this challenge (赛马制): the stage gate keeps one "
+                                "before the final evaluation."))
     project.status = Project.Status.UNDER_EVALUATION
     project.result_abstract = result_abstract.strip()
     project.save(update_fields=["status", "result_abstract"])
@@ -788,6 +1242,41 @@ def evaluation_sent_back(request: SignoffRequest) -> None:
     project.save(update_fields=["status"])
     project.evaluations.all().delete()
     _move(_lock(project.challenge), S.IN_PROGRESS, actor=None, project=project.pk, evaluation="rejected")
+
+
+# Stage gate (赛马制: keep the best performer)
+
+
+@transaction.atomic
+def stage_gate_propose(*, actor, project: Project, reason: str) -> SignoffRequest:
+    """Keep this project and close the challenge's other running projects; both sides sign."""
+    project = _lock_project(project)
+    challenge = _lock(project.challenge)
+    require(actor, "projects.change_challenge", challenge, _("Only the posting side proposes the stage gate."))
+    rivals = challenge.projects.exclude(pk=project.pk).exclude(status__in=[Project.Status.CLOSED,
+                                                                           Project.Status.SOLVED])
+    if project.status != Project.Status.IN_PROGRESS or not rivals.exists():
+        raise ValidationError(_("A stage gate keeps one of several projects in progress on the same challenge."))
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Please give a reason.")})
+    return signoff_open(
+        actor=actor, target=project, kind="projects.stage_gate",
+        title=_("Stage gate: keep %(p)s") % {"p": project.title}, parties=selectors.refinement_parties(challenge),
+        summary=reason.strip(), payload={"closes": sorted(rivals.values_list("pk", flat=True))},
+        url=_url("project-detail", project.pk),
+    )
+
+
+def stage_gate_passed(request: SignoffRequest) -> None:
+    project = Project.objects.select_for_update().select_related("challenge").get(pk=request.target_id)
+    closed = list(project.challenge.projects.filter(pk__in=request.payload["closes"],
+                                                    status=Project.Status.IN_PROGRESS).select_related("lead"))
+    Project.objects.filter(pk__in=[p.pk for p in closed]).update(status=Project.Status.CLOSED)
+    audit_log(actor=None, action="project.stage_gate", target=project.challenge, project=project.pk,
+              closed=[p.pk for p in closed])
+    for other in closed:
+        notify(recipients=[other.lead], event="projects.stage_gate_closed", params={"project": other},
+               url=_url("project-detail", other.pk))
 
 
 # Scheduled

@@ -17,8 +17,8 @@ from platform_core.models import Organisation
 from platform_core.pages import add_service_errors, flash_service_error, paginate
 from platform_core.signoff import signoffs_awaiting, signoffs_for
 
-from . import forms, selectors, services
-from .models import Bid, BidMember, Challenge, ChallengeAttachment, Milestone, Project, Undertaking
+from . import conflicts, forms, selectors, services
+from .models import Bid, BidMember, Challenge, ChallengeAttachment, ConflictDeclaration, Milestone, Project, Undertaking
 from .permissions import MANAGING_ROLES, POSTER_KINDS, can_post_challenge
 
 
@@ -164,7 +164,7 @@ def challenge_detail(request, pk):
     can_refine = user.has_perm("projects.refine_challenge", challenge)
     call = getattr(challenge, "call", None)
     my_bid = call.bids.filter(lead=user).exclude(status=Bid.Status.WITHDRAWN).first() if call else None
-    can_see_bids = can_change or can_refine or (call is not None and any(p.user_id == user.pk for p in call.panel.all()))
+    can_see_bids = call is not None and user.has_perm("projects.review_call", call)
     return render(request, "projects/challenge_detail.html", {
         "challenge": challenge,
         "show_confidential": user.has_perm("projects.view_confidential", challenge),
@@ -176,7 +176,10 @@ def challenge_detail(request, pk):
         "my_bid": my_bid,
         "can_bid": (call is not None and challenge.status == Challenge.Status.OPEN and my_bid is None
                     and selectors.bidding_organisations(user, challenge).exists()),
-        "project": getattr(challenge, "project", None),
+        "project": challenge.project,
+        "projects": list(challenge.projects.all()),
+        "award_form": forms.AwardForm(call=call) if can_change and call is not None and call.winners > 1
+        and challenge.status == Challenge.Status.OPEN and (not call.stage_rules or call.stage == "award") else None,
         "my_undertaking": challenge.undertakings.filter(user=user).first(),
         "undertakings": challenge.undertakings.select_related("user", "organisation") if can_change else None,
         "undertaking_form": forms.UndertakingForm(),
@@ -185,7 +188,186 @@ def challenge_detail(request, pk):
         "audit": audit_trail(challenge)[:30] if can_change or user.is_staff else None,
         "attachments": selectors.attachments_visible_to(user, challenge),
         "attachment_form": forms.AttachmentForm() if can_change else None,
+        **_conflict_context(user, call, can_refine=can_refine, can_see_bids=can_see_bids),
+        **_question_context(request, call, can_change=can_change, can_refine=can_refine),
+        **_review_context(request.user, call, can_change=can_change),
     })
+
+
+def _review_context(user, call, *, can_change: bool) -> dict:
+    """The staged review's rules (shown to everyone who sees the call) and the posting side's next steps."""
+    if call is None:
+        return {}
+    running = can_change and call.status != "awarded"
+    return {
+        "stage_rules": call.stage_rules,
+        "can_advance": running and bool(call.stage_rules) and call.stage in {
+            "bidding", "formal_check", "defence"},
+        "shortlist_form": forms.ShortlistForm(call=call) if running and call.stage == "expert_review" else None,
+        "expert_form": forms.ExpertForm(user=user, call=call) if running and call.stage != "award" else None,
+        "experts": [p for p in call.panel.all() if p.is_outside_expert] if can_change else [],
+    }
+
+
+@service_action(_redirect_target("projects:challenge-detail"))
+def award_several(request, pk):
+    """赛马制: propose the award to the teams ticked on the challenge page."""
+    challenge = _challenge(request, pk)
+    if not hasattr(challenge, "call"):
+        raise ValidationError(_("This challenge has no call."))
+    form = forms.AwardForm(request.POST, call=challenge.call)
+    if not form.is_valid():
+        raise ValidationError(_("Choose the teams to award."))
+    services.award_propose(actor=request.user, bids=list(form.cleaned_data["bids"]))
+    return _("The award was sent to both sides for signatures.")
+
+
+@service_action(_redirect_target("projects:project-detail"))
+def stage_gate(request, pk):
+    services.stage_gate_propose(actor=request.user, project=_project(request, pk),
+                                reason=request.POST.get("reason", ""))
+    return _("The stage gate was sent to both sides for signatures.")
+
+
+@service_action(_redirect_target("projects:challenge-detail"))
+def review_advance(request, pk):
+    challenge = _challenge(request, pk)
+    if not hasattr(challenge, "call"):
+        raise ValidationError(_("This challenge has no call."))
+    call = services.review_advance(actor=request.user, call=challenge.call)
+    return _("The review moved on to: %(stage)s.") % {"stage": call.get_stage_display()}
+
+
+@service_action(_redirect_target("projects:challenge-detail"))
+def shortlist(request, pk):
+    challenge = _challenge(request, pk)
+    if not hasattr(challenge, "call"):
+        raise ValidationError(_("This challenge has no call."))
+    form = forms.ShortlistForm(request.POST, call=challenge.call)
+    if not form.is_valid():
+        raise ValidationError(_("Choose the teams that advance."))
+    services.shortlist(actor=request.user, call=challenge.call, bids=list(form.cleaned_data["bids"]))
+    return _("Shortlist drawn; the teams were told.")
+
+
+@service_action(_redirect_target("projects:challenge-detail"))
+def expert_invite(request, pk):
+    challenge = _challenge(request, pk)
+    if not hasattr(challenge, "call"):
+        raise ValidationError(_("This challenge has no call."))
+    form = forms.ExpertForm(request.POST, user=request.user, call=challenge.call)
+    if not form.is_valid():
+        raise ValidationError(_("Choose the expert and the bids to review."))
+    services.expert_invite(actor=request.user, call=challenge.call, user=form.cleaned_data["expert"],
+                           bids=list(form.cleaned_data["bids"]))
+    return _("The outside expert was invited.")
+
+
+@service_action(_redirect_target("projects:bid-detail"))
+def formal_check(request, pk):
+    form = forms.FormalCheckForm(request.POST)
+    if not form.is_valid():
+        raise ValidationError(_("Choose passed or failed."))
+    services.formal_check_record(actor=request.user, bid=_bid(request, pk), passed=form.cleaned_data["passed"],
+                                 note=form.cleaned_data["note"])
+    return _("Formal check recorded.")
+
+
+@service_action(_redirect_target("projects:bid-detail"))
+def defence_schedule(request, pk):
+    form = forms.DefenceSlotForm(request.POST)
+    if not form.is_valid():
+        raise ValidationError([f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items()])
+    services.defence_schedule(actor=request.user, bid=_bid(request, pk), **form.cleaned_data)
+    return _("Defence slot saved; the team was told.")
+
+
+def _question_context(request, call, *, can_change: bool, can_refine: bool) -> dict:
+    if call is None:
+        return {}
+    questions = selectors.questions_visible_to(request.user).filter(call=call)
+    return {
+        "questions": paginate(request, questions, param="questions"),
+        "sees_askers": can_refine,
+        "question_form": forms.QuestionForm() if selectors.may_ask_questions(request.user, call) else None,
+        "answer_form": forms.AnswerForm() if can_change and call.status != "awarded" else None,
+    }
+
+
+@service_action(_redirect_target("projects:challenge-detail"))
+def question_ask(request, pk):
+    challenge = _challenge(request, pk)
+    if not hasattr(challenge, "call"):
+        raise ValidationError(_("This challenge has no call."))
+    services.question_ask(actor=request.user, call=challenge.call, text=request.POST.get("text", ""))
+    return _("Your question was sent to the posting side.")
+
+
+@login_required
+@require_POST
+def question_answer(request, pk):
+    question = get_object_or_404(selectors.questions_visible_to(request.user), pk=pk)
+    try:
+        services.question_answer(actor=request.user, question=question, answer=request.POST.get("answer", ""),
+                                 public=request.POST.get("public") in {"on", "true", "1"},
+                                 public_text=request.POST.get("public_text", ""))
+    except ValidationError as exc:
+        flash_service_error(request, exc)
+    else:
+        messages.success(request, _("Answer saved."))
+    return redirect("projects:challenge-detail", pk=question.call.challenge_id)
+
+
+def _conflict_context(user, call, *, can_refine: bool, can_see_bids: bool) -> dict:
+    """What the challenge page shows of conflicts of interest: declarations, and stakes still to declare."""
+    if call is None:
+        return {}
+    on_panel = any(p.user_id == user.pk for p in call.panel.all())
+    declared = {d.bid_id for d in call.conflicts.filter(user=user)} if on_panel else set()
+    return {
+        "declarations": selectors.conflict_declarations_visible_to(user, call),
+        "my_stakes": [(bid, stake) for bid, stake in conflicts.detected_stakes(user, call)
+                      if bid.pk not in declared] if on_panel else [],
+        "undeclared": conflicts.undeclared_stakes(call) if can_refine and call.status != "awarded" else [],
+        "conflict_form": forms.ConflictForm(bids=call.bids.all()) if on_panel and can_see_bids
+        and call.status != "awarded" else None,
+    }
+
+
+@login_required
+@require_POST
+def conflict_declare(request, pk):
+    """Declare a stake in a bid: the detected one (its stake in the form) or another interest (a note)."""
+    bid = get_object_or_404(selectors.bids_on_panels_of(request.user), pk=pk)
+    stake = request.POST.get("stake") or ConflictDeclaration.Stake.OTHER
+    try:
+        services.conflict_declare(actor=request.user, bid=bid, stake=stake, note=request.POST.get("note", ""))
+    except ValidationError as exc:
+        flash_service_error(request, exc)
+    else:
+        messages.success(request, _("Your declaration was recorded; you are recused from reviewing this call."))
+    return redirect("projects:challenge-detail", pk=bid.call.challenge_id)
+
+
+@login_required
+@require_POST
+def conflict_declare_other(request, pk):
+    """The form for an interest the records do not show: the bid is chosen in the form."""
+    challenge = _challenge(request, pk)
+    form = forms.ConflictForm(request.POST, bids=challenge.call.bids.all() if hasattr(challenge, "call") else ())
+    if not form.is_valid():
+        flash_service_error(request, ValidationError(_("Choose the bid and describe the interest.")))
+        return redirect("projects:challenge-detail", pk=pk)
+    bid = get_object_or_404(selectors.bids_on_panels_of(request.user).filter(call__challenge=challenge),
+                            pk=form.cleaned_data["bid"])
+    try:
+        services.conflict_declare(actor=request.user, bid=bid, stake=ConflictDeclaration.Stake.OTHER,
+                                  note=form.cleaned_data["note"])
+    except ValidationError as exc:
+        flash_service_error(request, exc)
+    else:
+        messages.success(request, _("Your declaration was recorded; you are recused from reviewing this call."))
+    return redirect("projects:challenge-detail", pk=pk)
 
 
 @login_required
@@ -284,7 +466,10 @@ def call_open(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.call_open(actor=request.user, challenge=challenge, closes_on=form.cleaned_data["closes_on"],
-                               criteria=form.cleaned_data["criteria"], panel=list(form.cleaned_data["panel"]))
+                               questions_close_on=form.cleaned_data["questions_close_on"],
+                               criteria=form.cleaned_data["criteria"], panel=list(form.cleaned_data["panel"]),
+                               organisation_conflicts=form.cleaned_data["organisation_conflicts"],
+                               stage_rules=form.stage_rules(), winners=form.cleaned_data["winners"])
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -339,14 +524,20 @@ def bid_detail(request, pk):
     bid = _bid(request, pk)
     call, user = bid.call, request.user
     challenge = call.challenge
-    panelist = call.panel.filter(user=user).first()
-    existing = bid.scores.filter(panelist=panelist).first() if panelist else None
+    panelist = call.panel.filter(user=user).first() if user.has_perm("projects.score_call", call) else None
+    if panelist and panelist.is_outside_expert and not panelist.assigned_bids.filter(pk=bid.pk).exists():
+        panelist = None
+    stage = "defence" if call.stage == "defence" else "expert_review"
+    scorable = panelist is not None and bid.status in {Bid.Status.SUBMITTED, Bid.Status.PROPOSED} and (
+        not call.stage_rules or (stage == "expert_review" and call.stage == "expert_review"
+                                 and bid.formal_check == "passed") or (stage == "defence" and bid.shortlisted))
+    existing = bid.scores.filter(panelist=panelist, stage=stage).first() if panelist else None
     score_form = forms.ScoreForm(request.POST or None, criteria=call.criteria,
                                  initial_scores=existing.scores if existing else None,
                                  initial={"comment": existing.comment} if existing else None)
     if request.method == "POST":
         if not panelist:
-            raise PermissionDenied
+            raise PermissionDenied(_("Only members of the scoring panel without a stake in this call score bids."))
         if score_form.is_valid():
             try:
                 services.bid_score(actor=user, bid=bid, scores=score_form.scores(),
@@ -357,14 +548,19 @@ def bid_detail(request, pk):
                 messages.success(request, _("Your scores were saved."))
                 return redirect("projects:bid-detail", pk=pk)
     can_change = user.has_perm("projects.change_challenge", challenge)
-    reviewer = can_change or user.has_perm("projects.refine_challenge", challenge)
+    reviewer = user.has_perm("projects.review_call", call)
     return render(request, "projects/bid_detail.html", {
         "bid": bid, "challenge": challenge, "call": call, "members": bid.members.select_related("user"),
-        "score_form": score_form if panelist and bid.status in {Bid.Status.SUBMITTED, Bid.Status.PROPOSED} else None,
-        "scores": bid.scores.select_related("panelist__user") if reviewer or panelist else None,
+        "score_form": score_form if scorable else None,
+        "scores": bid.scores.select_related("panelist__user") if reviewer else (
+            bid.scores.filter(panelist=panelist) if panelist else None),
+        "formal_form": forms.FormalCheckForm() if can_change and call.stage == "formal_check" else None,
+        "defence_form": forms.DefenceSlotForm() if can_change and call.stage == "defence" and bid.shortlisted
+        else None,
         "can_award": can_change and bid.status == Bid.Status.SUBMITTED and challenge.status == Challenge.Status.OPEN,
         "can_withdraw": bid.lead_id == user.pk and bid.status == Bid.Status.SUBMITTED,
         "signoffs": signoffs_for(call),
+        "declarations": selectors.conflict_declarations_visible_to(user, call).filter(bid=bid),
     })
 
 
@@ -405,6 +601,10 @@ def project_detail(request, pk):
         "evaluation_form": forms.EvaluationForm() if evaluation_side and project.status == Project.Status.UNDER_EVALUATION
         and not any(e.organisation_id == evaluation_side.pk for e in evaluations) else None,
         "evaluation_side": evaluation_side,
+        "can_stage_gate": project.status == Project.Status.IN_PROGRESS
+        and user.has_perm("projects.change_challenge", project.challenge)
+        and project.challenge.projects.exclude(pk=project.pk).filter(status=Project.Status.IN_PROGRESS).exists(),
+        "reason_form": forms.ReasonForm(),
         "signoffs": selectors.project_signoffs(project, milestones),
         "audit": audit_trail(project)[:30],
     })

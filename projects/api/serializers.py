@@ -6,7 +6,7 @@ from platform_core.api.serializers import UserBriefSerializer
 from platform_core.visibility import VisibleRelatedField
 
 from ..models import (
-    Bid, BidMember, BidScore, Call, Challenge, ChallengeAttachment, Evaluation, Milestone, Mode, PanelMember, Project, Topic, TrlRecord,
+    Bid, BidMember, BidScore, Call, CallQuestion, Challenge, ChallengeAttachment, ConflictDeclaration, Evaluation, Milestone, Mode, PanelMember, Project, Topic, TrlRecord,
     Undertaking,
 )
 from ..permissions import ChallengeAccess
@@ -24,11 +24,11 @@ class TopicSerializer(serializers.ModelSerializer):
 
 class PanelMemberSerializer(serializers.ModelSerializer):
     user = UserBriefSerializer(read_only=True)
-    organisation_name = serializers.CharField(source="organisation.name_zh", read_only=True)
+    organisation_name = serializers.CharField(source="organisation.name_zh", read_only=True, allow_null=True)
 
     class Meta:
         model = PanelMember
-        fields = ["id", "user", "organisation", "organisation_name"]
+        fields = ["id", "user", "organisation", "organisation_name", "is_outside_expert"]
 
 
 class CriterionSerializer(serializers.Serializer):
@@ -42,7 +42,7 @@ class CallSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Call
-        fields = ["id", "criteria", "closes_on", "status", "opened_at", "panel"]
+        fields = ["id", "criteria", "closes_on", "winners", "questions_close_on", "organisation_conflicts", "stage_rules", "stage", "status", "opened_at", "panel"]
 
 
 class ChallengeListSerializer(serializers.ListSerializer):
@@ -62,7 +62,8 @@ class ChallengeSerializer(serializers.ModelSerializer):
     mode_display = serializers.CharField(source="get_mode_display", read_only=True)
     topic = TopicSerializer(read_only=True)
     call = CallSerializer(read_only=True)
-    project = serializers.PrimaryKeyRelatedField(read_only=True)
+    project = serializers.PrimaryKeyRelatedField(read_only=True, help_text="The project still running (赛马制).")
+    projects = serializers.PrimaryKeyRelatedField(read_only=True, many=True)
     poster = VisibleRelatedField(posting_organisations)
     center = VisibleRelatedField(centers_visible_to, required=False, allow_null=True)
     confidential_detail = serializers.CharField(required=False, allow_blank=True,
@@ -73,7 +74,7 @@ class ChallengeSerializer(serializers.ModelSerializer):
         fields = ["id", "poster", "poster_name", "mode", "mode_display", "center", "partner", "posted_by",
                   "title_zh", "title_en", "summary_zh", "summary_en", "confidential_detail", "industry_node",
                   "field", "current_trl", "target_trl", "budget_min", "budget_max", "subsidy", "terms", "deadline",
-                  "status", "status_display", "topic", "call", "project", "created_at", "updated_at"]
+                  "status", "status_display", "topic", "call", "project", "projects", "created_at", "updated_at"]
         read_only_fields = ["posted_by", "status", "created_at", "updated_at"]
         list_serializer_class = ChallengeListSerializer
 
@@ -140,6 +141,13 @@ class DecisionSerializer(serializers.Serializer):
 
 class CallOpenSerializer(serializers.Serializer):
     closes_on = serializers.DateField()
+    organisation_conflicts = serializers.BooleanField(required=False, default=False)
+    questions_close_on = serializers.DateField(required=False, allow_null=True, default=None)
+    winners = serializers.IntegerField(required=False, default=1, min_value=1, max_value=10)
+    stage_rules = serializers.DictField(
+        required=False, allow_null=True, default=None,
+        help_text="Staged review: {expert_review: {weight, advance}, defence: {weight, scorers: panel | "
+                  "panel_and_experts}}; weights add up to 100. Empty: one scoring round.")
     criteria = CriterionSerializer(many=True)
     panel = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), many=True)
 
@@ -157,7 +165,7 @@ class BidScoreSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = BidScore
-        fields = ["id", "panelist", "scores", "total", "comment", "scored_at"]
+        fields = ["id", "panelist", "stage", "scores", "total", "comment", "scored_at"]
         read_only_fields = fields
 
 
@@ -171,13 +179,98 @@ class BidSerializer(serializers.ModelSerializer):
     class Meta:
         model = Bid
         fields = ["id", "call", "challenge", "organisation", "lead", "team_name", "approach", "plan", "budget",
-                  "members", "status", "submitted_at", "mean_score"]
-        read_only_fields = ["call", "status", "submitted_at"]
+                  "members", "status", "formal_check", "formal_note", "shortlisted", "defence_at", "defence_place",
+                  "submitted_at", "mean_score"]
+        read_only_fields = ["call", "status", "formal_check", "formal_note", "shortlisted", "defence_at",
+                            "defence_place", "submitted_at"]
         validators = []
 
     def get_mean_score(self, bid) -> float | None:
         totals = [s.total for s in bid.scores.all()]
         return float(sum(totals) / len(totals)) if totals else None
+
+
+class QuestionListSerializer(serializers.ListSerializer):
+    """Where the user stands towards the page's challenges is read once, not once per question."""
+
+    def to_representation(self, data):
+        questions = list(data.all() if hasattr(data, "all") else data)
+        self.child.access = ChallengeAccess(self.context["request"].user, {q.call.challenge for q in questions})
+        return super().to_representation(questions)
+
+
+class QuestionSerializer(serializers.ModelSerializer):
+    """Who asked, and the question as asked, only to the two sides and the asker; others read it anonymised."""
+
+    call = serializers.PrimaryKeyRelatedField(queryset=Call.objects.none())
+    asked_by = UserBriefSerializer(read_only=True)
+
+    def get_fields(self):
+        from ..selectors import challenges_visible_to
+
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:  # a question is asked only on a call the asker can see
+            fields["call"].queryset = Call.objects.filter(
+                challenge__in=challenges_visible_to(request.user).values("pk"))
+        return fields
+
+    class Meta:
+        model = CallQuestion
+        fields = ["id", "call", "text", "asked_by", "asked_at", "answer", "is_public", "public_text", "answered_at"]
+        read_only_fields = ["asked_by", "asked_at", "answer", "is_public", "public_text", "answered_at"]
+        list_serializer_class = QuestionListSerializer
+
+    def to_representation(self, question):
+        data = super().to_representation(question)
+        user = self.context["request"].user
+        access = getattr(self, "access", None) or ChallengeAccess(user, [question.call.challenge])
+        challenge = question.call.challenge
+        if not (access.is_poster_side(challenge) or access.is_partner_side(challenge)):
+            data.pop("public_text")
+            if question.asked_by_id != user.pk:
+                data.pop("asked_by")
+                data["text"] = question.published_question
+        return data
+
+
+class AnswerInputSerializer(serializers.Serializer):
+    answer = serializers.CharField(max_length=4000)
+    public = serializers.BooleanField(default=False)
+    public_text = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
+
+
+class BidIdsSerializer(serializers.Serializer):
+    bids = serializers.ListField(child=serializers.IntegerField(), allow_empty=False, max_length=500)
+
+
+class ExpertInviteSerializer(BidIdsSerializer):
+    user = serializers.IntegerField()
+
+
+class FormalCheckSerializer(serializers.Serializer):
+    passed = serializers.BooleanField()
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class DefenceSlotSerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    place = serializers.CharField(max_length=200)
+
+
+class ConflictInputSerializer(serializers.Serializer):
+    stake = serializers.ChoiceField(choices=ConflictDeclaration.Stake.choices)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class ConflictDeclarationSerializer(serializers.ModelSerializer):
+    user = UserBriefSerializer(read_only=True)
+    team_name = serializers.CharField(source="bid.team_name", read_only=True)
+
+    class Meta:
+        model = ConflictDeclaration
+        fields = ["id", "call", "bid", "team_name", "user", "stake", "note", "declared_at"]
+        read_only_fields = fields
 
 
 class ScoreInputSerializer(serializers.Serializer):

@@ -124,6 +124,67 @@ class ChallengeViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewset
         attachment = services.attachment_add(actor=request.user, challenge=self.get_object(), **data.validated_data)
         return _created(s.AttachmentSerializer, attachment, request)
 
+    def _call(self):
+        return get_object_or_404(Call, challenge=self.get_object())
+
+    @extend_schema(request=None, responses=s.CallSerializer)
+    @action(detail=True, methods=["post"], url_path="advance-review")
+    def advance_review(self, request, pk=None):
+        """Staged review: bidding → formal check → expert review; defence → award."""
+        return Response(s.CallSerializer(services.review_advance(actor=request.user, call=self._call())).data)
+
+    @extend_schema(request=s.BidIdsSerializer, responses=s.CallSerializer)
+    @action(detail=True, methods=["post"])
+    def shortlist(self, request, pk=None):
+        call = self._call()
+        data = s.BidIdsSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        bids = list(call.bids.filter(pk__in=data.validated_data["bids"]))
+        if len(bids) != len(set(data.validated_data["bids"])):
+            return Response({"bids": ["这些揭榜申请不属于本榜单。/ These bids are not of this call."]},
+                            status=status.HTTP_400_BAD_REQUEST)
+        return Response(s.CallSerializer(services.shortlist(actor=request.user, call=call, bids=bids)).data)
+
+    @extend_schema(request=s.ExpertInviteSerializer, responses={201: s.PanelMemberSerializer})
+    @action(detail=True, methods=["post"], url_path="invite-expert")
+    def invite_expert(self, request, pk=None):
+        """An outside expert from the talent pool reviews only the bids assigned."""
+        from platform_core.autocomplete import choices_for
+
+        challenge = self.get_object()
+        call = get_object_or_404(Call, challenge=challenge)
+        data = s.ExpertInviteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        expert = get_object_or_404(choices_for("projects-experts", user=request.user,
+                                               params={"challenge": str(challenge.pk)}), pk=data.validated_data["user"])
+        bids = list(call.bids.filter(pk__in=data.validated_data["bids"]))
+        if len(bids) != len(set(data.validated_data["bids"])):
+            return Response({"bids": ["这些揭榜申请不属于本榜单。/ These bids are not of this call."]},
+                            status=status.HTTP_400_BAD_REQUEST)
+        panelist = services.expert_invite(actor=request.user, call=call, user=expert, bids=bids)
+        return _created(s.PanelMemberSerializer, panelist, request)
+
+    @extend_schema(request=s.BidIdsSerializer, responses={201: s.SignoffRefSerializer})
+    @action(detail=True, methods=["post"], url_path="propose-award")
+    def propose_award(self, request, pk=None):
+        """赛马制: propose the award to several teams at once (each gets its own project)."""
+        call = self._call()
+        data = s.BidIdsSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        bids = list(call.bids.filter(pk__in=data.validated_data["bids"]))
+        if len(bids) != len(set(data.validated_data["bids"])):
+            return Response({"bids": ["这些揭榜申请不属于本榜单。/ These bids are not of this call."]},
+                            status=status.HTTP_400_BAD_REQUEST)
+        return _signoff(services.award_propose(actor=request.user, bids=bids))
+
+    @extend_schema(request=None, responses=s.ConflictDeclarationSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def conflicts(self, request, pk=None):
+        """Conflict-of-interest declarations on the call: all to the two sides, a team's own to the team."""
+        call = get_object_or_404(Call, challenge=self.get_object())
+        return Response(s.ConflictDeclarationSerializer(
+            selectors.conflict_declarations_visible_to(request.user, call), many=True).data)
+
     @extend_schema(request=s.BidSerializer, responses={201: s.BidSerializer})
     @action(detail=True, methods=["post"])
     def bid(self, request, pk=None):
@@ -136,6 +197,28 @@ class ChallengeViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewset
         members = [(m["user"], m.get("role", "member")) for m in values.pop("members", [])]
         bid = services.bid_submit(actor=request.user, call=call, members=members, **values)
         return _created(s.BidSerializer, bid, request)
+
+
+class QuestionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Questions and clarifications (答疑) on calls: ask privately, the posting side answers privately or to all."""
+
+    serializer_class = s.QuestionSerializer
+    filterset_fields = ["call", "is_public"]
+
+    def get_queryset(self):
+        return selectors.questions_visible_to(self.request.user)
+
+    def perform_create(self, serializer):
+        serializer.instance = services.question_ask(actor=self.request.user, call=serializer.validated_data["call"],
+                                                    text=serializer.validated_data["text"])
+
+    @extend_schema(request=s.AnswerInputSerializer, responses=s.QuestionSerializer)
+    @action(detail=True, methods=["post"])
+    def answer(self, request, pk=None):
+        data = s.AnswerInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        question = services.question_answer(actor=request.user, question=self.get_object(), **data.validated_data)
+        return Response(self.get_serializer(question).data)
 
 
 class UndertakingViewSet(viewsets.ReadOnlyModelViewSet):
@@ -185,11 +268,35 @@ class BidViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["get"])
     def scores(self, request, pk=None):
         bid = self.get_object()
-        challenge = bid.call.challenge
-        if not (request.user.has_perm("projects.refine_challenge", challenge)
-                or request.user.has_perm("projects.score_call", bid.call)):
+        if not request.user.has_perm("projects.review_call", bid.call):
             return Response({"detail": "无权查看评分。/ You cannot see the scores."}, status=status.HTTP_403_FORBIDDEN)
         return Response(s.BidScoreSerializer(bid.scores.select_related("panelist__user"), many=True).data)
+
+    @extend_schema(request=s.FormalCheckSerializer, responses=s.BidSerializer)
+    @action(detail=True, methods=["post"], url_path="formal-check")
+    def formal_check(self, request, pk=None):
+        data = s.FormalCheckSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        bid = services.formal_check_record(actor=request.user, bid=self.get_object(), **data.validated_data)
+        return Response(self.get_serializer(bid).data)
+
+    @extend_schema(request=s.DefenceSlotSerializer, responses=s.BidSerializer)
+    @action(detail=True, methods=["post"])
+    def defence(self, request, pk=None):
+        data = s.DefenceSlotSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        bid = services.defence_schedule(actor=request.user, bid=self.get_object(), **data.validated_data)
+        return Response(self.get_serializer(bid).data)
+
+    @extend_schema(request=s.ConflictInputSerializer, responses={201: s.ConflictDeclarationSerializer})
+    @action(detail=True, methods=["post"], url_path="declare-conflict")
+    def declare_conflict(self, request, pk=None):
+        """利益冲突声明 by a panel member: recused from the call's review from now on."""
+        bid = get_object_or_404(selectors.bids_on_panels_of(request.user), pk=pk)
+        data = s.ConflictInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        declaration = services.conflict_declare(actor=request.user, bid=bid, **data.validated_data)
+        return _created(s.ConflictDeclarationSerializer, declaration, request)
 
     @extend_schema(request=None, responses={201: s.SignoffRefSerializer})
     @action(detail=True, methods=["post"], url_path="propose-award")
@@ -240,6 +347,15 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
         data.is_valid(raise_exception=True)
         return _signoff(services.budget_change_request(actor=request.user, project=self.get_object(),
                                                        **data.validated_data))
+
+    @extend_schema(request=s.ReasonSerializer, responses={201: s.SignoffRefSerializer})
+    @action(detail=True, methods=["post"], url_path="stage-gate")
+    def stage_gate(self, request, pk=None):
+        """赛马制: keep this project, close the challenge's other running projects (dual sign-off)."""
+        data = s.ReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return _signoff(services.stage_gate_propose(actor=request.user, project=self.get_object(),
+                                                    reason=data.validated_data["reason"]))
 
     @extend_schema(request=s.ResultSerializer, responses=s.ProjectSerializer)
     @action(detail=True, methods=["post"], url_path="submit-result")

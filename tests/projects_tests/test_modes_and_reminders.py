@@ -44,8 +44,9 @@ def test_government_led_call_with_subsidy_awarded_to_an_enterprise(enterprise, u
 
 def test_university_led_direction_joined_by_an_enterprise(enterprise, university, university_admin,
                                                          enterprise_admin):
-    challenge = _run_to_award(university_admin, university, enterprise_admin, enterprise, enterprise_admin,
-                              enterprise)
+    # The bidder is not the enterprise's panel member: a panel member who bids is recused (projects.conflicts).
+    bidder = member(enterprise, Role.RD_MANAGER, username="enterprise_bidder")
+    challenge = _run_to_award(university_admin, university, enterprise_admin, enterprise, bidder, enterprise)
     assert challenge.mode == Mode.UNIVERSITY_LED
     assert challenge.project.performer == enterprise and challenge.project.sponsor == university
 

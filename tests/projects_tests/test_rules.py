@@ -181,7 +181,7 @@ def test_rejected_award_returns_bid_and_keeps_call_open_for_another_award(chain)
     signoff_reject(actor=chain.people["uni_chief"], request_id=request.pk, reason="预算偏高")
     chain.the_bid.refresh_from_db()
     assert chain.the_bid.status == Bid.Status.SUBMITTED
-    assert chain._fresh().status == Challenge.Status.OPEN and not hasattr(chain._fresh(), "project")
+    assert chain._fresh().status == Challenge.Status.OPEN and chain._fresh().project is None
 
 
 def test_milestone_rules(chain):
