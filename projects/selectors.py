@@ -305,3 +305,13 @@ def solved_projects_for_transfer():
     """Solved projects, newest first: the transfer app iterates these and calls project_result_for_transfer."""
     return Project.objects.filter(status=Project.Status.SOLVED).select_related("challenge", "bid").order_by(
         "-finished_on", "-pk")
+
+
+def reporting_records() -> dict:
+    """Every record of this app the reporting app aggregates and lists (issue 10): unscoped and read-only.
+    Reporting applies its own scope (program officers read across organisations, leaders their own) and
+    reads only non-confidential fields."""
+    from .models import Topic
+
+    return {"challenge": Challenge.objects.all(), "topic": Topic.objects.all(), "bid": Bid.objects.all(),
+            "project": Project.objects.all(), "milestone": Milestone.objects.all()}

@@ -514,3 +514,12 @@ def node_detail(node: IndustryNode, *, user, limit: int = 50) -> dict:
 def count_brokers() -> int:
     """Professional technology brokers (技术经理人) on the platform: people holding the broker role somewhere."""
     return Membership.objects.active().filter(role=Role.BROKER).values("user").distinct().count()
+
+
+def reporting_records() -> dict:
+    """Every record of this app the reporting app aggregates and lists (issue 10): unscoped and read-only.
+    Reporting applies its own scope (program officers read across organisations, leaders their own) and
+    reads only non-confidential fields."""
+    return {"achievement": Achievement.objects.all(), "patent": Patent.objects.all(), "push": Push.objects.all(),
+            "deal": Deal.objects.all(), "company": IncubatedCompany.objects.all(),
+            "patent_achievement": Patent.achievements.through.objects.all()}
