@@ -72,8 +72,7 @@ TRL_BANDS = [((1, 3), _("TRL 1–3 research")), ((4, 6), _("TRL 4–6 transfer (
              ((7, 9), _("TRL 7–9 industrialisation"))]
 
 # Trends: monthly and quarterly series (with year-on-year change) of these metrics.
-TREND_METRICS = ["challenge.funnel", "challenge.solved", "bid", "achievement.funnel", "deal.income",
-                 "capital.investment", "mentor.appointed", "hire.effective"]
+TREND_METRICS = ["challenge.funnel", "challenge.solved", "deal.income", "capital.investment"]
 # The province map shows these.
 MAP_METRICS = ["challenge.funnel", "challenge.solved", "achievement.funnel", "deal.income"]
 

@@ -143,7 +143,8 @@ def dashboard(scope: Scope, filters: Filters) -> dict:
         Figure("broker", _("Professional technology brokers"), value("broker")),
         Figure("achievement.screened", _("Easy-to-transfer achievements sifted out of the stock"),
                _at_least(achievements, 3),
-               beside=[(_("screened"), value("achievement.screened")), (_("stock"), _at_least(achievements, 1))]),
+               beside=[(_("screened"), value("achievement.screened")),
+                       (_("achievements in the pool"), _at_least(achievements, 1))]),
         Figure("fund.seed_angel", _("Seed/angel funds brought in"), value("fund.seed_angel"),
                beside=[(_("financial institutions"), value("org.financial"))]),
         Figure("patent.transferred", _("Patents transferred or licensed"), value("patent.transferred")),
@@ -255,13 +256,13 @@ def series(scope: Scope, filters: Filters, *, by: str = "month") -> dict:
     previous = first.replace(year=first.year - 1)
     qs = (facts(scope, filters, dated=False).filter(day__gte=previous, day__lte=end, metric__in=m.TREND_METRICS)
           .annotate(month=TruncMonth("day")).values_list("metric", "month")
-          .annotate(total=Sum("value"), distinct=Count("subject_id", distinct=True)))
+          .annotate(total=Sum("value"), distinct=Count("subject_id", distinct=True), n=Count("id")))
     values = defaultdict(dict)
-    for metric, month, total, distinct in qs:
+    for metric, month, total, distinct, n in qs:
         month = month.date() if isinstance(month, datetime.datetime) else month
         key = _period_key(month, by)
         how = m.METRICS[metric].how
-        amount = distinct if how == m.DISTINCT else (total or ZERO)
+        amount = distinct if how == m.DISTINCT else n if how == m.LEVEL else (total or ZERO)
         values[metric][key] = values[metric].get(key, 0) + amount
     periods = _periods(first, end, by)
     result = {"by": by, "periods": [label for label, _key in periods], "series": []}
