@@ -1,5 +1,7 @@
 """Pages of the reporting dashboard. Figures come from the fact table (reporting.selectors); writes
 (report requests, a recompute) go through reporting.services."""
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +19,17 @@ from . import documents, selectors, services
 from . import metrics as m
 from .filters import ReportFilterForm
 from .models import RecomputeRun, StoredReport
+
+
+def refusals_shown(view):
+    """A refusal reads as its reason (another organisation's figures, a role without the dashboard), status 403."""
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except PermissionDenied as exc:
+            return render(request, "reporting/refused.html", {"reason": str(exc)}, status=403)
+    return wrapped
 
 
 def _scope(request):
@@ -67,6 +80,7 @@ def _charts(data: dict) -> dict:
 
 @login_required
 @require_GET
+@refusals_shown
 def dashboard(request):
     scope = _scope(request)
     form, filters = _filters(request, scope)
@@ -89,6 +103,7 @@ def dashboard(request):
 
 @login_required
 @require_GET
+@refusals_shown
 def drill(request, code):
     """The records behind one figure (read-only, paginated; non-confidential fields only)."""
     if code not in m.METRICS:
@@ -118,6 +133,7 @@ def _export_name(filters, extension: str) -> str:
 
 @login_required
 @require_GET
+@refusals_shown
 def export(request, fmt):
     if fmt not in ("xlsx", "csv"):
         raise Http404(_("Unknown export format."))
@@ -132,6 +148,7 @@ def export(request, fmt):
 
 @login_required
 @require_GET
+@refusals_shown
 def printable(request):
     scope = _scope(request)
     form, filters = _filters(request, scope)
@@ -168,6 +185,7 @@ def report_request(request):
 
 
 def _report(request, pk) -> StoredReport:
+    _scope(request)
     report = get_object_or_404(selectors.reports_visible_to(request.user), pk=pk)
     services.assert_may_read(request.user, report)
     return report
@@ -185,6 +203,7 @@ def report_status(request, pk):
 
 @login_required
 @require_GET
+@refusals_shown
 def report_download(request, pk):
     report = _report(request, pk)
     if report.status != StoredReport.Status.DONE:
@@ -196,6 +215,7 @@ def report_download(request, pk):
 
 @login_required
 @require_GET
+@refusals_shown
 def report_list(request):
     _scope(request)
     reports = selectors.reports_visible_to(request.user)
