@@ -116,10 +116,12 @@ class Figure:
     value: object
     money: bool = False
     beside: list | None = None   # [(label, value)] shown beside the figure
+    drill: str = ""              # the metric whose records the figure lists (default: its own)
+    level: int | None = None     # …from this funnel stage on
 
     @property
-    def drill(self) -> bool:
-        return self.code in m.METRICS
+    def drill_code(self) -> str:
+        return self.drill or self.code
 
 
 def dashboard(scope: Scope, filters: Filters) -> dict:
@@ -142,7 +144,7 @@ def dashboard(scope: Scope, filters: Filters) -> dict:
                beside=[(_("in training"), forced["student.training"])]),
         Figure("broker", _("Professional technology brokers"), value("broker")),
         Figure("achievement.screened", _("Easy-to-transfer achievements sifted out of the stock"),
-               _at_least(achievements, 3),
+               _at_least(achievements, 3), drill="achievement.funnel", level=3,
                beside=[(_("screened"), value("achievement.screened")),
                        (_("achievements in the pool"), _at_least(achievements, 1))]),
         Figure("fund.seed_angel", _("Seed/angel funds brought in"), value("fund.seed_angel"),

@@ -97,6 +97,8 @@ def dashboard(request):
         "tables": {section.key: section for section in data["sections"]},
         "reports": selectors.reports_visible_to(request.user).filter(status=StoredReport.Status.DONE)[:8],
         "last_run": RecomputeRun.objects.filter(status=RecomputeRun.Status.DONE).first(),
+        "running": RecomputeRun.objects.filter(
+            kind=RecomputeRun.Kind.FULL, status__in=[RecomputeRun.Status.QUEUED, RecomputeRun.Status.RUNNING]).first(),
     })
     return render(request, "reporting/dashboard.html", context)
 

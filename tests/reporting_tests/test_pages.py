@@ -259,3 +259,22 @@ def test_the_menu_shows_the_dashboard_to_readers_only(client, world):
     assert 'href="/reporting/"' in client.get("/").content.decode()
     client.force_login(world["researcher"])
     assert 'href="/reporting/"' not in client.get("/").content.decode()
+
+
+def test_the_sifted_figure_lists_the_pushed_achievements(client, world):
+    from tests.factories import IndustryNodeFactory
+    from transfer.models import Achievement, Push
+
+    node = IndustryNodeFactory()
+    university = OrganisationFactory(kind="university", name_zh="秦川理工大学")
+    pushed = Achievement.objects.create(title="高镍正极包覆工艺", owner=university, industry_node=node, trl=5,
+                                        abstract="摘要", status="pushed", screening_reason="易转化")
+    Achievement.objects.create(title="仍在存量中的成果", owner=university, industry_node=node, trl=2, abstract="摘要")
+    Push.objects.create(achievement=pushed, enterprise=world["ours"])
+    services.figures_full_recompute(run_id=services.recompute_run_create().pk)
+    client.force_login(world["officer"])
+    page = client.get("/reporting/")
+    assert headline(page, "achievement.screened") == 1
+    assert "records/achievement.funnel/?" in page.content.decode() and "level=3" in page.content.decode()
+    records = client.get("/reporting/records/achievement.funnel/", {"level": 3}).content.decode()
+    assert "高镍正极包覆工艺" in records and "仍在存量中的成果" not in records
