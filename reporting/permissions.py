@@ -15,12 +15,16 @@ LEADER_ROLES = (Role.ORG_ADMIN, Role.RD_MANAGER, Role.TTO_STAFF)
 LEADER_KINDS = (Organisation.Kind.UNIVERSITY, Organisation.Kind.RESEARCH_INSTITUTE, Organisation.Kind.ENTERPRISE)
 
 
+def _led_by_role(user) -> set[int]:
+    return {m.parent_id or m.organisation_id for m in memberships_of(user)
+            if m.role in LEADER_ROLES and m.kind in LEADER_KINDS}
+
+
 def led_organisation_ids(user) -> set[int]:
     """The organisations whose dashboard `user` leads: by role, or as a director of a joint center."""
     if not getattr(user, "is_authenticated", False):
         return set()
-    ids = {m.parent_id or m.organisation_id for m in memberships_of(user)
-           if m.role in LEADER_ROLES and m.kind in LEADER_KINDS}
+    ids = _led_by_role(user)
     for side, enterprise, university in (CenterMember.objects.filter(user=user, position=CenterMember.Position.DIRECTOR)
                                          .values_list("side", "center__enterprise_id", "center__university_id")):
         ids.add(enterprise if side == "enterprise" else university)
@@ -34,7 +38,8 @@ def reads_everything(user):
 
 @rules.predicate
 def is_leader(user):
-    return bool(led_organisation_ids(user))
+    # The roles are cached per request; the centers are asked only of people without a leading role.
+    return bool(_led_by_role(user)) or bool(led_organisation_ids(user))
 
 
 rules.add_perm("reporting.view_dashboard", reads_everything | is_leader)

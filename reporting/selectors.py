@@ -3,20 +3,24 @@ apps' tables, except the drill-down lists, which read the records behind a figur
 `reporting_records()` selectors (non-confidential fields only).
 """
 import datetime
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from platform_core.models import IndustryChain, IndustryNode, Organisation, Region
 
 from . import metrics as m
 from .filters import Filters
-from .models import DailyFigure, StoredReport
+from .models import DailyFigure, RecomputeRun, StoredReport
 from .permissions import led_organisation_ids, reads_everything
 from .sources import BY_NAME, LIVE_CHALLENGE_STATUSES
 
@@ -28,6 +32,31 @@ class Scope:
     """What a reader may see: every organisation (`organisation_ids` None) or only theirs."""
 
     organisation_ids: frozenset | None
+
+
+def figures_version() -> str:
+    """Changes whenever the fact table was rebuilt (any finished run): the key of cached dashboards."""
+    last = (RecomputeRun.objects.filter(status=RecomputeRun.Status.DONE).order_by("-finished_at", "-pk")
+            .values_list("pk", "finished_at").first())
+    return f"{last[0]}-{last[1].timestamp()}" if last else "none"
+
+
+def cached(parts: list, compute):
+    """`compute()` once per data version and key parts, for REPORTING_CACHE_SECONDS (0: never cached)."""
+    seconds = getattr(settings, "REPORTING_CACHE_SECONDS", 300)
+    if not seconds:
+        return compute()
+    key = "reporting:" + hashlib.sha256(repr([figures_version(), get_language(), *parts]).encode()).hexdigest()
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, seconds)
+    return value
+
+
+def cache_parts(scope: Scope, filters: Filters) -> list:
+    return [sorted(scope.organisation_ids) if scope.organisation_ids is not None else None,
+            sorted(filters.as_params().items())]
 
 
 def scope_for(user) -> Scope | None:

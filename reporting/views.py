@@ -7,8 +7,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -88,13 +90,19 @@ def dashboard(request):
     if filters is None:
         return render(request, "reporting/dashboard.html", context, status=400)
     by = "quarter" if request.GET.get("by") == "quarter" else "month"
-    data = documents.build(scope, filters, by=by)
     params = urlencode(filters.as_params())
-    context.update(data)
+
+    def board_html():
+        data = documents.build(scope, filters, by=by)
+        return render_to_string("reporting/_board.html", {
+            **data, "params": params, "by": by, "charts": _charts(data),
+            "tables": {section.key: section for section in data["sections"]},
+        })  # no request: the context processors (counters of the top bar) already ran for the page
+
     context.update({
         "filters": filters, "stated": filters.stated(), "params": params, "by": by,
-        "charts": _charts(data),
-        "tables": {section.key: section for section in data["sections"]},
+        "board_html": mark_safe(selectors.cached(["page", by, *selectors.cache_parts(scope, filters)],
+                                                 board_html)),
         "reports": selectors.reports_visible_to(request.user).filter(status=StoredReport.Status.DONE)[:8],
         "last_run": RecomputeRun.objects.filter(status=RecomputeRun.Status.DONE).first(),
         "running": RecomputeRun.objects.filter(

@@ -58,8 +58,13 @@ class FiguresView(ReportingView):
                    summary="The 1121 headline figures and the four chains")
     def get(self, request):
         scope, filters = self.scoped_filters(request)
+        return Response(selectors.cached(["api-figures", *selectors.cache_parts(scope, filters)],
+                                         lambda: self.figures(scope, filters)))
+
+    @staticmethod
+    def figures(scope, filters) -> dict:
         board = selectors.dashboard(scope, filters)
-        return Response({
+        return {
             "filters": filters.as_params(),
             **{key: [_figure(f) for f in board[key]] for key in ("headline", "innovation", "capital", "talent")},
             "industrial": [{"chain": c["chain"].code if c["chain"] else None, "demand": c["demand"],
@@ -69,7 +74,7 @@ class FiguresView(ReportingView):
             "conversion": [{"organisation": row["organisation"].pk, "name": row["organisation"].name_zh,
                             "granted": row["granted"], "transferred": row["transferred"], "rate": row["rate"]}
                            for row in board["conversion"]],
-        })
+        }
 
 
 class FunnelsView(ReportingView):
@@ -77,15 +82,20 @@ class FunnelsView(ReportingView):
                    summary="Challenge and achievement funnels, TRL distribution and uplift")
     def get(self, request):
         scope, filters = self.scoped_filters(request)
+        return Response(selectors.cached(["api-funnels", *selectors.cache_parts(scope, filters)],
+                                         lambda: self.funnels(scope, filters)))
+
+    @staticmethod
+    def funnels(scope, filters) -> dict:
         board = selectors.dashboard(scope, filters)
-        return Response({
+        return {
             "filters": filters.as_params(),
             "challenge": _steps(board["funnels"]["challenge"]),
             "achievement": _steps(board["funnels"]["achievement"]),
             "trl_achievements": _steps(board["trl"]["achievements"]),
             "trl_projects": _steps(board["trl"]["projects"]),
             "trl_uplift": board["trl"]["uplift"],
-        })
+        }
 
 
 class SeriesView(ReportingView):
