@@ -14,6 +14,7 @@ api_patterns = [
     path("transfer/", include("transfer.api.urls")),
     path("funds/", include("funds.api.urls")),
     path("matching/", include("matching.api.urls")),
+    path("reporting/", include("reporting.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", login_required(SpectacularSwaggerView.as_view(url_name="schema")), name="api-docs"),
     path("redoc/", login_required(SpectacularRedocView.as_view(url_name="schema")), name="api-redoc"),
@@ -32,6 +33,7 @@ urlpatterns = [
     path("transfer/", include("transfer.urls")),
     path("funds/", include("funds.urls")),
     path("matching/", include("matching.urls")),
+    path("reporting/", include("reporting.urls")),
     path("", include("platform_core.urls")),
     *auth_patterns,
 ]

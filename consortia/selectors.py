@@ -190,3 +190,10 @@ def center_and_consortium_counts() -> dict[str, int]:
                                         centers_preparing=Count("pk", filter=Q(status=JointCenter.Status.PREPARING))),
         "consortia": Consortium.objects.exclude(status=Consortium.Status.DISSOLVED).count(),
     }
+
+
+def reporting_records() -> dict:
+    """Every record of this app the reporting app aggregates and lists (issue 10): unscoped and read-only.
+    Reporting applies its own scope (program officers read across organisations, leaders their own) and
+    reads only non-confidential fields."""
+    return {"center": JointCenter.objects.all(), "consortium": Consortium.objects.all()}

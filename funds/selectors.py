@@ -372,3 +372,11 @@ def commitment_totals(*, start=None, end=None, region=None, chain=None,
                         .values_list("commitment__kind", "s"))
     return {kind: {"committed": cents(committed_by_kind.get(kind)), "paid": cents(paid_by_kind.get(kind))}
             for kind in FundingCommitment.Kind.values}
+
+
+def reporting_records() -> dict:
+    """Every record of this app the reporting app aggregates and lists (issue 10): unscoped and read-only.
+    Reporting applies its own scope (program officers read across organisations, leaders their own) and
+    reads only non-confidential fields."""
+    return {"fund": Fund.objects.all(), "investment": Investment.objects.all(),
+            "commitment": FundingCommitment.objects.all()}

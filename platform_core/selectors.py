@@ -56,3 +56,13 @@ def members_by_person(organisation, people) -> list[dict]:
         if membership.title and membership.title not in entry["titles"]:
             entry["titles"].append(membership.title)
     return list(entries.values())
+
+
+def reporting_records() -> dict:
+    """Every record of this app the reporting app aggregates and lists (issue 10): unscoped and read-only.
+    Reporting applies its own scope (program officers read across organisations, leaders their own) and
+    reads only non-confidential fields."""
+    from .models import IndustryNode, Region
+
+    return {"organisation": Organisation.objects.all(), "membership": Membership.objects.all(),
+            "region": Region.objects.all(), "node": IndustryNode.objects.all()}

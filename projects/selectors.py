@@ -408,3 +408,12 @@ def bidder_organisations(user):
     return Organisation.objects.filter(
         Q(pk__in=memberships.values("organisation_id")) | Q(pk__in=memberships.values("organisation__parent_id")),
         parent__isnull=True)
+
+def reporting_records() -> dict:
+    """Every record of this app the reporting app aggregates and lists (issue 10): unscoped and read-only.
+    Reporting applies its own scope (program officers read across organisations, leaders their own) and
+    reads only non-confidential fields."""
+    from .models import Topic
+
+    return {"challenge": Challenge.objects.all(), "topic": Topic.objects.all(), "bid": Bid.objects.all(),
+            "project": Project.objects.all(), "milestone": Milestone.objects.all()}

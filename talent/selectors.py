@@ -377,3 +377,11 @@ def talent_counts_by_organisation(*, start: date | None = None, end: date | None
     for item in students.values("enterprise_id").annotate(n=Count("student", distinct=True)):
         row(item["enterprise_id"])["students"] = item["n"]
     return sorted(rows.values(), key=lambda r: r["organisation_id"])
+
+
+def reporting_records() -> dict:
+    """Every record of this app the reporting app aggregates and lists (issue 10): unscoped and read-only.
+    Reporting applies its own scope (program officers read across organisations, leaders their own) and
+    reads only non-confidential fields."""
+    return {"mentor": EnterpriseMentor.objects.all(), "assignment": DualMentorAssignment.objects.all(),
+            "hire": SharedHire.objects.all()}

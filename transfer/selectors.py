@@ -898,3 +898,11 @@ def owner_organisations_for(user) -> QuerySet[Organisation]:
     if is_platform_admin(user):
         return Organisation.objects.all()
     return Organisation.objects.filter(pk__in=transfer_organisation_ids(user))
+
+def reporting_records() -> dict:
+    """Every record of this app the reporting app aggregates and lists (issue 10): unscoped and read-only.
+    Reporting applies its own scope (program officers read across organisations, leaders their own) and
+    reads only non-confidential fields."""
+    return {"achievement": Achievement.objects.all(), "patent": Patent.objects.all(), "push": Push.objects.all(),
+            "deal": Deal.objects.all(), "company": IncubatedCompany.objects.all(),
+            "patent_achievement": Patent.achievements.through.objects.all()}

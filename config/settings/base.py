@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "transfer",
     "funds",
     "matching",
+    "reporting",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -340,6 +341,24 @@ CELERY_BEAT_SCHEDULE = {
     "matching-nightly-full-pass": {
         "task": "matching.refresh_all",
         "schedule": crontab(hour=2, minute=30),
+    },
+    "reporting-refresh-figures": {
+        "task": "reporting.refresh_figures",
+        "schedule": crontab(minute="*/10"),
+    },
+    "reporting-nightly-recompute": {
+        "task": "reporting.nightly_recompute",
+        "schedule": crontab(hour=3, minute=15),
+    },
+    "reporting-monthly-reports": {
+        "task": "reporting.scheduled_reports",
+        "schedule": crontab(day_of_month=1, hour=4, minute=0),
+        "kwargs": {"period": "month"},
+    },
+    "reporting-quarterly-reports": {
+        "task": "reporting.scheduled_reports",
+        "schedule": crontab(month_of_year="1,4,7,10", day_of_month=1, hour=4, minute=30),
+        "kwargs": {"period": "quarter"},
     },
 }
 
