@@ -50,8 +50,8 @@ CONFIDENTIAL_DETAIL_VISIBILITY = register_visibility(VisibilityRule(
                where={"center__members__position__in": CENTER_LEADERS}),
         Person("Holders of a confidentiality undertaking the poster accepted", path="undertakings__user",
                where={"undertakings__status": "accepted"}),
-        Person("The awarded team's lead PI", path="project__lead"),
-        Person("The awarded team's members", path="project__bid__members__user"),
+        Person("The awarded team's lead PI", path="projects__lead"),
+        Person("The awarded team's members", path="projects__bid__members__user"),
     ),
 ))
 

@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, F, Min, OuterRef, Q
+from django.db.models import Exists, F, Max, Min, OuterRef, Q
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext_lazy as _
 
@@ -388,7 +388,7 @@ def _sources() -> list[Source]:
                [_watch(projects, "challenge"), _watch(projects, "bid", "call__challenge_id"),
                 _watch(projects, "project", "challenge_id")]),
         Source("challenge_solved", "problems solved", lambda: projects()["challenge"].filter(status="solved"),
-               Coalesce("project__finished_on", TruncDate("updated_at")), CHALLENGE_VALUES,
+               Coalesce(Max("projects__finished_on"), TruncDate("updated_at")), CHALLENGE_VALUES,
                _challenge_solved_facts, challenge_columns,
                [_watch(projects, "challenge"), _watch(projects, "project", "challenge_id")]),
         Source("topic", "topics", lambda: projects()["topic"], TruncDate("created_at"), _challenge_of("challenge__"),
