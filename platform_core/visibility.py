@@ -12,6 +12,7 @@ from the record, the person a record names, a role held anywhere). From that one
 
 Audiences use id subqueries rather than joins, so rules combine with OR without duplicating rows.
 """
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 
 from django.apps import apps
@@ -25,13 +26,14 @@ from .permissions import is_platform_admin, memberships_of
 
 
 @dataclass(frozen=True)
-class Audience:
+class Audience(ABC):
     """Base: `describe` reads as a line of the permissions document."""
 
     describe: str
 
-    def q(self, user, model) -> Q | None:  # pragma: no cover - every audience overrides it
-        raise NotImplementedError
+    @abstractmethod
+    def q(self, user, model) -> Q | None:
+        """The rows of `model` this audience lets `user` read (None: none)."""
 
 
 @dataclass(frozen=True)
