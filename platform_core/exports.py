@@ -78,6 +78,15 @@ def write_rows(sheet, rows: Iterable[Iterable]) -> None:
         sheet.append([safe_cell(value) for value in row])
 
 
+def write_header(sheet, header: Iterable) -> None:
+    """Append a bold header row to an openpyxl worksheet."""
+    from openpyxl.styles import Font
+
+    write_rows(sheet, [header])
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+
+
 def xlsx_response(workbook, filename: str) -> HttpResponse:
     out = io.BytesIO()
     workbook.save(out)
@@ -86,14 +95,10 @@ def xlsx_response(workbook, filename: str) -> HttpResponse:
 
 def rows_xlsx_response(header: list, rows: Iterable[Iterable], filename: str, *, title: str = "Sheet1") -> HttpResponse:
     """A one-sheet workbook: a bold header row and the rows."""
-    from openpyxl.styles import Font
-
     workbook = new_workbook()
     sheet = workbook.active
     sheet.title = title[:31]
-    write_rows(sheet, [header])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    write_header(sheet, header)
     write_rows(sheet, rows)
     sheet.freeze_panes = "A2"
     return xlsx_response(workbook, filename)

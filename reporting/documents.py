@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from platform_core.exports import csv_response, write_rows, xlsx_response
+from platform_core.exports import csv_response, new_workbook, write_header, write_rows, xlsx_response
 
 from . import metrics as m
 from . import selectors
@@ -98,18 +98,13 @@ def build(scope, filters: Filters, *, by: str = "month") -> dict:
 
 def workbook(all_sections: list[Section], filters: Filters):
     """One sheet per section (numbers as numbers, Chinese headers), the filters on a first sheet."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
+    book = new_workbook()
     cover = book.active
     cover.title = _("Filters")[:31]
     write_rows(cover, [[_("1121 collaboration platform report")], *[[label, value] for label, value in filters.stated()]])
     for section in all_sections:
         sheet = book.create_sheet(section.title[:31])
-        write_rows(sheet, [section.header])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
+        write_header(sheet, section.header)
         write_rows(sheet, section.rows)
         for column in section.money_columns:
             for row in sheet.iter_rows(min_row=2, min_col=column + 1, max_col=column + 1):

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from platform_core.exports import write_rows, xlsx_response
+from platform_core.exports import new_workbook, write_header, write_rows, xlsx_response
 
 from .models import Achievement, AnnualReport, Contract, Patent
 
@@ -117,10 +117,9 @@ def _typed(header: list, row: list) -> list:
 
 
 def report_xlsx_response(report: AnnualReport):
-    from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    workbook = Workbook()
+    workbook = new_workbook()
     workbook.remove(workbook.active)
     for part in parts(report):
         sheet = workbook.create_sheet(title=str(_("Part %(n)s") % {"n": part.number}))
@@ -135,8 +134,6 @@ def report_xlsx_response(report: AnnualReport):
         for table in part.tables:
             if table.title:
                 write_rows(sheet, [[], [str(table.title)]])
-            write_rows(sheet, [[str(h) for h in table.header]])
-            for cell in sheet[sheet.max_row]:
-                cell.font = Font(bold=True)
+            write_header(sheet, [str(h) for h in table.header])
             write_rows(sheet, [_typed(table.header, row) for row in table.rows])
     return xlsx_response(workbook, f"{report.institution.name_zh}-{report.year}-v{report.version}.xlsx")

@@ -68,7 +68,7 @@ class Worker:
                     "CELERY_TASK_ALWAYS_EAGER": "0", "FAULT_MAILBOX": str(mailbox),
                     "DJANGO_SETTINGS_MODULE": "tests.fault_tests.worker_settings"}
         self.process = None
-        self.app = Celery("fault-tests", broker=redis.url)
+        self.app = Celery("fault-tests", broker=redis.url, set_as_current=False)  # never the app of later tests
         self.app.conf.update(task_serializer="json", accept_content=["json"], broker_connection_retry=True,
                              broker_connection_max_retries=None)
         self.starts = 0
