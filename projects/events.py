@@ -24,7 +24,7 @@ register_object(Project, url="projects:project-detail", visible=selectors.projec
 register_object(Milestone, url=lambda m: reverse("projects:project-detail", args=[m.project_id]),
                 visible=lambda user: Milestone.objects.filter(project__in=selectors.projects_visible_to(user)))
 register_object(Call, url=_challenge_url(lambda c: c.challenge_id), select_related=("challenge",),
-                visible=lambda user: Call.objects.filter(challenge__in=selectors.challenges_visible_to(user)))
+                visible=selectors.calls_visible_to)
 register_object(Topic, url=_challenge_url(lambda t: t.challenge_id),
                 visible=lambda user: Topic.objects.filter(challenge__in=selectors.challenges_visible_to(user)))
 

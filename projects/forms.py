@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 from consortia.selectors import centers_with_sides
 from platform_core.autocomplete import autocomplete_field
-from platform_core.widgets import DateInput
+from platform_core.widgets import ISO_DATETIME_LOCAL, DateInput, DateTimeInput
 from platform_core.models import IndustryNode, Organisation
 
 from .models import Challenge, Mode
@@ -181,8 +181,7 @@ class FormalCheckForm(forms.Form):
 
 
 class DefenceSlotForm(forms.Form):
-    at = forms.DateTimeField(label=_("Defence slot"), widget=forms.DateTimeInput(
-        attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"), input_formats=["%Y-%m-%dT%H:%M"])
+    at = forms.DateTimeField(label=_("Defence slot"), widget=DateTimeInput(), input_formats=[ISO_DATETIME_LOCAL])
     place = forms.CharField(label=_("Place"), max_length=200)
 
 

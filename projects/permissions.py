@@ -24,7 +24,7 @@ from platform_core.permissions import holds_role, is_platform_admin, member_orga
 from platform_core.visibility import OrgRoles, Person, VisibilityRule, register_visibility, visible_ids
 
 from .conflicts import is_conflicted
-from .models import Mode, Project, Undertaking
+from .models import Mode
 
 MANAGING_ROLES = (Role.RD_MANAGER, Role.ORG_ADMIN, Role.PROGRAM_OFFICER, Role.TTO_STAFF)
 # Who may lead a bid (帅): a researcher or R&D manager of an organisation of the kind the mode calls for.

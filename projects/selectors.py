@@ -205,6 +205,11 @@ def undertakings_to_decide(user):
                                       status=Undertaking.Status.REQUESTED).select_related("challenge", "user")
 
 
+def calls_visible_to(user):
+    """Calls on the challenges the user may see."""
+    return Call.objects.filter(challenge__in=challenges_visible_to(user).values("pk"))
+
+
 def conflict_declarations_visible_to(user, call: Call):
     """Declarations on a call: all of them to the two sides; the team's own to a team; one's own to the declarant."""
     declarations = call.conflicts.select_related("user", "bid")

@@ -1,8 +1,6 @@
 """The dashboard as tables: one list of sections used by the page (the table beside each chart), the
 xlsx and CSV exports (through platform_core.exports only), the printable page, its PDF and the
 stored reports."""
-import io
-import logging
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -10,7 +8,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from platform_core.exports import csv_response, new_workbook, write_header, write_rows, xlsx_response
+from platform_core.exports import csv_response, new_workbook, pdf_bytes, write_header, write_rows, xlsx_response
 
 from . import metrics as m
 from . import selectors
@@ -131,16 +129,6 @@ def csv_export(scope, filters: Filters, filename: str):
 def printable_html(scope, filters: Filters, *, request=None) -> str:
     return render_to_string("reporting/print.html", {**build(scope, filters), "filters": filters,
                                                      "stated": filters.stated(), "for_pdf": True}, request=request)
-
-
-def pdf_bytes(html: str) -> bytes:
-    from weasyprint import HTML
-
-    # weasyprint reports every layout step at INFO level; one PDF is not worth a page of log.
-    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
-    out = io.BytesIO()
-    HTML(string=html, base_url=None).write_pdf(out)
-    return out.getvalue()
 
 
 def report_filters(report) -> Filters:

@@ -5,7 +5,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -14,7 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from platform_core.exports import attachment
+from platform_core.exports import bytes_response, pdf_bytes
 from platform_core.pages import paginate
 
 from . import documents, selectors, services
@@ -166,8 +166,7 @@ def printable(request):
         return render(request, "reporting/dashboard.html", {"form": form, "scope": scope}, status=400)
     if request.GET.get("format") == "pdf":
         html = documents.printable_html(scope, filters, request=request)
-        response = HttpResponse(documents.pdf_bytes(html), content_type="application/pdf")
-        return attachment(response, _export_name(filters, "pdf"))
+        return bytes_response(pdf_bytes(html), _export_name(filters, "pdf"))
     return render(request, "reporting/print.html", {**documents.build(scope, filters), "filters": filters,
                                                     "stated": filters.stated(),
                                                     "params": urlencode(filters.as_params())})
@@ -219,8 +218,7 @@ def report_download(request, pk):
     if report.status != StoredReport.Status.DONE:
         raise Http404(_("This report is not ready yet."))
     content = StoredReport.objects.filter(pk=report.pk).values_list("content", flat=True).get()
-    kind = "application/pdf" if report.format == "pdf" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return attachment(HttpResponse(bytes(content), content_type=kind), report.filename or f"report.{report.format}")
+    return bytes_response(content, report.filename or f"report.{report.format}")
 
 
 @login_required

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from platform_core.audit import audit_trail
-from platform_core.exports import rows_xlsx_response
+from platform_core.exports import bytes_response, pdf_bytes, rows_xlsx_response
 from platform_core.forms import ImportForm
 from platform_core.importing import import_template_response
 from platform_core.models import ImportRun, IndustryChain, IndustryNode, Organisation
@@ -720,7 +720,6 @@ def roadshow_export(request, pk):
 from decimal import Decimal  # noqa: E402
 
 from django.db.models import Q, Sum  # noqa: E402
-from django.http import HttpResponse  # noqa: E402
 from django.template.loader import render_to_string  # noqa: E402
 
 from . import annual_report as report_output  # noqa: E402
@@ -996,18 +995,13 @@ def report_xlsx(request, pk):
 
 @login_required
 def report_pdf(request, pk):
-    from weasyprint import HTML
-
     report = _report_for(request, pk)
     if report.status not in (AnnualReport.Status.READY, AnnualReport.Status.SUBMITTED):
         raise Http404
     html = render_to_string("transfer/report_print.html", {"report": report, "parts": report_output.parts(report)},
                             request=request)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    from platform_core.exports import attachment
-
-    return attachment(HttpResponse(pdf, content_type="application/pdf"),
-                      f"{report.institution.name_zh}-{report.year}-v{report.version}.pdf")
+    return bytes_response(pdf_bytes(html, base_url=request.build_absolute_uri("/")),
+                          f"{report.institution.name_zh}-{report.year}-v{report.version}.pdf")
 
 
 @login_required

@@ -10,7 +10,7 @@ from ..models import (
     Undertaking,
 )
 from ..permissions import ChallengeAccess
-from ..selectors import bidder_organisations, posting_organisations
+from ..selectors import bidder_organisations, calls_visible_to, posting_organisations
 
 User = get_user_model()
 
@@ -62,7 +62,8 @@ class ChallengeSerializer(serializers.ModelSerializer):
     mode_display = serializers.CharField(source="get_mode_display", read_only=True)
     topic = TopicSerializer(read_only=True)
     call = CallSerializer(read_only=True)
-    project = serializers.PrimaryKeyRelatedField(read_only=True, help_text="The project still running (赛马制).")
+    project = serializers.IntegerField(source="project.pk", read_only=True, allow_null=True,
+                                       help_text="The project still running (赛马制).")
     projects = serializers.PrimaryKeyRelatedField(read_only=True, many=True)
     poster = VisibleRelatedField(posting_organisations)
     center = VisibleRelatedField(centers_visible_to, required=False, allow_null=True)
@@ -202,18 +203,8 @@ class QuestionListSerializer(serializers.ListSerializer):
 class QuestionSerializer(serializers.ModelSerializer):
     """Who asked, and the question as asked, only to the two sides and the asker; others read it anonymised."""
 
-    call = serializers.PrimaryKeyRelatedField(queryset=Call.objects.none())
+    call = VisibleRelatedField(calls_visible_to)  # a question is asked only on a call the asker can see
     asked_by = UserBriefSerializer(read_only=True)
-
-    def get_fields(self):
-        from ..selectors import challenges_visible_to
-
-        fields = super().get_fields()
-        request = self.context.get("request")
-        if request is not None:  # a question is asked only on a call the asker can see
-            fields["call"].queryset = Call.objects.filter(
-                challenge__in=challenges_visible_to(request.user).values("pk"))
-        return fields
 
     class Meta:
         model = CallQuestion

@@ -15,7 +15,8 @@ from projects.models import ChallengeAttachment
 from tests.consortia_tests.factories import staffed_center
 from tests.projects_tests.factories import Chain
 from tests.talent_tests.factories import make_cast
-from transfer.models import Roadshow
+from reporting.models import StoredReport
+from transfer.models import AnnualReport, Roadshow
 
 ROOT = Path(__file__).resolve().parents[2]
 EXPORT_WRITERS = re.compile(r"csv\.writer|csv\.DictWriter|Workbook\(|text/csv|FileResponse|Content-Disposition|"
@@ -67,7 +68,15 @@ def downloads(staff, enterprise, university, settings, tmp_path):
     roadshow = Roadshow.objects.create(
         title="<b>路演</b>", place="西安", starts_at=timezone.now() + datetime.timedelta(days=9), organiser=university,
         capacity=10, registration_deadline=timezone.now() + datetime.timedelta(days=8), created_by=staff)
+    annual = AnnualReport.objects.create(institution=university, year=2025, version=1, created_by=staff,
+                                         status=AnnualReport.Status.READY)
+    stored = StoredReport.objects.create(
+        period=StoredReport.Period.QUARTER, start=datetime.date(2026, 7, 1), end=datetime.date(2026, 9, 30),
+        title="2026 Q3", status=StoredReport.Status.DONE, filename="<script>.xlsx", content=b"PK\x03\x04")
     return {
+        "report-xlsx": f"/transfer/income/reports/{annual.pk}/report.xlsx",
+        "report-pdf": f"/transfer/income/reports/{annual.pk}/report.pdf",
+        "report-download": f"/reporting/reports/{stored.pk}/download/",
         "import-report": f"/imports/{run.pk}/report.csv",
         "organisation-import-template": "/organisations/import/?template=xlsx",
         "achievement-import-template": "/transfer/import/achievements/?template=xlsx",

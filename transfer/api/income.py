@@ -9,11 +9,11 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from consortia.models import JointCenter
 from platform_core.models import Organisation
-from projects.models import Project
+from platform_core.visibility import VisibleRelatedField
 
 from .. import selectors, services
+from ..autocomplete import _income_centers, _income_projects
 from ..models import AnnualReport, Contract, Distribution, Payout, Receipt
 from ..pagination import LateRowPagination
 from ..permissions import report_institutions
@@ -48,9 +48,8 @@ class ContractSerializer(serializers.ModelSerializer):
     institution = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.none())
     counterparty = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.filter(kind="enterprise"),
                                                       required=False, allow_null=True)
-    joint_center = serializers.PrimaryKeyRelatedField(queryset=JointCenter.objects.none(), required=False,
-                                                      allow_null=True)
-    project = serializers.PrimaryKeyRelatedField(queryset=Project.objects.none(), required=False, allow_null=True)
+    joint_center = VisibleRelatedField(lambda user: _income_centers(user, {}), required=False, allow_null=True)
+    project = VisibleRelatedField(lambda user: _income_projects(user, {}), required=False, allow_null=True)
     amount = serializers.CharField()
 
     class Meta:
@@ -64,11 +63,7 @@ class ContractSerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None:  # related rows restricted to what the writer may use (issue 12 §4)
-            from ..autocomplete import _income_centers, _income_projects
-
             self.fields["institution"].queryset = report_institutions(request.user)
-            self.fields["joint_center"].queryset = _income_centers(request.user, {})
-            self.fields["project"].queryset = _income_projects(request.user, {})
 
 
 class ReceiptInputSerializer(serializers.Serializer):

@@ -69,6 +69,7 @@
   document.querySelectorAll(".echart[data-chart]").forEach(function (el) {
     var key = el.getAttribute("data-chart");
     if (!build[key] || data[key] === undefined) { return; }
+    el.style.height = (parseInt(el.dataset.height, 10) || 300) + "px";  // CSSOM: allowed by the CSP, an inline style attribute is not
     var chart = echarts.init(el);
     chart.setOption(build[key](data[key]));
     charts.push(chart);
