@@ -641,6 +641,20 @@ def figures(ctx) -> list[Figure]:
 
 
 # ---------------------------------------------------------------- income (issue 11)
+def _link_inventor_accounts(ctx, actor, achievements) -> None:
+    """Before money comes in, the TTO links the inventors who have an account (an imported row names them
+    only as text): the payouts of a receipt go to these people."""
+    for achievement in dict.fromkeys(achievements):
+        if achievement.inventors.exists():
+            continue
+        names = [n for n in achievement.inventor_names.split("、") if n]
+        accounts = {str(u): u for u in ctx.people[(Role.RESEARCHER, achievement.owner_id)]}
+        linked = [accounts[n] for n in names if n in accounts]
+        if linked:
+            services.achievement_update(actor=actor, achievement=achievement, inventors=linked,
+                                        inventor_names="、".join(n for n in names if n not in accounts))
+
+
 # Money received on the deals' contracts (upfront and instalments; licences also through half-yearly
 # royalty reports; equity contributions through the shares they brought), development / consulting /
 # service contracts of the joint centers, and the payouts this produces, some approved and paid. All
@@ -654,8 +668,9 @@ def _income(ctx) -> None:
     rng = ctx.rng("transfer-income")
     today = ctx.clock.today
     actor = ctx.admin
-    contracts = list(Contract.objects.filter(deal__isnull=False, amount__gt=0).select_related("deal")
+    contracts = list(Contract.objects.filter(deal__isnull=False, amount__gt=0).select_related("deal", "achievement")
                      .order_by("pk"))
+    _link_inventor_accounts(ctx, actor, [c.achievement for c in contracts if c.achievement_id])
     for contract in contracts:
         if contract.kind == Contract.Kind.EQUITY:
             day = min(add_days(contract.signed_on, rng.randint(20, 90)), today)
