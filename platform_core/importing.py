@@ -10,6 +10,7 @@ import datetime
 import io
 import logging
 import uuid
+import zlib
 import zipfile
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
@@ -348,7 +349,8 @@ class TabularImporter(ABC):
             raise
 
     def check_cells(self, record: dict, formula_columns: set[str]) -> list[str]:
-        """Reasons that do not depend on the importer: formula cells and over-long values (never cut)."""
+        """Reasons that do not depend on the importer: formula cells, NUL characters and over-long values (never
+        cut)."""
         errors = []
         for column in self.columns:
             header = column.header
@@ -358,14 +360,20 @@ class TabularImporter(ABC):
                 continue
             limit = column.max_length or settings.MAX_IMPORT_CELL_LENGTH
             value = record.get(column.name, "")
+            if "\x00" in value:  # no database stores it; a text file saved in a binary format shows them
+                errors.append(_("%(column)s holds a NUL character; save the file again as UTF-8 CSV or as .xlsx.")
+                              % {"column": header})
+                continue
             if len(value) > limit:
                 errors.append(_("%(column)s is %(length)s characters long; at most %(limit)s are allowed.")
                               % {"column": header, "length": len(value), "limit": limit})
         return errors
 
     def process(self, run: ImportRun, raw: bytes) -> ImportRun:
-        """Clean every row (progress saved as it goes) and write the good ones with the run's result in one
-        transaction that first locks the run: a redelivered task finds it done and writes nothing again."""
+        """Read every row (progress saved as it goes), then, in one transaction that locks the run and holds the
+        import lock of this kind, look up the existing records, clean the rows and write the good ones with the
+        run's result: a redelivered task finds the run done and writes nothing again, and two uploads of the same
+        file at the same moment do not both take its rows for new ones."""
         if run.is_finished:
             return run
         ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.QUEUED).update(status=ImportRun.Status.RUNNING)
@@ -374,30 +382,29 @@ class TabularImporter(ABC):
             mapping = self.map_headers(table.headers)
             indexes = {name: table.headers.index(header) for name, header in mapping.items()}
             records, checks = [], []
+            every = max(100, (table.declared_rows or 0) // 50)
             for number, values, formulas in table.rows:
                 record = {name: values[i] if i < len(values) else "" for name, i in indexes.items()}
                 formula_columns = {name for name, i in indexes.items() if i in formulas}
                 records.append((number, record))
                 checks.append(self.check_cells(record, formula_columns))
+                if len(records) % every == 0:
+                    ImportRun.objects.filter(pk=run.pk).update(processed_rows=len(records))
         except ImportFileError as exc:
             _mark_failed(run.pk, " ".join(exc.messages))
             run.refresh_from_db()
             return run
-        total = len(records)
-        ImportRun.objects.filter(pk=run.pk).update(total_rows=total)
-        self.prepare([record for _number, record in records])
-        results = []
-        every = max(100, total // 50)
-        for index, ((number, record), errors) in enumerate(zip(records, checks), start=1):
-            results.append(RowResult(number, errors=errors) if errors else self.clean_row(record, number))
-            if index % every == 0:
-                ImportRun.objects.filter(pk=run.pk).update(processed_rows=index)
-        good = [r for r in results if not r.errors]
-        bad = [r for r in results if r.errors]
+        ImportRun.objects.filter(pk=run.pk).update(total_rows=len(records))
         with transaction.atomic():
             run = ImportRun.objects.select_for_update().get(pk=run.pk)
             if run.is_finished:
                 return run
+            _lock_import_kind(self.kind)
+            self.prepare([record for _number, record in records])
+            results = [RowResult(number, errors=errors) if errors else self.clean_row(record, number)
+                       for (number, record), errors in zip(records, checks)]
+            good = [r for r in results if not r.errors]
+            bad = [r for r in results if r.errors]
             created, updated = self.write(good) if good else (0, 0)
             run.status, run.finished_at = ImportRun.Status.DONE, timezone.now()
             run.total_rows = run.processed_rows = len(results)
@@ -411,6 +418,18 @@ class TabularImporter(ABC):
             if stored:
                 transaction.on_commit(lambda: run.upload.storage.delete(stored))
         return run
+
+
+def _lock_import_kind(kind: str) -> None:
+    """Serialise imports of one kind until the transaction ends. PostgreSQL: a transaction-level advisory lock
+    keyed on the kind; SQLite needs none, its transactions begin IMMEDIATE and so already write one at a time."""
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [IMPORT_LOCK_SPACE, zlib.crc32(kind.encode()) - 2**31])
+
+
+IMPORT_LOCK_SPACE = 1121  # first key of the advisory locks taken by imports (the second is the kind)
 
 
 INTERNAL_ERROR = _lazy("The import stopped on an internal error; nothing was written. Try again or tell the "

@@ -162,14 +162,6 @@ def _achievement_file(world, count):
     return (ACHIEVEMENT_HEADER + "\n".join(rows) + "\n").encode("utf-8")
 
 
-IMPORT_RACE = ("TabularImporter.run reads the existing keys (prepare) before its write transaction and takes no lock: "
-               "a second upload of the same file at the same moment inserts the same rows, the unique constraint "
-               "refuses them and the run dies with IntegrityError (a 500, no ImportRun recorded); rows are not "
-               "duplicated only thanks to the constraints. Owner of platform_core/importing.py: lock per import "
-               "kind and read the keys inside the write transaction.")
-
-
-@pytest.mark.xfail(strict=True, reason=IMPORT_RACE)
 def test_the_same_achievement_file_imported_three_times_at_once_adds_each_row_once(world, monkeypatch):
     content = _achievement_file(world, 20)
     meet_after(monkeypatch, AchievementImporter, "prepare", racers=3)
@@ -184,7 +176,6 @@ def test_the_same_achievement_file_imported_three_times_at_once_adds_each_row_on
     assert runs.count() == 3 and sum(r.created_rows for r in runs) == 20
 
 
-@pytest.mark.xfail(strict=True, reason=IMPORT_RACE)
 def test_the_same_organisation_file_imported_three_times_at_once_adds_each_row_once(monkeypatch):
     staff = UserFactory(username="import_staff", is_staff=True, is_superuser=True)
     codes = [valid_credit_code(500 + n) for n in range(10)]
