@@ -243,7 +243,7 @@ else:
 # unlocks it earlier by deleting its row under /admin/axes/accessattempt/ (or `manage.py axes_reset_username`).
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = "platform_core.accounts.lockout.lockout_parameters"  # user name + address
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "platform_core.accounts.lockout.lockout_response"
 # Behind a reverse proxy: how many proxies add themselves to X-Forwarded-For (0: use REMOTE_ADDR).

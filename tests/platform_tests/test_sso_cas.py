@@ -2,6 +2,7 @@
 driven through the full redirect flow (login → ticket → service validation) by a real HTTP client."""
 import pytest
 import requests
+from axes.models import AccessAttempt
 from django.test import override_settings
 
 from platform_core.accounts import services
@@ -83,3 +84,15 @@ def test_wrong_password_at_the_cas_server_signs_nobody_in(live_server, cas):
 def test_cas_routes_are_off_when_not_configured(client):
     assert client.get("/accounts/cas/login/").status_code == 404
     assert 'data-testid="sso-cas"' not in client.get("/accounts/login/").content.decode()
+
+
+def test_stale_tickets_from_one_address_do_not_lock_its_sso_users_out(live_server, cas, campus, settings):
+    """A CAS callback has no user name: failures are not counted per address alone (a campus NAT would lock
+    every student out after a few back-button callbacks); the CAS server locks its own accounts."""
+    stale = requests.Session()
+    for n in range(settings.AXES_FAILURE_LIMIT + 2):
+        answer = stale.get(f"{live_server.url}/accounts/cas/login/?ticket=ST-{n}-stale")
+        assert answer.status_code != 429
+    assert not AccessAttempt.objects.exists()
+    landed = sign_in(live_server)
+    assert landed.status_code == 200 and landed.url == f"{live_server.url}/accounts/waiting/"
