@@ -3,8 +3,10 @@
 The `*_visible_to` selectors are the queryset form of the rules in `permissions.py`.
 """
 import datetime
+import statistics
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db.models import BooleanField, Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
@@ -863,34 +865,57 @@ def screening_candidates(user, *, min_trl=None, max_trl=None, school=None, field
     return qs
 
 
-def school_kpis(user) -> list[dict]:
-    """Per school of the achievements the user manages: screened, pushes, answered pushes (response rate),
-    deals and money received. Grouped queries, one per figure, whatever the number of schools."""
-    managed = achievements_managed_by(user)
-    names = dict(Organisation.objects.filter(pk__in=managed.values("school_id")).values_list("pk", "name_zh"))
-    rows = {pk: {"school": name, "screened": 0, "pushes": 0, "answered": 0, "deals": 0, "received": ZERO}
-            for pk, name in names.items()}
-    for school, n in (managed.exclude(status=Achievement.Status.STOCK).values_list("school_id")
-                      .annotate(n=Count("id")).order_by()):
-        if school in rows:
-            rows[school]["screened"] = n
-    pushes = Push.objects.filter(achievement__in=managed.values("pk"))
-    for school, n, answered in (pushes.values_list("achievement__school_id")
-                                .annotate(n=Count("id"), a=Count("id", filter=~Q(status__in=("pushed", "viewed"))))
-                                .order_by()):
-        if school in rows:
-            rows[school].update(pushes=n, answered=answered)
-    for school, n in (Deal.objects.filter(achievement__in=managed.values("pk")).values_list("achievement__school_id")
-                      .annotate(n=Count("id")).order_by()):
-        if school in rows:
-            rows[school]["deals"] = n
-    for school, amount in (Receipt.objects.filter(contract__achievement__in=managed.values("pk"))
-                           .values_list("contract__achievement__school_id").annotate(a=Sum("amount")).order_by()):
-        if school in rows:
-            rows[school]["received"] = amount or ZERO
-    for row in rows.values():
+KPI_GROUPS = ("school", "broker")
+
+
+def transfer_kpis(user, by: str = "school") -> list[dict]:
+    """Per school, or per broker (the achievement's technology broker, else whoever screened it), of the
+    achievements the user manages: screened, pushes, answered pushes (response rate), deals, money received and
+    the median days from screening to a signed deal. Grouped queries, one per figure, whatever the number of
+    schools or brokers."""
+    if by not in KPI_GROUPS:
+        raise ValueError(by)
+    managed = achievements_managed_by(user).annotate(
+        kpi_group=F("school_id") if by == "school" else Coalesce("broker_id", "screened_by_id"))
+    keys = managed.values("kpi_group")
+    if by == "school":
+        names = dict(Organisation.objects.filter(pk__in=keys).values_list("pk", "name_zh"))
+    else:
+        names = {u.pk: u.get_full_name() or u.username for u in get_user_model().objects.filter(pk__in=keys)}
+    rows = {pk: {"name": name, "screened": 0, "pushes": 0, "answered": 0, "deals": 0, "received": ZERO,
+                 "days_to_deal": None} for pk, name in names.items()}
+    group_of = dict(managed.values_list("pk", "kpi_group"))
+
+    def add(pairs, key):
+        for achievement, value in pairs:
+            row = rows.get(group_of.get(achievement))
+            if row is not None:
+                row[key] += value
+
+    for key, n in (managed.exclude(status=Achievement.Status.STOCK).values_list("kpi_group")
+                   .annotate(n=Count("id")).order_by()):
+        if key in rows:
+            rows[key]["screened"] = n
+    pushes = (Push.objects.filter(achievement__in=managed.values("pk")).values_list("achievement_id")
+              .annotate(n=Count("id"), a=Count("id", filter=~Q(status__in=("pushed", "viewed")))).order_by())
+    for achievement, n, answered in pushes:
+        add([(achievement, n)], "pushes")
+        add([(achievement, answered)], "answered")
+    deals = list(Deal.objects.filter(achievement__in=managed.values("pk"))
+                 .values_list("achievement_id", "signed_on", "achievement__screened_at"))
+    add([(achievement, 1) for achievement, _signed, _screened in deals], "deals")
+    add(Receipt.objects.filter(contract__achievement__in=managed.values("pk")).values_list("contract__achievement_id")
+        .annotate(a=Sum("amount")).order_by(), "received")
+    waits: dict[int, list[int]] = {}
+    for achievement, signed, screened in deals:
+        if screened is not None and group_of.get(achievement) in rows:
+            waits.setdefault(group_of[achievement], []).append((signed - timezone.localdate(screened)).days)
+    for pk, row in rows.items():
         row["response_rate"] = round(100 * row["answered"] / row["pushes"]) if row["pushes"] else None
-    return sorted(rows.values(), key=lambda r: (-r["deals"], r["school"]))
+        if waits.get(pk):
+            row["days_to_deal"] = max(0, round(statistics.median(waits[pk])))
+    return sorted(rows.values(), key=lambda r: (-r["deals"], -r["received"], r["name"]))
+
 
 def owner_organisations_for(user) -> QuerySet[Organisation]:
     """Organisations the user may name as an achievement's or patent's owner: where he is TTO staff or broker

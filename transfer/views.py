@@ -254,6 +254,8 @@ def workbench(request):
         "screen_form": ScreenForm(),
         "hand_over": selectors.projects_awaiting_hand_over(user)[:20],
         "nodes": IndustryNode.objects.select_related("chain"),  # only read if a project's challenge has no node
+        "school_kpis": selectors.transfer_kpis(user, by="school"),
+        "broker_kpis": selectors.transfer_kpis(user, by="broker"),
     })
 
 
@@ -1038,5 +1040,5 @@ def batch_screening(request):
             return redirect(request.get_full_path())
     return render(request, "transfer/batch_screening.html", {
         "filters": filters, "form": form, "page": paginate(request, candidates, per_page=50),
-        "kpis": selectors.school_kpis(user),
+        "kpis": selectors.transfer_kpis(user, by="school"),
     })

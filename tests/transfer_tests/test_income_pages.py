@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from tests.querycount import assert_flat_queries
-from transfer import services
+from transfer import selectors, services
 from transfer.models import Achievement, AnnualReport, Contract, Distribution, Payout, Receipt
 
 from .income_helpers import IncomeWorld
@@ -163,3 +163,29 @@ def test_batch_screening_one_reason_all_or_nothing(client, w):
                .values_list("screening_reason", flat=True)) == {"中试完成，企业需求明确"}
     client.force_login(w.rd)
     assert client.get("/transfer/workbench/screening/").status_code == 403
+
+
+def test_workbench_figures_per_school_and_per_broker(client, api, w):
+    contract = w.licence(signed_on=datetime.date(2025, 3, 1))
+    Achievement.objects.filter(pk=contract.deal.achievement_id).update(
+        screened_at=datetime.datetime(2025, 1, 30, 9, tzinfo=datetime.timezone.utc))
+    services.receipt_record(actor=w.tto, contract=contract, received_on=DAY, amount="1000")
+    w.achievement(title="待筛成果")  # in stock: counted nowhere but the school's list of achievements
+    expected = {"screened": 1, "pushes": 1, "answered": 1, "response_rate": 100, "deals": 1,
+                "received": Decimal("1000"), "days_to_deal": 30}
+    by_school = {row.pop("name"): row for row in selectors.transfer_kpis(w.broker, by="school")}
+    assert by_school == {w.school.name_zh: expected}
+    by_broker = selectors.transfer_kpis(w.broker, by="broker")
+    assert [row.pop("name") for row in by_broker] == [w.broker.get_full_name() or w.broker.username]
+    assert by_broker == [expected]
+    with pytest.raises(ValueError):
+        selectors.transfer_kpis(w.broker, by="region")
+
+    client.force_login(w.broker)
+    page = client.get("/transfer/workbench/").content.decode()
+    assert 'data-testid="school-kpis"' in page and 'data-testid="broker-kpis"' in page and "¥1,000.00" in page
+    api.force_authenticate(w.broker)
+    body = api.get("/api/transfer/workbench/").json()
+    assert body["kpis_by_broker"][0]["days_to_deal"] == 30 and body["kpis_by_school"][0]["received"] == "1000.00"
+    client.force_login(w.rd)  # an enterprise R&D manager has no workbench
+    assert client.get("/transfer/workbench/").status_code == 403

@@ -263,6 +263,18 @@ class IncubatedCompanySerializer(serializers.ModelSerializer):
         validators = []  # uniqueness is checked by the service, with a clearer message
 
 
+class TransferKpiSerializer(serializers.Serializer):
+    """One school's or broker's figures (issue 11 §5); response rate in percent, days as a median."""
+    name = serializers.CharField()
+    screened = serializers.IntegerField()
+    pushes = serializers.IntegerField()
+    answered = serializers.IntegerField()
+    response_rate = serializers.IntegerField(allow_null=True)
+    deals = serializers.IntegerField()
+    received = serializers.DecimalField(max_digits=16, decimal_places=2)
+    days_to_deal = serializers.IntegerField(allow_null=True)
+
+
 class WorkbenchSerializer(serializers.Serializer):
     portfolio = serializers.IntegerField()
     screening_queue = serializers.IntegerField()
@@ -271,6 +283,8 @@ class WorkbenchSerializer(serializers.Serializer):
     projects_awaiting_hand_over = serializers.IntegerField()
     funnel = serializers.DictField(child=serializers.IntegerField())
     deals_by_kind = serializers.DictField(child=serializers.IntegerField())
+    kpis_by_school = TransferKpiSerializer(many=True)
+    kpis_by_broker = TransferKpiSerializer(many=True)
 
 
 # 两围绕: industry chains with demand and supply per node

@@ -328,7 +328,8 @@ class IncubatedCompanyViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, 
 
 
 class WorkbenchView(APIView):
-    """The broker's queue in numbers: portfolio, stock to screen, pushes to follow up, fee deadlines."""
+    """The broker's queue in numbers: portfolio, stock to screen, pushes to follow up, fee deadlines, and the
+    figures per school and per broker."""
 
     @extend_schema(responses=s.WorkbenchSerializer)
     def get(self, request):
@@ -343,6 +344,8 @@ class WorkbenchView(APIView):
             "projects_awaiting_hand_over": selectors.projects_awaiting_hand_over(user).count(),
             "funnel": selectors.push_funnel(selectors.pushes_of_managed_achievements(user)),
             "deals_by_kind": selectors.count_deals_by_kind(selectors.deals_visible_to(user)),
+            "kpis_by_school": s.TransferKpiSerializer(selectors.transfer_kpis(user, by="school"), many=True).data,
+            "kpis_by_broker": s.TransferKpiSerializer(selectors.transfer_kpis(user, by="broker"), many=True).data,
         })
 
 
