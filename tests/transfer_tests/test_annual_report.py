@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import CommandError, call_command
 from django.db.models import Sum
 from openpyxl import load_workbook
 
@@ -141,3 +142,27 @@ def test_xlsx_has_one_sheet_per_part_and_pdf_renders(w, client, django_capture_o
     assert totals[1] == 2 and D(str(totals[2])) == D("1700000") and D(str(totals[3])) == D("633333.33")
     pdf = client.get(f"/transfer/income/reports/{report.pk}/report.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_the_check_command_finds_the_report_equal_to_the_records_and_names_a_difference(w, monkeypatch):
+    _records(w)
+    out = io.StringIO()
+    call_command("annual_report_check", "--year", "2025", stdout=out)
+    text = out.getvalue()
+    assert "part 3: 2 contracts, amount ¥1700000.00, received ¥633333.33" in text
+    assert "every checked figure equals the direct sum" in text
+
+    import transfer.management.commands.annual_report_check as check
+    real = check.annual_report_figures
+
+    def one_receipt_short(institution, year):
+        figures = real(institution, year)
+        figures["part3"]["total"]["received"] = "600000.00"
+        return figures
+
+    monkeypatch.setattr(check, "annual_report_figures", one_receipt_short)
+    with pytest.raises(CommandError, match="1 figures differ"):
+        call_command("annual_report_check", "--year", "2025", "--institution", str(w.university.pk), stdout=io.StringIO(),
+                     stderr=io.StringIO())
+    with pytest.raises(CommandError, match="No university"):
+        call_command("annual_report_check", "--institution", "nope", stdout=io.StringIO())
