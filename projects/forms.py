@@ -7,7 +7,7 @@ from platform_core.autocomplete import autocomplete_field
 from platform_core.widgets import ISO_DATETIME_LOCAL, DateInput, DateTimeInput
 from platform_core.models import IndustryNode, Organisation
 
-from .models import Challenge, Mode
+from .models import Challenge, MilestoneAssessment, Mode
 
 NODES = IndustryNode.objects.select_related("chain")
 
@@ -254,6 +254,13 @@ class BudgetChangeForm(forms.Form):
 
 class ResultForm(forms.Form):
     result_abstract = forms.CharField(label=_("Result abstract"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class MilestoneAssessmentForm(forms.Form):
+    score = forms.IntegerField(label=_("Score (0–100)"), min_value=0, max_value=100)
+    verdict = forms.ChoiceField(label=_("Verdict"), choices=MilestoneAssessment.Verdict.choices)
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                              help_text=_("Required unless the verdict is pass: what must change."))
 
 
 class EvaluationForm(forms.Form):

@@ -514,6 +514,41 @@ class Milestone(models.Model):
         return self.status != self.Status.ACCEPTED and self.due_on < timezone.localdate()
 
 
+class MilestoneAssessment(models.Model):
+    """阶段考核: each side's score and verdict on a milestone submitted for acceptance. A milestone sent back and
+    submitted again is assessed again; earlier rounds are kept (`submitted_at` names the round)."""
+
+    class Verdict(models.TextChoices):
+        PASS = "pass", _("Pass")
+        REVISE = "revise", _("Pass after revision")
+        FAIL = "fail", _("Fail")
+
+    milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="assessments",
+                                  verbose_name=_("milestone"))
+    submitted_at = models.DateTimeField(_("submission assessed"))
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("side"))
+    assessor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("assessor"))
+    score = models.PositiveSmallIntegerField(_("score (0–100)"))
+    verdict = models.CharField(pgettext_lazy("assessment", "verdict"), max_length=10, choices=Verdict.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    assessed_at = models.DateTimeField(_("assessed at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["assessed_at", "id"]
+        verbose_name = _("milestone assessment")
+        verbose_name_plural = _("milestone assessments")
+        constraints = [
+            models.UniqueConstraint(fields=["milestone", "submitted_at", "organisation"],
+                                    name="milestone_assessment_one_per_side_and_round"),
+            models.CheckConstraint(condition=Q(score__lte=100), name="milestone_assessment_score_0_100"),
+        ]
+
+    def __str__(self):
+        return f"{self.milestone} · {self.organisation}: {self.get_verdict_display()}"
+
+
 class TrlRecord(models.Model):
     """TRL progression with evidence (1–3 research, 4–6 the valley of death, 7–9 industrialisation)."""
 

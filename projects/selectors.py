@@ -422,3 +422,31 @@ def reporting_records() -> dict:
 
     return {"challenge": Challenge.objects.all(), "topic": Topic.objects.all(), "bid": Bid.objects.all(),
             "project": Project.objects.all(), "milestone": Milestone.objects.all()}
+
+
+def project_performance_of(user) -> dict:
+    """A researcher's record in 揭榜挂帅 projects (seed 003, for evaluation and rewards): the projects he led or
+    worked on as a team member, how many were solved, the TRL uplift of the solved ones and the sides' average
+    milestone-assessment score; one row per project (its team). Read by the talent profile's performance
+    record; the caller decides who may see it."""
+    from .models import MilestoneAssessment
+
+    projects = (Project.objects.filter(Q(lead=user) | Q(bid__members__user=user)).distinct()
+                .select_related("challenge", "performer")
+                .annotate(assessment_mean=Avg("milestones__assessments__score"),
+                          assessments=Count("milestones__assessments", distinct=True))
+                .order_by("-created_at", "-id"))
+    rows = [{"project": p, "led": p.lead_id == user.pk, "uplift": p.current_trl - p.start_trl,
+             "assessment_mean": round(p.assessment_mean, 1) if p.assessment_mean is not None else None}
+            for p in projects]
+    solved = [r for r in rows if r["project"].status == Project.Status.SOLVED]
+    scores = MilestoneAssessment.objects.filter(milestone__project__in=[r["project"].pk for r in rows])
+    return {
+        "projects": rows,
+        "led": sum(1 for r in rows if r["led"]),
+        "solved": len(solved),
+        "in_progress": sum(1 for r in rows if r["project"].status == Project.Status.IN_PROGRESS),
+        "trl_uplift": sum(r["uplift"] for r in solved),
+        "assessment_mean": (round(v, 1) if (v := scores.aggregate(m=Avg("score"))["m"]) is not None else None),
+        "assessments_failed": scores.filter(verdict=MilestoneAssessment.Verdict.FAIL).count(),
+    }

@@ -46,8 +46,8 @@ from platform_core.signoff import signoff_open
 
 from . import conflicts, selectors
 from .models import (
-    Bid, BidMember, BidScore, Call, CallQuestion, Challenge, ChallengeAttachment, ConflictDeclaration, Evaluation, Milestone, Mode, PanelMember, Project, Topic,
-    TrlRecord, Undertaking,
+    Bid, BidMember, BidScore, Call, CallQuestion, Challenge, ChallengeAttachment, ConflictDeclaration, Evaluation, Milestone,
+    MilestoneAssessment, Mode, PanelMember, Project, Topic, TrlRecord, Undertaking,
 )
 from .permissions import BIDDER_KINDS_BY_MODE, BIDDER_ROLES, manages
 
@@ -1102,6 +1102,41 @@ def milestone_submit(*, actor, milestone: Milestone, report: str) -> SignoffRequ
         parties=selectors.delivery_parties(project), summary=milestone.report,
         payload={"tranche": str(milestone.tranche)}, url=_url("project-detail", project.pk),
     )
+
+
+@transaction.atomic
+def milestone_assess(*, actor, milestone: Milestone, score, verdict: str, comment: str = "") -> MilestoneAssessment:
+    """阶段考核: a signatory of the sponsor or the performing side scores the submitted milestone and gives the
+    side's verdict, once per side and submission; a verdict other than pass says what must change."""
+    milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
+    project = _lock_project(milestone.project)
+    if not actor.has_perm("projects.view_project", project):
+        raise PermissionDenied(_("You cannot see this project."))
+    side = selectors.evaluation_side_of(actor, project)
+    if side is None:
+        raise PermissionDenied(_("Only an authorised signatory of the sponsor or the performing side assesses "
+                                 "milestones."))
+    if milestone.status != Milestone.Status.SUBMITTED:
+        raise ValidationError(_("A milestone is assessed while it is submitted for acceptance."))
+    if milestone.assessments.filter(submitted_at=milestone.submitted_at, organisation=side).exists():
+        raise ValidationError(_("Your side has already assessed this submission."))
+    try:
+        score = int(score)
+    except (TypeError, ValueError):
+        raise ValidationError({"score": _("Score from 0 to 100.")})
+    if not 0 <= score <= 100:
+        raise ValidationError({"score": _("Score from 0 to 100.")})
+    if verdict not in MilestoneAssessment.Verdict.values:
+        raise ValidationError({"verdict": _("Choose a verdict.")})
+    comment = (comment or "").strip()
+    if verdict != MilestoneAssessment.Verdict.PASS and not comment:
+        raise ValidationError({"comment": _("Say what must change.")})
+    assessment = MilestoneAssessment.objects.create(
+        milestone=milestone, submitted_at=milestone.submitted_at, organisation=side, assessor=actor, score=score,
+        verdict=verdict, comment=comment)
+    audit_log(actor=actor, action="milestone.assess", target=project, milestone=milestone.pk, side=str(side),
+              score=score, verdict=verdict)
+    return assessment
 
 
 def milestone_accepted(request: SignoffRequest) -> None:

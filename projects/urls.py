@@ -43,5 +43,6 @@ urlpatterns = [
     path("list/<int:pk>/result/", views.project_submit, name="project-submit"),
     path("list/<int:pk>/evaluate/", views.evaluation_submit, name="evaluation-submit"),
     path("milestones/<int:pk>/submit/", views.milestone_submit, name="milestone-submit"),
+    path("milestones/<int:pk>/assess/", views.milestone_assess, name="milestone-assess"),
     path("centers/<int:pk>/", views.center_overview, name="center-overview"),
 ]

@@ -4,7 +4,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -18,7 +18,9 @@ from platform_core.pages import add_service_errors, flash_service_error, paginat
 from platform_core.signoff import signoffs_awaiting, signoffs_for
 
 from . import conflicts, forms, selectors, services
-from .models import Bid, BidMember, Challenge, ChallengeAttachment, ConflictDeclaration, Milestone, Project, Undertaking
+from .models import (
+    Bid, BidMember, Challenge, ChallengeAttachment, ConflictDeclaration, Milestone, MilestoneAssessment, Project, Undertaking,
+)
 from .permissions import MANAGING_ROLES, POSTER_KINDS, can_post_challenge
 
 
@@ -586,7 +588,15 @@ def project_detail(request, pk):
     plan = user.has_perm("projects.plan_project", project)
     run = user.has_perm("projects.run_project", project)
     evaluation_side = selectors.evaluation_side_of(user, project)
-    milestones = list(project.milestones.all())
+    milestones = list(project.milestones.prefetch_related(Prefetch(
+        "assessments", queryset=MilestoneAssessment.objects.select_related("organisation", "assessor"))))
+    for milestone in milestones:  # this submission's assessments; earlier rounds stay in the history
+        milestone.current_assessments = [a for a in milestone.assessments.all()
+                                         if a.submitted_at == milestone.submitted_at]
+        milestone.can_assess = (evaluation_side is not None and milestone.status == Milestone.Status.SUBMITTED
+                                and all(a.organisation_id != evaluation_side.pk for a in milestone.current_assessments))
+        if milestone.can_assess:  # ids per milestone: two may be open at once
+            milestone.assessment_form = forms.MilestoneAssessmentForm(auto_id=f"id_m{milestone.pk}_%s")
     evaluations = list(project.evaluations.select_related("organisation", "evaluator"))
     return render(request, "projects/project_detail.html", {
         "project": project, "challenge": project.challenge, "bid": project.bid,
@@ -642,6 +652,13 @@ def _milestone_submit(request, pk, data):
     return milestone.project_id, _("Milestone submitted; both sides are asked to sign its acceptance.")
 
 
+def _milestone_assess(request, pk, data):
+    milestone = get_object_or_404(Milestone.objects.filter(
+        project__in=selectors.projects_visible_to(request.user)), pk=pk)
+    services.milestone_assess(actor=request.user, milestone=milestone, **data)
+    return milestone.project_id, _("Your side's assessment of the milestone was saved.")
+
+
 def _trl_record(request, pk, data):
     services.trl_record(actor=request.user, project=_project(request, pk), **data)
     return pk, _("TRL recorded.")
@@ -664,6 +681,7 @@ def _evaluate(request, pk, data):
 
 milestone_add = _form_action(forms.MilestoneForm, _milestone_add)
 milestone_submit = _form_action(forms.ReportForm, _milestone_submit)
+milestone_assess = _form_action(forms.MilestoneAssessmentForm, _milestone_assess)
 trl_record = _form_action(forms.TrlForm, _trl_record)
 budget_change = _form_action(forms.BudgetChangeForm, _budget_change)
 project_submit = _form_action(forms.ResultForm, _submit_result)

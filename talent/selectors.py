@@ -385,3 +385,25 @@ def reporting_records() -> dict:
     reads only non-confidential fields."""
     return {"mentor": EnterpriseMentor.objects.all(), "assignment": DualMentorAssignment.objects.all(),
             "hire": SharedHire.objects.all()}
+
+
+def can_read_performance(viewer, profile: TalentProfile) -> bool:
+    """The performance record (projects, transfer income, rewards to the person) is read by the person, the
+    technology-transfer staff of the profile's organisation or its university, and platform administrators."""
+    if not viewer.is_authenticated:
+        return False
+    if profile.user_id and viewer.pk == profile.user_id or is_platform_admin(viewer):
+        return True
+    keepers = [profile.organisation_id, profile.organisation.parent_id]
+    return Membership.objects.active().filter(user=viewer, role=Role.TTO_STAFF, organisation_id__in=keepers).exists()
+
+
+def performance_record(profile: TalentProfile) -> dict | None:
+    """项目绩效: the person's projects (seed 003's evaluation and rewards) and technology-transfer results, from
+    the projects and transfer apps; None for a profile without an account (nothing links records to it)."""
+    from projects.selectors import project_performance_of
+    from transfer.selectors import transfer_performance_of
+
+    if profile.user_id is None:
+        return None
+    return {"projects": project_performance_of(profile.user), "transfer": transfer_performance_of(profile.user)}

@@ -76,6 +76,8 @@ def profile_detail(request, pk):
     return render(request, "talent/profile_detail.html", {
         "profile": profile, "can_edit": can_edit, "evidence_form": evidence_form,
         "page": paginate(request, profile.evidence.all()), "hires": hires,
+        "performance": selectors.performance_record(profile)
+        if selectors.can_read_performance(request.user, profile) else None,
     })
 
 

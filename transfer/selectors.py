@@ -931,3 +931,20 @@ def reporting_records() -> dict:
     return {"achievement": Achievement.objects.all(), "patent": Patent.objects.all(), "push": Push.objects.all(),
             "deal": Deal.objects.all(), "company": IncubatedCompany.objects.all(),
             "patent_achievement": Patent.achievements.through.objects.all()}
+
+
+def transfer_performance_of(user) -> dict:
+    """A researcher's record in technology transfer: achievements he invented, how many were converted (a deal
+    signed), the money received under their contracts, and the rewards paid or due to him (cash and equity).
+    Read by the talent profile's performance record; the caller decides who may see it."""
+    invented = Achievement.objects.filter(inventors=user)
+    received = (Receipt.objects.filter(contract__achievement__in=invented.values("pk"))
+                .aggregate(total=Coalesce(Sum("amount"), ZERO))["total"])
+    rewards = dict(Payout.objects.filter(person=user).values_list("kind").annotate(a=Sum("amount")).order_by())
+    return {
+        "achievements": invented.count(),
+        "converted": invented.filter(deals__isnull=False).distinct().count(),
+        "received": received,
+        "cash_rewards": rewards.get(Payout.Kind.CASH, ZERO),
+        "equity_rewards": rewards.get(Payout.Kind.EQUITY, ZERO),
+    }

@@ -169,3 +169,37 @@ class CountsQuerySerializer(serializers.Serializer):
 class CostReportQuerySerializer(serializers.Serializer):
     organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all(), required=False)
     year = serializers.IntegerField(required=False, min_value=1900, max_value=2100)
+
+
+class PerformanceProjectSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="project.pk")
+    title = serializers.CharField(source="project.title")
+    status = serializers.CharField(source="project.status")
+    led = serializers.BooleanField()
+    start_trl = serializers.IntegerField(source="project.start_trl")
+    current_trl = serializers.IntegerField(source="project.current_trl")
+    assessment_mean = serializers.FloatField(allow_null=True)
+
+
+class ProjectPerformanceSerializer(serializers.Serializer):
+    projects = PerformanceProjectSerializer(many=True)
+    led = serializers.IntegerField()
+    solved = serializers.IntegerField()
+    in_progress = serializers.IntegerField()
+    trl_uplift = serializers.IntegerField()
+    assessment_mean = serializers.FloatField(allow_null=True)
+    assessments_failed = serializers.IntegerField()
+
+
+class TransferPerformanceSerializer(serializers.Serializer):
+    achievements = serializers.IntegerField()
+    converted = serializers.IntegerField()
+    received = serializers.DecimalField(max_digits=16, decimal_places=2)
+    cash_rewards = serializers.DecimalField(max_digits=16, decimal_places=2)
+    equity_rewards = serializers.DecimalField(max_digits=16, decimal_places=2)
+
+
+class PerformanceSerializer(serializers.Serializer):
+    """The talent profile's performance record (the person, the TTO and platform administrators only)."""
+    projects = ProjectPerformanceSerializer()
+    transfer = TransferPerformanceSerializer()

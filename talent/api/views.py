@@ -1,6 +1,8 @@
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -38,6 +40,19 @@ class TalentProfileViewSet(viewsets.ModelViewSet):
     def get_queryset(self):
         return selectors.talent_profiles_visible_to(self.request.user).prefetch_related(
             "evidence", "fields", "industry_nodes")
+
+    @extend_schema(responses=s.PerformanceSerializer)
+    @action(detail=True, methods=["get"])
+    def performance(self, request, pk=None):
+        """The performance record: projects, TRL uplift, milestone assessments, achievements converted, income
+        and rewards; for the person, the technology-transfer staff and platform administrators."""
+        profile = self.get_object()
+        if not selectors.can_read_performance(request.user, profile):
+            raise PermissionDenied()
+        record = selectors.performance_record(profile)
+        if record is None:
+            raise NotFound(_("This profile has no platform account, so no records are linked to it."))
+        return Response(s.PerformanceSerializer(record).data)
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)

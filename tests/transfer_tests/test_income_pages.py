@@ -189,3 +189,16 @@ def test_workbench_figures_per_school_and_per_broker(client, api, w):
     assert body["kpis_by_broker"][0]["days_to_deal"] == 30 and body["kpis_by_school"][0]["received"] == "1000.00"
     client.force_login(w.rd)  # an enterprise R&D manager has no workbench
     assert client.get("/transfer/workbench/").status_code == 403
+
+
+def test_an_inventors_transfer_record_counts_conversions_income_and_his_rewards(w):
+    from transfer.models import Payout
+
+    contract = w.licence()
+    w.achievement(title="未转化成果", inventors=[w.inventor])
+    services.receipt_record(actor=w.tto, contract=contract, received_on=DAY, amount="1000")
+    record = selectors.transfer_performance_of(w.inventor)
+    own = sum(p.amount for p in Payout.objects.filter(person=w.inventor, kind=Payout.Kind.CASH))
+    assert own > 0
+    assert record == {"achievements": 2, "converted": 1, "received": Decimal("1000"), "cash_rewards": own,
+                      "equity_rewards": Decimal("0")}
