@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
@@ -100,10 +102,18 @@ class CallForm(forms.Form):
     organisation_conflicts = forms.BooleanField(
         label=_("Panel members of a bidding team's organisation are recused too"), required=False)
 
+    match_ratio = forms.DecimalField(
+        label=_("Matched funding (1+1): public money per yuan the enterprise commits"), required=False,
+        max_digits=5, decimal_places=2, min_value=0, help_text=_("Leave empty for no matched-funding rule; 1.00 = 1:1."))
+    match_cap = forms.DecimalField(label=_("Matched-funding cap (CNY)"), required=False, max_digits=16,
+                                   decimal_places=2, min_value=0)
+
     def __init__(self, *args, user, challenge, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["panel"] = autocomplete_field("projects-panel", user=user, params={"challenge": challenge.pk},
                                                   multiple=True, label=_("Scoring panel (both sides)"))
+        if challenge.mode != Mode.GOVERNMENT_LED:  # the 1+1 rule bounds public money only
+            del self.fields["match_ratio"], self.fields["match_cap"]
 
     def stage_rules(self) -> dict | None:
         """The staged-review rules as call_open takes them (None: one scoring round)."""
@@ -254,6 +264,12 @@ class BudgetChangeForm(forms.Form):
 
 class ResultForm(forms.Form):
     result_abstract = forms.CharField(label=_("Result abstract"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class PublicTrancheForm(forms.Form):
+    title = forms.CharField(label=_("Tranche"), max_length=200)
+    amount = forms.DecimalField(label=_("Amount (CNY)"), max_digits=16, decimal_places=2, min_value=Decimal("0.01"))
+    due_on = forms.DateField(label=_("Due on"), widget=DateInput, required=False)
 
 
 class MilestoneAssessmentForm(forms.Form):

@@ -44,5 +44,6 @@ urlpatterns = [
     path("list/<int:pk>/evaluate/", views.evaluation_submit, name="evaluation-submit"),
     path("milestones/<int:pk>/submit/", views.milestone_submit, name="milestone-submit"),
     path("milestones/<int:pk>/assess/", views.milestone_assess, name="milestone-assess"),
+    path("list/<int:pk>/public-tranches/", views.public_tranche_add, name="public-tranche-add"),
     path("centers/<int:pk>/", views.center_overview, name="center-overview"),
 ]

@@ -19,7 +19,8 @@ from platform_core.signoff import signoffs_awaiting, signoffs_for
 
 from . import conflicts, forms, selectors, services
 from .models import (
-    Bid, BidMember, Challenge, ChallengeAttachment, ConflictDeclaration, Milestone, MilestoneAssessment, Project, Undertaking,
+    Bid, BidMember, Challenge, ChallengeAttachment, ConflictDeclaration, Milestone, MilestoneAssessment, Mode, Project,
+    Undertaking,
 )
 from .permissions import MANAGING_ROLES, POSTER_KINDS, can_post_challenge
 
@@ -471,7 +472,9 @@ def call_open(request, pk):
                                questions_close_on=form.cleaned_data["questions_close_on"],
                                criteria=form.cleaned_data["criteria"], panel=list(form.cleaned_data["panel"]),
                                organisation_conflicts=form.cleaned_data["organisation_conflicts"],
-                               stage_rules=form.stage_rules(), winners=form.cleaned_data["winners"])
+                               stage_rules=form.stage_rules(), winners=form.cleaned_data["winners"],
+                               match_ratio=form.cleaned_data.get("match_ratio"),
+                               match_cap=form.cleaned_data.get("match_cap"))
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -598,7 +601,11 @@ def project_detail(request, pk):
         if milestone.can_assess:  # ids per milestone: two may be open at once
             milestone.assessment_form = forms.MilestoneAssessmentForm(auto_id=f"id_m{milestone.pk}_%s")
     evaluations = list(project.evaluations.select_related("organisation", "evaluator"))
+    funding = selectors.matched_funding(project) if project.challenge.mode == Mode.GOVERNMENT_LED else None
+    can_schedule_public = bool(funding and funding["commitment"]
+                               and user.has_perm("funds.change_commitment", funding["commitment"]))
     return render(request, "projects/project_detail.html", {
+        "funding": funding, "public_tranche_form": forms.PublicTrancheForm() if can_schedule_public else None,
         "project": project, "challenge": project.challenge, "bid": project.bid,
         "milestones": milestones, "trl_records": project.trl_records.select_related("recorded_by"),
         "evaluations": evaluations,
@@ -659,6 +666,11 @@ def _milestone_assess(request, pk, data):
     return milestone.project_id, _("Your side's assessment of the milestone was saved.")
 
 
+def _public_tranche_add(request, pk, data):
+    services.public_tranche_add(actor=request.user, project=_project(request, pk), **data)
+    return pk, _("The public tranche was scheduled.")
+
+
 def _trl_record(request, pk, data):
     services.trl_record(actor=request.user, project=_project(request, pk), **data)
     return pk, _("TRL recorded.")
@@ -682,6 +694,7 @@ def _evaluate(request, pk, data):
 milestone_add = _form_action(forms.MilestoneForm, _milestone_add)
 milestone_submit = _form_action(forms.ReportForm, _milestone_submit)
 milestone_assess = _form_action(forms.MilestoneAssessmentForm, _milestone_assess)
+public_tranche_add = _form_action(forms.PublicTrancheForm, _public_tranche_add)
 trl_record = _form_action(forms.TrlForm, _trl_record)
 budget_change = _form_action(forms.BudgetChangeForm, _budget_change)
 project_submit = _form_action(forms.ResultForm, _submit_result)

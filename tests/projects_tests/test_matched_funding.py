@@ -89,3 +89,34 @@ def test_one_plus_one_public_share_follows_the_enterprise_and_refuses_a_tranche_
     assert list(Tranche.objects.values_list("amount", flat=True)) == [Decimal("300000.00")]
     services.public_tranche_add(actor=officer, project=project, title="二期", amount=100000)
     assert Tranche.objects.count() == 2
+
+
+def test_the_call_page_sets_the_rule_and_the_project_page_schedules_public_tranches_within_it(agency, client):
+    government, officer, challenge, university_admin = agency
+    client.force_login(officer)
+    form = client.get(f"/projects/challenges/{challenge.pk}/call/").content.decode()
+    assert 'name="match_ratio"' in form and 'name="match_cap"' in form
+    call = _open(agency, match_ratio="1.00", match_cap="600000")
+    project = _award_two(agency, call)[0]
+    company = project.performer
+    funds_services.commitment_create(actor=member(company, Role.RD_MANAGER, username="cfo"), source=company,
+                                     title="企业配套", amount=400000, committed_on=timezone.localdate(),
+                                     project=project)
+    url = f"/projects/list/{project.pk}/"
+    page = client.get(url).content.decode()
+    assert 'data-testid="matched-funding"' in page and 'data-testid="public-tranche"' in page
+    assert "¥400,000.00" in page  # the public share 1:1 with the enterprise
+    refused = client.post(f"{url}public-tranches/", {"title": "首期", "amount": "450000"}, follow=True)
+    assert "1+1" in refused.content.decode() and not Tranche.objects.exists()
+    client.post(f"{url}public-tranches/", {"title": "首期", "amount": "300000"})
+    assert list(Tranche.objects.values_list("amount", flat=True)) == [Decimal("300000.00")]
+    client.force_login(member(company, Role.RD_MANAGER, username="viewer"))  # the performer reads, cannot schedule
+    page = client.get(url).content.decode()
+    assert 'data-testid="matched-funding"' in page and 'data-testid="public-tranche"' not in page
+
+
+def test_an_enterprise_led_call_page_offers_no_matched_funding(chain, client):
+    chain.refined()
+    client.force_login(chain.manager)
+    form = client.get(f"/projects/challenges/{chain.challenge.pk}/call/").content.decode()
+    assert 'name="match_ratio"' not in form
