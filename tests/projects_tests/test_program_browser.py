@@ -8,7 +8,9 @@ from django.utils import timezone
 
 from platform_core.models import Organisation, Role, SignoffRequest
 from projects import services
-from projects.models import Bid, Call, Challenge, ConflictDeclaration, Project
+from funds import services as funds_services
+from funds.models import FundingCommitment, Tranche
+from projects.models import Bid, Call, Challenge, ConflictDeclaration, MilestoneAssessment, Project
 from tests.conftest import choose_autocomplete
 from tests.factories import OrganisationFactory, member
 from tests.talent_tests.factories import TalentProfileFactory
@@ -65,12 +67,14 @@ def test_government_led_program_in_the_browser(browser_page, live_server):
     page.fill("#id_expert_weight", "60")
     page.fill("#id_advance", "2")
     page.fill("#id_defence_weight", "40")
+    page.fill("#id_match_ratio", "1.00")  # the 1+1 rule: public money matches the enterprise's, up to a cap
+    page.fill("#id_match_cap", "2000000")
     for person in (officer, uni_admin, judge):
         choose_autocomplete(page, "id_panel", person.username)
     page.keyboard.press("Escape")
     submit(page)
     call = Call.objects.get()
-    assert call.winners == 2 and call.stage_rules["defence"]["weight"] == 40
+    assert call.winners == 2 and call.stage_rules["defence"]["weight"] == 40 and call.match_ratio == 1
 
     # Teams bid (through the services; the bid page is covered by the chain's journey).
     bids = [services.bid_submit(actor=lead, call=call, organisation=org, team_name=name, approach="路线",
@@ -159,3 +163,37 @@ def test_government_led_program_in_the_browser(browser_page, live_server):
     assert page.get_attribute("[data-testid=challenge-status] span", "data-status") == Challenge.Status.AWARDED
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "calls_program_awarded.png"), full_page=True)
+
+    # The subsidy is the agency's commitment to each winner (capped); under the 1+1 rule team B's public money
+    # follows what its enterprise commits, and a tranche above it is refused.
+    project_a, project_b = Project.objects.get(lead=pi_a), Project.objects.get(lead=lead_b)
+    assert sorted(FundingCommitment.objects.filter(kind="subsidy", source=government)
+                  .values_list("amount", flat=True)) == [2000000, 2000000]
+    funds_services.commitment_create(actor=lead_b, source=enterprise, title="企业配套", amount=600000,
+                                     committed_on=timezone.localdate(), project=project_b)
+    sign_in(page, base, officer.username)
+    page.goto(f"{base}/projects/list/{project_b.pk}/")
+    assert page.inner_text("[data-testid=public-share]") == "¥600,000.00"
+    for amount in ("700000", "500000"):
+        page.fill("[data-testid=public-tranche] #id_title", "首期拨付")
+        page.fill("[data-testid=public-tranche] #id_amount", amount)
+        _click(page, "[data-testid=public-tranche] button")
+        if amount == "700000":
+            assert "1+1" in page.inner_text("main") and not Tranche.objects.exists()
+    assert page.inner_text("[data-testid=public-scheduled]") == "¥500,000.00"
+
+    # Team A delivers its first milestone; each side assesses it (score and verdict) on the project page.
+    milestone = services.milestone_add(actor=pi_a, project=project_a, title="栅氧工艺验证", deliverables="HTGB 测试报告",
+                                       due_on=future(40), tranche=0)
+    services.project_start(actor=pi_a, project=project_a)
+    services.milestone_submit(actor=pi_a, milestone=milestone, report="完成 HTGB 1000 h 测试，阈值漂移 0.15V")
+    for person, score in ((officer, 85), (uni_admin, 91)):
+        sign_in(page, base, person.username)
+        page.goto(f"{base}/projects/list/{project_a.pk}/")
+        page.click("details:has([data-testid=assess-milestone]) summary")
+        page.fill(f"#id_m{milestone.pk}_score", str(score))
+        page.select_option(f"#id_m{milestone.pk}_verdict", "pass")
+        _click(page, "[data-testid=assess-milestone] button")
+    assert sorted(MilestoneAssessment.objects.values_list("score", flat=True)) == [85, 91]
+    assert page.locator("[data-testid=milestone-assessment]").count() == 2
+    page.screenshot(path=str(SHOTS / "calls_program_assessed.png"), full_page=True)
