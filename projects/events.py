@@ -11,7 +11,9 @@ from platform_core.sentences import Choice, Fields, Ref, register_object
 from platform_core.signoff import register_decision_view
 
 from . import selectors
-from .models import Bid, Call, Challenge, ConflictDeclaration, Milestone, MilestoneAssessment, Project, Topic, Undertaking
+from .models import (
+    Bid, Call, Challenge, ConflictDeclaration, Document, Milestone, MilestoneAssessment, Project, Topic, Undertaking,
+)
 
 
 def _challenge_url(pk_of):
@@ -77,6 +79,8 @@ register_action("question.answer", _("%(actor)s answered a question on %(target)
 register_action("bid.propose_award", _("%(actor)s proposed to award %(target)s to %(bid)s"), bid=Ref(Bid))
 register_action("milestone.add", _("%(actor)s added the milestone %(milestone)s"), milestone=Ref(Milestone))
 register_action("milestone.submit", _("%(actor)s submitted %(milestone)s for acceptance"), milestone=Ref(Milestone))
+register_action("document.add", _("%(actor)s added the file %(file)s (%(kind)s) to %(target)s"),
+                kind=Choice(Document.Kind))
 register_action("milestone.assess", _("%(actor)s assessed %(milestone)s for %(side)s: %(score)s, %(verdict)s"),
                 milestone=Ref(Milestone), verdict=Choice(MilestoneAssessment.Verdict))
 register_action("milestone.accepted", _("%(actor)s: both sides accepted %(milestone)s; tranche %(tranche)s CNY"),

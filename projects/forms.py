@@ -9,7 +9,7 @@ from platform_core.autocomplete import autocomplete_field
 from platform_core.widgets import ISO_DATETIME_LOCAL, DateInput, DateTimeInput
 from platform_core.models import IndustryNode, Organisation
 
-from .models import Challenge, MilestoneAssessment, Mode
+from .models import Challenge, Document, MilestoneAssessment, Mode
 
 NODES = IndustryNode.objects.select_related("chain")
 
@@ -264,6 +264,18 @@ class BudgetChangeForm(forms.Form):
 
 class ResultForm(forms.Form):
     result_abstract = forms.CharField(label=_("Result abstract"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Document type"), choices=[
+        (k, label) for k, label in Document.Kind.choices if k in Document.TEMPLATES])
+    file = forms.FileField(label=_("File"), help_text=_("PDF, Word, Excel, PowerPoint, OpenDocument, images, text or "
+                                                       "zip; at most 20 MB."))
+
+    def __init__(self, *args, templates: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not templates:  # the record decides the type: a proposal, a deliverable, an evaluation report
+            del self.fields["kind"]
 
 
 class PublicTrancheForm(forms.Form):

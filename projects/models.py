@@ -549,6 +549,53 @@ class MilestoneAssessment(models.Model):
         return f"{self.milestone} · {self.organisation}: {self.get_verdict_display()}"
 
 
+class Document(models.Model):
+    """A file kept with its record: the call's templates (申报书 and 承诺书), a bid's proposal (申报书), a milestone's
+    deliverables and a project's evaluation reports. Checked on upload (platform_core.uploads) and served only by
+    the permission-checked download (projects.views.document_download)."""
+
+    class Kind(models.TextChoices):
+        PROPOSAL_TEMPLATE = "proposal_template", _("Proposal template (申报书模板)")
+        UNDERTAKING_TEMPLATE = "undertaking_template", _("Undertaking template (承诺书模板)")
+        PROPOSAL = "proposal", _("Bid proposal (申报书)")
+        DELIVERABLE = "deliverable", _("Milestone deliverable")
+        EVALUATION_REPORT = "evaluation_report", _("Evaluation report")
+
+    TEMPLATES = (Kind.PROPOSAL_TEMPLATE, Kind.UNDERTAKING_TEMPLATE)
+    OWNER = {Kind.PROPOSAL_TEMPLATE: "call", Kind.UNDERTAKING_TEMPLATE: "call", Kind.PROPOSAL: "bid",
+             Kind.DELIVERABLE: "milestone", Kind.EVALUATION_REPORT: "project"}
+
+    kind = models.CharField(_("document type"), max_length=20, choices=Kind.choices)
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, null=True, blank=True, related_name="documents",
+                             verbose_name=_("call"))
+    bid = models.ForeignKey(Bid, on_delete=models.CASCADE, null=True, blank=True, related_name="documents",
+                            verbose_name=_("bid"))
+    milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, null=True, blank=True,
+                                  related_name="documents", verbose_name=_("milestone"))
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, null=True, blank=True, related_name="documents",
+                                verbose_name=_("project"))
+    file = models.FileField(_("file"), upload_to="projects/%Y/%m/")
+    name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("uploaded by"))
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        constraints = [models.CheckConstraint(name="document_has_the_owner_of_its_kind", condition=(
+            Q(kind__in=["proposal_template", "undertaking_template"], call__isnull=False, bid=None, milestone=None,
+              project=None)
+            | Q(kind="proposal", bid__isnull=False, call=None, milestone=None, project=None)
+            | Q(kind="deliverable", milestone__isnull=False, call=None, bid=None, project=None)
+            | Q(kind="evaluation_report", project__isnull=False, call=None, bid=None, milestone=None)))]
+
+    def __str__(self):
+        return self.name
+
+
 class TrlRecord(models.Model):
     """TRL progression with evidence (1–3 research, 4–6 the valley of death, 7–9 industrialisation)."""
 

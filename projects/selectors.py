@@ -450,3 +450,17 @@ def project_performance_of(user) -> dict:
         "assessment_mean": (round(v, 1) if (v := scores.aggregate(m=Avg("score"))["m"]) is not None else None),
         "assessments_failed": scores.filter(verdict=MilestoneAssessment.Verdict.FAIL).count(),
     }
+
+
+def documents_visible_to(user):
+    """Documents whose record the user may read: the call's templates by readers of the challenge, a proposal by
+    readers of the bid (its team, the posting side's reviewers without a stake, the outside experts it is
+    assigned to), deliverables and evaluation reports by the project's participants."""
+    from .models import Document
+
+    if not user.is_authenticated:
+        return Document.objects.none()
+    projects = projects_visible_to(user).values("pk")
+    return Document.objects.filter(
+        Q(call__challenge__in=challenges_visible_to(user).values("pk")) | Q(bid__in=bids_visible_to(user).values("pk"))
+        | Q(milestone__project__in=projects) | Q(project__in=projects))

@@ -27,6 +27,7 @@ enterprises join by bidding), government-led (an agency posts the call with term
 subsidy; enterprises, universities and institutes bid).
 """
 from datetime import date
+from pathlib import PurePath
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -43,11 +44,12 @@ from platform_core.money import format_money
 from platform_core.notifications import notify
 from platform_core.permissions import require
 from platform_core.signoff import signoff_open
+from platform_core.uploads import validate_document
 
 from . import conflicts, selectors
 from .models import (
-    Bid, BidMember, BidScore, Call, CallQuestion, Challenge, ChallengeAttachment, ConflictDeclaration, Evaluation, Milestone,
-    MilestoneAssessment, Mode, PanelMember, Project, Topic, TrlRecord, Undertaking,
+    Bid, BidMember, BidScore, Call, CallQuestion, Challenge, ChallengeAttachment, ConflictDeclaration, Document, Evaluation,
+    Milestone, MilestoneAssessment, Mode, PanelMember, Project, Topic, TrlRecord, Undertaking,
 )
 from .permissions import BIDDER_KINDS_BY_MODE, BIDDER_ROLES, manages
 
@@ -229,9 +231,6 @@ def challenge_close(*, actor, challenge: Challenge, reason: str) -> Challenge:
     return challenge
 
 
-MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
-
-
 @transaction.atomic
 def attachment_add(*, actor, challenge: Challenge, file, description: str = "",
                    is_confidential: bool = True) -> ChallengeAttachment:
@@ -240,16 +239,62 @@ def attachment_add(*, actor, challenge: Challenge, file, description: str = "",
     require(actor, "projects.change_challenge", challenge)
     if challenge.status in {S.SOLVED, S.CLOSED}:
         raise ValidationError(_("A finished challenge takes no more attachments."))
-    if file is None or not getattr(file, "size", 0):
-        raise ValidationError({"file": _("Choose a non-empty file.")})
-    if file.size > MAX_ATTACHMENT_BYTES:
-        raise ValidationError({"file": _("A file may be at most 20 MB.")})
+    validate_document(file)
     attachment = ChallengeAttachment.objects.create(challenge=challenge, file=file, uploaded_by=actor,
                                                     description=(description or "").strip()[:200],
                                                     is_confidential=is_confidential)
     audit_log(actor=actor, action="challenge.attach", target=challenge, file=attachment.file.name,
               confidential=is_confidential)
     return attachment
+
+
+# Documents: templates of the call, proposals, deliverables, evaluation reports
+
+MAX_DOCUMENTS_PER_RECORD = 20
+
+
+@transaction.atomic
+def document_add(*, actor, kind: str, owner, file) -> Document:
+    """Keep a checked file with its record: the call's proposal or undertaking template (the posting side, while
+    the call is open), a bid's proposal (its team, while bidding is open), a milestone's deliverables (the lead
+    PI, until it is accepted) or a project's evaluation report (a side's signatory or the lead PI, once the
+    result is submitted)."""
+    if kind not in Document.Kind.values:
+        raise ValidationError({"kind": _("Choose a document type.")})
+    if kind in Document.TEMPLATES:
+        owner = _lock_call(owner)
+        require(actor, "projects.change_challenge", owner.challenge, _("Only the posting side adds the call's templates."))
+        if owner.status != Call.Status.OPEN:
+            raise ValidationError(_("Templates are added while the call is open."))
+        target = owner.challenge
+    elif kind == Document.Kind.PROPOSAL:
+        owner = Bid.objects.select_for_update(of=("self",)).select_related("call__challenge").get(pk=owner.pk)
+        require(actor, "projects.change_bid", owner, _("Only the bidding team adds its proposal."))
+        if owner.status != Bid.Status.SUBMITTED or owner.call.status != Call.Status.OPEN:
+            raise ValidationError(_("A proposal is added while the bid stands and the call is open."))
+        target = owner.call.challenge
+    elif kind == Document.Kind.DELIVERABLE:
+        owner = Milestone.objects.select_for_update(of=("self",)).select_related("project").get(pk=owner.pk)
+        require(actor, "projects.run_project", owner.project, _("Only the lead PI adds deliverables."))
+        if owner.status == Milestone.Status.ACCEPTED:
+            raise ValidationError(_("An accepted milestone takes no more files."))
+        target = owner.project
+    else:
+        owner = _lock_project(owner)
+        if selectors.evaluation_side_of(actor, owner) is None and not actor.has_perm("projects.run_project", owner):
+            raise PermissionDenied(_("Only a side's signatory or the lead PI adds evaluation reports."))
+        if owner.status not in {Project.Status.UNDER_EVALUATION, Project.Status.SOLVED}:
+            raise ValidationError(_("Evaluation reports are added once the result is submitted."))
+        target = owner
+    validate_document(file)
+    field = Document.OWNER[kind]
+    if Document.objects.filter(**{field: owner}).count() >= MAX_DOCUMENTS_PER_RECORD:
+        raise ValidationError({"file": _("A record keeps at most %(n)s files.") % {"n": MAX_DOCUMENTS_PER_RECORD}})
+    name = PurePath(str(file.name).replace("\\", "/")).name[:255] or "document"
+    document = Document.objects.create(kind=kind, file=file, name=name, size=file.size, uploaded_by=actor,
+                                       **{field: owner})
+    audit_log(actor=actor, action="document.add", target=target, kind=kind, file=name)
+    return document
 
 
 # Confidentiality undertakings

@@ -44,6 +44,11 @@ urlpatterns = [
     path("list/<int:pk>/evaluate/", views.evaluation_submit, name="evaluation-submit"),
     path("milestones/<int:pk>/submit/", views.milestone_submit, name="milestone-submit"),
     path("milestones/<int:pk>/assess/", views.milestone_assess, name="milestone-assess"),
+    path("challenges/<int:pk>/call/documents/", views.document_add, {"owner": "call"}, name="call-document-add"),
+    path("bids/<int:pk>/documents/", views.document_add, {"owner": "bid"}, name="bid-document-add"),
+    path("milestones/<int:pk>/documents/", views.document_add, {"owner": "milestone"}, name="milestone-document-add"),
+    path("list/<int:pk>/documents/", views.document_add, {"owner": "project"}, name="project-document-add"),
+    path("documents/<int:pk>/", views.document_download, name="document-download"),
     path("list/<int:pk>/public-tranches/", views.public_tranche_add, name="public-tranche-add"),
     path("centers/<int:pk>/", views.center_overview, name="center-overview"),
 ]

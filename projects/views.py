@@ -19,8 +19,8 @@ from platform_core.signoff import signoffs_awaiting, signoffs_for
 
 from . import conflicts, forms, selectors, services
 from .models import (
-    Bid, BidMember, Challenge, ChallengeAttachment, ConflictDeclaration, Milestone, MilestoneAssessment, Mode, Project,
-    Undertaking,
+    Bid, BidMember, Challenge, ChallengeAttachment, ConflictDeclaration, Document, Milestone, MilestoneAssessment, Mode,
+    Project, Undertaking,
 )
 from .permissions import MANAGING_ROLES, POSTER_KINDS, can_post_challenge
 
@@ -190,6 +190,9 @@ def challenge_detail(request, pk):
         "signoffs": signoffs_for(challenge),
         "audit": audit_trail(challenge)[:30] if can_change or user.is_staff else None,
         "attachments": selectors.attachments_visible_to(user, challenge),
+        "call_documents": call.documents.all() if call else None,
+        "call_document_form": forms.DocumentForm(templates=True) if call is not None and can_change
+        and call.status == call.Status.OPEN else None,
         "attachment_form": forms.AttachmentForm() if can_change else None,
         **_conflict_context(user, call, can_refine=can_refine, can_see_bids=can_see_bids),
         **_question_context(request, call, can_change=can_change, can_refine=can_refine),
@@ -389,6 +392,47 @@ def attachment_add(request, pk):
     return redirect("projects:challenge-detail", pk=pk)
 
 
+def _document_owner(request, owner: str, pk: int):
+    """(the record a document is added to, its document type or None when the form chooses, the page to go
+    back to), each record found among those the user may see."""
+    if owner == "call":
+        challenge = _challenge(request, pk)
+        if not hasattr(challenge, "call"):
+            raise Http404
+        return challenge.call, None, redirect("projects:challenge-detail", pk=pk)
+    if owner == "bid":
+        return _bid(request, pk), Document.Kind.PROPOSAL, redirect("projects:bid-detail", pk=pk)
+    if owner == "milestone":
+        milestone = get_object_or_404(Milestone.objects.filter(
+            project__in=selectors.projects_visible_to(request.user)), pk=pk)
+        return milestone, Document.Kind.DELIVERABLE, redirect("projects:project-detail", pk=milestone.project_id)
+    return _project(request, pk), Document.Kind.EVALUATION_REPORT, redirect("projects:project-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def document_add(request, owner, pk):
+    record, kind, back = _document_owner(request, owner, pk)
+    form = forms.DocumentForm(request.POST, request.FILES, templates=kind is None)
+    try:
+        if not form.is_valid():
+            raise ValidationError([" ".join(errors) for errors in form.errors.values()])
+        services.document_add(actor=request.user, kind=kind or form.cleaned_data["kind"], owner=record,
+                              file=form.cleaned_data["file"])
+    except ValidationError as exc:
+        flash_service_error(request, exc)
+    else:
+        messages.success(request, _("File added."))
+    return back
+
+
+@login_required
+def document_download(request, pk):
+    """Documents are served through the permission check of their record, as attachments."""
+    document = get_object_or_404(selectors.documents_visible_to(request.user), pk=pk)
+    return file_response(document.file, document.name)
+
+
 @login_required
 def attachment_download(request, pk):
     """Files are served through the permission check, never from a public media URL."""
@@ -555,6 +599,9 @@ def bid_detail(request, pk):
     can_change = user.has_perm("projects.change_challenge", challenge)
     reviewer = user.has_perm("projects.review_call", call)
     return render(request, "projects/bid_detail.html", {
+        "documents": bid.documents.all(),
+        "document_form": forms.DocumentForm() if user.has_perm("projects.change_bid", bid)
+        and bid.status == Bid.Status.SUBMITTED and call.status == call.Status.OPEN else None,
         "bid": bid, "challenge": challenge, "call": call, "members": bid.members.select_related("user"),
         "score_form": score_form if scorable else None,
         "scores": bid.scores.select_related("panelist__user") if reviewer else (
@@ -591,7 +638,7 @@ def project_detail(request, pk):
     plan = user.has_perm("projects.plan_project", project)
     run = user.has_perm("projects.run_project", project)
     evaluation_side = selectors.evaluation_side_of(user, project)
-    milestones = list(project.milestones.prefetch_related(Prefetch(
+    milestones = list(project.milestones.prefetch_related("documents", Prefetch(
         "assessments", queryset=MilestoneAssessment.objects.select_related("organisation", "assessor"))))
     for milestone in milestones:  # this submission's assessments; earlier rounds stay in the history
         milestone.current_assessments = [a for a in milestone.assessments.all()
@@ -605,6 +652,9 @@ def project_detail(request, pk):
     can_schedule_public = bool(funding and funding["commitment"]
                                and user.has_perm("funds.change_commitment", funding["commitment"]))
     return render(request, "projects/project_detail.html", {
+        "documents": project.documents.all(), "deliverable_form": forms.DocumentForm() if run else None,
+        "document_form": forms.DocumentForm() if (evaluation_side is not None or run) and project.status in {
+            Project.Status.UNDER_EVALUATION, Project.Status.SOLVED} else None,
         "funding": funding, "public_tranche_form": forms.PublicTrancheForm() if can_schedule_public else None,
         "project": project, "challenge": project.challenge, "bid": project.bid,
         "milestones": milestones, "trl_records": project.trl_records.select_related("recorded_by"),

@@ -157,6 +157,8 @@ STORAGES = {
 }
 # Uploaded spreadsheets larger than this are refused before parsing.
 MAX_IMPORT_FILE_SIZE = int(os.environ.get("MAX_IMPORT_FILE_SIZE", str(20 * 1024 * 1024)))
+# Uploaded documents (attachments, proposals, deliverables, reports, templates): platform_core/uploads.py.
+MAX_DOCUMENT_SIZE = int(os.environ.get("MAX_DOCUMENT_SIZE", str(20 * 1024 * 1024)))
 # Checked before a row is parsed (platform_core/importing.py): data rows, columns and cells the sheet
 # declares (an xlsx's <dimension>), the size an xlsx unzips to (zip bomb), and one cell's length.
 MAX_IMPORT_ROWS = int(os.environ.get("MAX_IMPORT_ROWS", "100000"))

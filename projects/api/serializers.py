@@ -6,8 +6,8 @@ from platform_core.api.serializers import UserBriefSerializer
 from platform_core.visibility import VisibleRelatedField
 
 from ..models import (
-    Bid, BidMember, BidScore, Call, CallQuestion, Challenge, ChallengeAttachment, ConflictDeclaration, Evaluation, Milestone, Mode, PanelMember, Project, Topic, TrlRecord,
-    Undertaking,
+    Bid, BidMember, BidScore, Call, CallQuestion, Challenge, ChallengeAttachment, ConflictDeclaration, Document, Evaluation,
+    Milestone, Mode, PanelMember, Project, Topic, TrlRecord, Undertaking,
 )
 from ..permissions import ChallengeAccess
 from ..selectors import bidder_organisations, calls_visible_to, posting_organisations
@@ -110,6 +110,29 @@ class AttachmentSerializer(serializers.ModelSerializer):
         from django.urls import reverse
 
         return reverse("projects:attachment-download", args=[attachment.pk])
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Document
+        fields = ["id", "kind", "call", "bid", "milestone", "project", "name", "size", "uploaded_by", "uploaded_at",
+                  "download_url"]
+        read_only_fields = fields
+
+    def get_download_url(self, document) -> str:
+        from django.urls import reverse
+
+        return reverse("projects:document-download", args=[document.pk])
+
+
+class DocumentUploadSerializer(serializers.Serializer):
+    """A file for a record: `owner` is the id of the call (templates), bid (proposal), milestone (deliverable)
+    or project (evaluation report), as `kind` says."""
+    kind = serializers.ChoiceField(choices=Document.Kind.choices)
+    owner = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    file = serializers.FileField()
 
 
 class AttachmentUploadSerializer(serializers.Serializer):

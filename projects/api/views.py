@@ -10,9 +10,10 @@ from rest_framework.generics import get_object_or_404  # a malformed id is a 404
 from rest_framework.response import Response
 
 from platform_core.api.permissions import ObjectRulesPermission
+from platform_core.exports import file_response
 
 from .. import selectors, services
-from ..models import Call, Milestone
+from ..models import Call, Document, Milestone
 from . import serializers as s
 
 
@@ -238,6 +239,35 @@ class UndertakingViewSet(viewsets.ReadOnlyModelViewSet):
         undertaking = services.undertaking_decide(actor=request.user, undertaking=self.get_object(),
                                                   accept=data.validated_data["accept"])
         return Response(s.UndertakingSerializer(undertaking).data)
+
+
+class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
+    """Files kept with calls (templates), bids (proposals), milestones (deliverables) and projects (evaluation
+    reports), for the readers of their record; upload as multipart with `kind`, `owner` and `file`."""
+
+    serializer_class = s.DocumentSerializer
+    filterset_fields = ["kind", "call", "bid", "milestone", "project"]
+
+    def get_queryset(self):
+        return selectors.documents_visible_to(self.request.user)
+
+    @extend_schema(request=s.DocumentUploadSerializer, responses={201: s.DocumentSerializer})
+    def create(self, request):
+        upload = s.DocumentUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        kind, owner_id = upload.validated_data["kind"], upload.validated_data["owner"]
+        owners = {"call": selectors.calls_visible_to, "bid": selectors.bids_visible_to,
+                  "milestone": lambda user: Milestone.objects.filter(project__in=selectors.projects_visible_to(user)),
+                  "project": selectors.projects_visible_to}
+        owner = get_object_or_404(owners[Document.OWNER[kind]](request.user), pk=owner_id)
+        document = services.document_add(actor=request.user, kind=kind, owner=owner, file=upload.validated_data["file"])
+        return Response(s.DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @action(detail=True, methods=["get"])
+    def download(self, request, pk=None):
+        document = self.get_object()
+        return file_response(document.file, document.name)
 
 
 class BidViewSet(viewsets.ReadOnlyModelViewSet):

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from platform_core.exports import safe_content_type
 from platform_core.importers import OrganisationImporter
-from projects.models import ChallengeAttachment
+from projects.models import ChallengeAttachment, Document
 from tests.consortia_tests.factories import staffed_center
 from tests.projects_tests.factories import Chain
 from tests.talent_tests.factories import make_cast
@@ -64,6 +64,10 @@ def downloads(staff, enterprise, university, settings, tmp_path):
         attachments[name] = ChallengeAttachment.objects.create(
             challenge=chain.challenge, file=SimpleUploadedFile(name, content), uploaded_by=staff,
             is_confidential=False)
+    call = Chain(*staffed_center(enterprise, university, prefix="d")).opened().call
+    document = Document.objects.create(kind=Document.Kind.PROPOSAL_TEMPLATE, call=call, name="模板.html",
+                                       file=SimpleUploadedFile("模板.html", b"<script>alert(1)</script>"), size=25,
+                                       uploaded_by=staff)
     run = OrganisationImporter(actor=staff).run(SimpleUploadedFile("o.csv", "名称,类型\n=1+1,外星\n".encode()))
     roadshow = Roadshow.objects.create(
         title="<b>路演</b>", place="西安", starts_at=timezone.now() + datetime.timedelta(days=9), organiser=university,
@@ -87,6 +91,7 @@ def downloads(staff, enterprise, university, settings, tmp_path):
         "attachment-download svg": f"/projects/attachments/{attachments['evil.svg'].pk}/",
         "attachment-download pdf": f"/projects/attachments/{attachments['说明.pdf'].pk}/",
         "hire-costs-csv": f"/talent/shared-hires/{make_cast().hire().pk}/costs.csv",
+        "document-download": f"/projects/documents/{document.pk}/",
     }
 
 
