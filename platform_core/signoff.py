@@ -29,13 +29,15 @@ class Decision:
     label: object
     on_approved: Callable[[SignoffRequest], None] | None = None
     on_rejected: Callable[[SignoffRequest], None] | None = None
+    # Why this signatory may not sign this decision now (a conflict of interest), or None.
+    refuses: Callable[[SignoffRequest, object], str | None] | None = None
 
 
 DECISIONS: dict[str, Decision] = {}
 
 
-def register_decision(kind: str, *, label, on_approved=None, on_rejected=None) -> None:
-    DECISIONS[kind] = Decision(label=label, on_approved=on_approved, on_rejected=on_rejected)
+def register_decision(kind: str, *, label, on_approved=None, on_rejected=None, refuses=None) -> None:
+    DECISIONS[kind] = Decision(label=label, on_approved=on_approved, on_rejected=on_rejected, refuses=refuses)
 
 
 @dataclass(frozen=True)
@@ -223,6 +225,10 @@ def _choose_party(request, actor, party_id):
     # Authority is checked now, against current roles and center positions, not as it was at opening.
     for party in request.parties.all():
         refresh_signatories(party)
+    refuses = DECISIONS[request.kind].refuses
+    reason = refuses(request, actor) if refuses else None
+    if reason:
+        raise PermissionDenied(reason)
     if party_id is None:
         return _authorised_party(request, actor)
     party = request.parties.filter(pk=party_id).first()

@@ -31,8 +31,8 @@ class ProjectsConfig(AppConfig):
 
         register_decision("projects.topic_approval", label=_("Topic approval"),
                           on_approved=services.topic_approved, on_rejected=services.topic_sent_back)
-        register_decision("projects.bid_award", label=_("Team award"),
-                          on_approved=services.bid_awarded, on_rejected=services.award_sent_back)
+        register_decision("projects.bid_award", label=_("Team award"), on_approved=services.bid_awarded,
+                          on_rejected=services.award_sent_back, refuses=services.award_signing_refusal)
         register_decision("projects.milestone_acceptance", label=_("Milestone acceptance"),
                           on_approved=services.milestone_accepted, on_rejected=services.milestone_sent_back)
         register_decision("projects.budget_change", label=_("Budget change"), on_approved=services.budget_changed)

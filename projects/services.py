@@ -1071,6 +1071,16 @@ def public_tranche_add(*, actor, project: Project, title: str, amount, milestone
                                       milestone=milestone, due_on=due_on)
 
 
+def award_signing_refusal(request: SignoffRequest, user) -> str | None:
+    """A signatory with a stake in the call's bids (on a team, or declared) does not sign its award: another
+    signatory of the side does (利益冲突回避 applies to the award as to the review)."""
+    call = Call.objects.filter(pk=request.target_id).first()
+    if call is None or not conflicts.is_conflicted(user, call):
+        return None
+    return _("You have a stake in a bid of this call, so you cannot sign its award; another signatory of your side "
+             "signs it.")
+
+
 def award_sent_back(request: SignoffRequest) -> None:
     Bid.objects.filter(pk__in=_awarded_ids(request), status=Bid.Status.PROPOSED).update(status=Bid.Status.SUBMITTED)
 

@@ -2,7 +2,8 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from platform_core.models import AuditEvent, Role, SignoffRequest
+from platform_core.models import AuditEvent, Role, Signature, SignoffRequest
+from platform_core.signoff import signoff_reject, signoff_sign
 from projects import services
 from projects.conflicts import is_conflicted
 from projects.models import Bid, BidMember, BidScore, ConflictDeclaration
@@ -149,3 +150,21 @@ def test_another_interest_recuses_and_voids_scores_and_cannot_be_declared_twice(
     response = api.post(f"/api/projects/bids/{rival.pk}/declare-conflict/", {"stake": "other", "note": "再次"},
                         format="json")
     assert response.status_code == 400 and ConflictDeclaration.objects.count() == 1
+
+
+def test_a_signatory_with_a_stake_cannot_sign_the_award_another_of_his_side_does(contest):
+    chain, chief, own, rival = contest
+    services.conflict_declare(actor=chief, bid=own, stake="team")
+    request = services.award_propose(actor=chain.manager, bid=rival)
+    university_side = request.parties.get(organisation=chain.center.university)
+    assert university_side.signatories.filter(pk=chief.pk).exists()  # he holds the side's authority
+    for verdict in (lambda: signoff_sign(actor=chief, request_id=request.pk, party_id=university_side.pk),
+                    lambda: signoff_reject(actor=chief, request_id=request.pk, party_id=university_side.pk,
+                                           reason="不同意")):
+        with pytest.raises(PermissionDenied, match="利益关系"):
+            verdict()
+    assert not Signature.objects.filter(request=request).exists()
+    signoff_sign(actor=chain.people["uni_director"], request_id=request.pk, party_id=university_side.pk)
+    signoff_sign(actor=chain.people["ent_director"], request_id=request.pk)
+    request.refresh_from_db()
+    assert request.status == SignoffRequest.Status.APPROVED
