@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from platform_core.audit import audit_trail
 from platform_core.pages import add_service_errors, paginate
+from talent.selectors import center_students
 
 from . import forms, selectors, services
 from .models import Consortium, JointCenter
@@ -43,6 +44,7 @@ def center_detail(request, pk):
         "center": center, "can_change": can_change, "appoint_form": appoint_form,
         "sides": selectors.center_sides(center),
         "page": paginate(request, selectors.center_members(center)),
+        "students": center_students(request.user, center)[:20],
         "audit": audit_trail(center)[:20] if can_change else None,
     })
 

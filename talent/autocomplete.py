@@ -26,6 +26,18 @@ def _enterprise_mentors(user, params):
     return selectors.mentors_for_assignment(user)
 
 
+def _placement_centers(user, params):
+    """Joint centers of the universities where the user does HR: where a student may be placed."""
+    return selectors.placement_centers(user)
+
+
+def _placement_projects(user, params):
+    """Projects performed by those universities (or their schools), not finished."""
+    return selectors.placement_projects(user)
+
+
+register("talent-placement-centers", queryset=_placement_centers, search=("name_zh", "name_en"))
+register("talent-placement-projects", queryset=_placement_projects, search=("title", "sponsor__name_zh"))
 register("talent-hire-parties", queryset=_hire_parties, search=("name_zh", "name_en", "credit_code"),
          label=organisation_label)
 register("talent-profiles", queryset=_talent, search=("name_zh", "name_en", "title"), label=talent_label)

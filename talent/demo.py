@@ -4,9 +4,11 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 
+from consortia.models import JointCenter
 from platform_core.demo import DEMO_PASSWORD
 from platform_core.models import Membership, Role
 from platform_core.signoff import signoff_sign, signoffs_for
+from projects.models import Project
 
 from . import services
 from .models import DualMentorAssignment
@@ -135,17 +137,22 @@ def _mentors_and_students(ctx, hr) -> None:
         title="器件可靠性总工程师", expertise="功率器件可靠性、失效分析", term_start=date(2024, 9, 1),
         term_end=date(2028, 8, 31), fields=[fields["0809"]],
     )
+    # Placed by reference: the energy center, and a project the university performs for the energy enterprise.
+    energy_center = JointCenter.objects.get(university=orgs["university"], enterprise=orgs["enterprise_energy"])
+    energy_project = (Project.objects.filter(performer=orgs["university"], sponsor=orgs["enterprise_energy"])
+                      .exclude(status__in=[Project.Status.SOLVED, Project.Status.CLOSED]).order_by("pk").first())
     services.assignment_create(
         actor=hr, student=users["zhao"], degree=DualMentorAssignment.Degree.DOCTOR, university=orgs["university"],
         university_mentor=users["li"], enterprise_mentor=mentor_chen,
-        placement_kind=DualMentorAssignment.PlacementKind.CENTER, placement_label="秦岭新能源—长安理工储能技术联合研发中心",
+        placement_kind=DualMentorAssignment.PlacementKind.CENTER, center=energy_center,
         thesis_topic="百兆瓦时级储能电站电池热失控早期预警方法", start_date=date(2024, 9, 1),
         expected_graduation=date(2028, 6, 30),
     )
     services.assignment_create(
         actor=hr, student=users["wu"], degree=DualMentorAssignment.Degree.MASTER, university=orgs["university"],
         university_mentor=users["li"], enterprise_mentor=mentor_chen,
-        placement_kind=DualMentorAssignment.PlacementKind.PROJECT, placement_label="储能电池包液冷热管理优化项目",
+        **({"placement_kind": DualMentorAssignment.PlacementKind.PROJECT, "project": energy_project} if energy_project
+           else {"placement_kind": DualMentorAssignment.PlacementKind.ENTERPRISE, "placement_label": "秦岭新能源电池研究院"}),
         thesis_topic="储能电池包液冷板流道优化", start_date=date(2025, 9, 1), expected_graduation=date(2027, 6, 30),
     )
     graduated = services.assignment_create(

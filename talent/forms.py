@@ -185,7 +185,7 @@ class AssignmentForm(forms.ModelForm):
     class Meta:
         model = DualMentorAssignment
         fields = ["student", "degree", "university", "university_mentor", "enterprise_mentor", "placement_kind",
-                  "placement_label", "placement_ref_id", "thesis_topic", "start_date", "expected_graduation"]
+                  "center", "project", "placement_label", "thesis_topic", "start_date", "expected_graduation"]
         widgets = {"start_date": DateInput, "expected_graduation": DateInput}
 
     def __init__(self, *args, universities=None, user, **kwargs):
@@ -193,6 +193,15 @@ class AssignmentForm(forms.ModelForm):
         self.fields["university"].queryset = universities
         self.fields["enterprise_mentor"] = autocomplete_field("talent-mentors", user=user,
                                                               label=_("Enterprise mentor"))
+        self.fields["center"] = autocomplete_field(
+            "talent-placement-centers", user=user, required=False, label=_("Joint R&D center"),
+            help_text=_("When placed in a center: one of your university's joint centers."))
+        self.fields["project"] = autocomplete_field(
+            "talent-placement-projects", user=user, required=False, label=_("Project"),
+            help_text=_("When placed in a project: one your university performs."))
+        self.fields["placement_label"].required = False
+        self.fields["placement_label"].label = _("Unit in the enterprise")
+        self.fields["placement_label"].help_text = _("When placed in the enterprise: the lab or department.")
 
     def _post_clean(self):
         """Validated by the service."""

@@ -221,10 +221,8 @@ class EnterpriseMentor(models.Model):
 class DualMentorAssignment(models.Model):
     """An engineering master's or PhD student trained by one university and one enterprise mentor (双导师).
 
-    Placement: consortia and projects are built in parallel, so the center or project
-    is referenced by `placement_kind` + `placement_ref_id` (the primary key of a
-    consortia.JointCenter or projects.Project) + a readable `placement_label`; the id
-    becomes a foreign key once those apps land.
+    Placement: in a joint R&D center or a project (a reference to the record, shown on its page), or in a unit
+    of the enterprise named by `placement_label`; for a center or project the label is the record's name.
     """
 
     class Degree(models.TextChoices):
@@ -254,10 +252,10 @@ class DualMentorAssignment(models.Model):
                                    verbose_name=_("enterprise"))
     placement_kind = models.CharField(_("placed in"), max_length=12, choices=PlacementKind.choices)
     placement_label = models.CharField(_("center or project"), max_length=200)
-    placement_ref_id = models.PositiveIntegerField(
-        _("center or project id"), null=True, blank=True,
-        help_text=_("Id of the joint center or project on this platform, when known."),
-    )
+    center = models.ForeignKey("consortia.JointCenter", on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="dual_mentor_students", verbose_name=_("joint R&D center"))
+    project = models.ForeignKey("projects.Project", on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="dual_mentor_students", verbose_name=_("project"))
     thesis_topic = models.CharField(_("thesis topic"), max_length=300, blank=True)
     start_date = models.DateField(_("start"))
     expected_graduation = models.DateField(_("expected graduation"))
@@ -281,6 +279,10 @@ class DualMentorAssignment(models.Model):
                                     name="assignment_one_open_per_student"),
             models.CheckConstraint(condition=Q(status="in_training") | Q(ended_on__isnull=False),
                                    name="assignment_end_date_when_closed"),
+            models.CheckConstraint(name="assignment_placement_matches_its_kind", condition=(
+                Q(placement_kind="center", center__isnull=False, project=None)
+                | Q(placement_kind="project", project__isnull=False, center=None)
+                | Q(placement_kind="enterprise", center=None, project=None))),
         ]
 
     def __str__(self):

@@ -146,13 +146,12 @@ def _mentors(ctx, rng, p, made: TalentMade) -> None:
 def _placement(ctx, rng, mentor, university, projects_by_pair, centers_by_pair):
     key = (mentor.organisation_id, university.pk)
     if key in centers_by_pair and rng.random() < 0.6:
-        center = centers_by_pair[key]
-        return DualMentorAssignment.PlacementKind.CENTER, center.name_zh, center.pk
+        return {"placement_kind": DualMentorAssignment.PlacementKind.CENTER, "center": centers_by_pair[key]}
     if key in projects_by_pair and rng.random() < 0.7:
-        project = rng.choice(projects_by_pair[key])
-        return DualMentorAssignment.PlacementKind.PROJECT, project.title[:200], project.pk
-    return (DualMentorAssignment.PlacementKind.ENTERPRISE,
-            f"{mentor.organisation.name_zh}{rng.choice(['技术中心', '研究院', '工程部', '工艺研究所'])}", None)
+        return {"placement_kind": DualMentorAssignment.PlacementKind.PROJECT,
+                "project": rng.choice(projects_by_pair[key])}
+    return {"placement_kind": DualMentorAssignment.PlacementKind.ENTERPRISE,
+            "placement_label": f"{mentor.organisation.name_zh}{rng.choice(['技术中心', '研究院', '工程部', '工艺研究所'])}"}
 
 
 def _students(ctx, rng, p, made: TalentMade) -> None:
@@ -204,13 +203,13 @@ def _assign(ctx, rng, student, status, degree, years, mentor, start, projects_by
     university = mentor.university
     hr = _hr(ctx, university)
     researchers = ctx.people[(Role.RESEARCHER, university.pk)]
-    kind, label, ref = _placement(ctx, rng, mentor, university, projects_by_pair, centers_by_pair)
+    placement = _placement(ctx, rng, mentor, university, projects_by_pair, centers_by_pair)
     node, keyword = _keyword(rng, ctx, mentor.organisation)
     expected = datetime.date(start.year + years, 6, 30)
     ctx.clock.at(start, rng)
     assignment = services.assignment_create(
         actor=hr, student=student, degree=degree, university=university, university_mentor=rng.choice(researchers),
-        enterprise_mentor=mentor, placement_kind=kind, placement_label=label, placement_ref_id=ref,
+        enterprise_mentor=mentor, **placement,
         thesis_topic=rng.choice(THESIS).format(kw=keyword, node=node.name_zh), start_date=start,
         expected_graduation=expected)
     if status == DualMentorAssignment.Status.GRADUATED:

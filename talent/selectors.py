@@ -150,6 +150,22 @@ def enterprise_people(user):
     return get_user_model().objects.filter(pk__in=memberships.values("user_id"))
 
 
+def placement_centers(user):
+    """Joint centers of a university where the user does HR (where its students may be placed)."""
+    from consortia.models import JointCenter
+
+    return JointCenter.objects.filter(university__in=universities_for_hr(user)).order_by("name_zh", "pk")
+
+
+def placement_projects(user):
+    """Projects a university where the user does HR (or one of its schools) performs, not finished."""
+    from projects.models import Project
+
+    universities = universities_for_hr(user)
+    return (Project.objects.filter(Q(performer__in=universities) | Q(performer__parent__in=universities))
+            .exclude(status__in=[Project.Status.SOLVED, Project.Status.CLOSED]).order_by("-created_at", "-id"))
+
+
 def mentors_for_assignment(user):
     """Enterprise mentors appointed by a university where the user does HR (the ones they may assign)."""
     return EnterpriseMentor.objects.filter(university__in=universities_for_hr(user)) \
@@ -407,3 +423,9 @@ def performance_record(profile: TalentProfile) -> dict | None:
     if profile.user_id is None:
         return None
     return {"projects": project_performance_of(profile.user), "transfer": transfer_performance_of(profile.user)}
+
+
+def center_students(user, center):
+    """The dual-mentor students placed in a joint center, as far as the user may see them (HR of the university,
+    managers of the enterprise, the students and their mentors)."""
+    return assignments_visible_to(user).filter(center=center).order_by("status", "-start_date", "-id")

@@ -386,9 +386,11 @@ def mentor_appoint(*, actor, user, organisation: Organisation, university: Organ
 
 @transaction.atomic
 def assignment_create(*, actor, student, degree: str, university: Organisation, university_mentor,
-                      enterprise_mentor: EnterpriseMentor, placement_kind: str, placement_label: str,
-                      start_date: date, expected_graduation: date, placement_ref_id: int | None = None,
+                      enterprise_mentor: EnterpriseMentor, placement_kind: str, start_date: date,
+                      expected_graduation: date, placement_label: str = "", center=None, project=None,
                       thesis_topic: str = "") -> DualMentorAssignment:
+    """双导师: a student of the university with a university mentor and an enterprise mentor it appointed, placed
+    in one of its joint centers, a project it performs, or a named unit of the enterprise."""
     require(actor, "talent.add_dualmentorassignment", university,
             _("Only the university's HR or technology-transfer office can assign mentors."))
     errors: dict[str, list] = {}
@@ -419,14 +421,30 @@ def assignment_create(*, actor, student, degree: str, university: Organisation, 
     elif not enterprise_mentor.term_start <= start_date <= enterprise_mentor.term_end:
         add("enterprise_mentor", _("%(mentor)s's term (%(start)s to %(end)s) does not cover the start date.")
             % {"mentor": enterprise_mentor, "start": enterprise_mentor.term_start, "end": enterprise_mentor.term_end})
-    if not placement_label.strip():
-        add("placement_label", _("Name the center or project the student is placed in."))
+    placement_label = (placement_label or "").strip()
+    Kind = DualMentorAssignment.PlacementKind
+    if placement_kind == Kind.CENTER:
+        if center is None or center.university_id != university.pk:
+            add("center", _("Choose a joint R&D center of %(org)s.") % {"org": university})
+        else:
+            placement_label, project = center.name_zh, None
+    elif placement_kind == Kind.PROJECT:
+        if project is None or university.pk not in (project.performer_id, project.performer.parent_id):
+            add("project", _("Choose a project that %(org)s performs.") % {"org": university})
+        else:
+            placement_label, center = project.title, None
+    elif placement_kind == Kind.ENTERPRISE:
+        center = project = None
+        if not placement_label:
+            add("placement_label", _("Name the lab or department of the enterprise the student is placed in."))
+    else:
+        add("placement_kind", _("Choose where the student is placed."))
     if errors:
         raise ValidationError(errors)
     assignment = DualMentorAssignment(
         student=student, degree=degree, university=university, university_mentor=university_mentor,
         enterprise_mentor=enterprise_mentor, enterprise=enterprise_mentor.organisation,
-        placement_kind=placement_kind, placement_label=placement_label.strip(), placement_ref_id=placement_ref_id,
+        placement_kind=placement_kind, placement_label=placement_label[:200], center=center, project=project,
         thesis_topic=thesis_topic, start_date=start_date, expected_graduation=expected_graduation, created_by=actor,
     )
     assignment.full_clean()

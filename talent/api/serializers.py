@@ -130,6 +130,8 @@ class DualMentorAssignmentSerializer(serializers.ModelSerializer):
     university_mentor = VisibleRelatedField(selectors.university_mentors_for_assignment)
     university = VisibleRelatedField(selectors.universities_for_hr)
     enterprise_mentor = VisibleRelatedField(selectors.mentors_for_assignment)
+    center = VisibleRelatedField(selectors.placement_centers, required=False, allow_null=True)
+    project = VisibleRelatedField(selectors.placement_projects, required=False, allow_null=True)
     student_detail = UserBriefSerializer(source="student", read_only=True)
     university_mentor_detail = UserBriefSerializer(source="university_mentor", read_only=True)
     enterprise_mentor_detail = UserBriefSerializer(source="enterprise_mentor.user", read_only=True)
@@ -140,7 +142,7 @@ class DualMentorAssignmentSerializer(serializers.ModelSerializer):
         fields = [
             "id", "student", "student_detail", "degree", "university", "university_mentor",
             "university_mentor_detail", "enterprise_mentor", "enterprise_mentor_detail", "enterprise",
-            "placement_kind", "placement_label", "placement_ref_id", "thesis_topic", "start_date",
+            "placement_kind", "center", "project", "placement_label", "thesis_topic", "start_date",
             "expected_graduation", "status", "status_display", "ended_on", "created_at",
         ]
         read_only_fields = ["enterprise", "status", "ended_on", "created_at"]

@@ -86,7 +86,7 @@ def test_mentor_and_assignment_api(api, cast):
     assert mentor.status_code == 201, mentor.content
     payload = {"student": cast.student.pk, "degree": "master", "university": cast.university.pk,
                "university_mentor": cast.professor.pk, "enterprise_mentor": mentor.json()["id"],
-               "placement_kind": "project", "placement_label": "液冷热管理项目", "start_date": "2025-09-01",
+               "placement_kind": "enterprise", "placement_label": "液冷热管理实验室", "start_date": "2025-09-01",
                "expected_graduation": "2027-06-30"}
     created = api.post("/api/talent/assignments/", payload, format="json")
     assert created.status_code == 201, created.content

@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from talent.models import DualMentorAssignment, SharedHire
+from tests.consortia_tests.factories import JointCenterFactory
 from tests.conftest import choose_autocomplete
 
 from .factories import make_cast
@@ -63,6 +64,7 @@ def test_shared_hire_signed_by_all_parties_and_dual_mentor_assignment(browser_pa
     hire.refresh_from_db()
     assert hire.status == SharedHire.Status.IN_EFFECT
 
+    center = JointCenterFactory(enterprise=cast.energy, university=cast.university, name_zh="储能技术联合研发中心")
     login(page, base, "hr")
     page.goto(f"{base}/talent/assignments/new/")
     page.fill("#id_student", "student")
@@ -71,7 +73,7 @@ def test_shared_hire_signed_by_all_parties_and_dual_mentor_assignment(browser_pa
     page.fill("#id_university_mentor", "professor")
     choose_autocomplete(page, "id_enterprise_mentor", "engineer", str(mentor))
     page.select_option("#id_placement_kind", "center")
-    page.fill("#id_placement_label", "储能技术联合研发中心")
+    choose_autocomplete(page, "id_center", "储能", "储能技术联合研发中心")
     page.fill("#id_start_date", "2025-09-01")
     page.fill("#id_expected_graduation", "2029-06-30")
     page.click("[data-testid=save]")
@@ -80,6 +82,7 @@ def test_shared_hire_signed_by_all_parties_and_dual_mentor_assignment(browser_pa
     page.screenshot(path="/tmp/talent-assignment.png", full_page=True)
     assignment = DualMentorAssignment.objects.get()
     assert assignment.enterprise == cast.energy and assignment.start_date == date(2025, 9, 1)
+    assert assignment.center == center and assignment.placement_label == center.name_zh
 
     # The student sees it among "my assignments".
     login(page, base, "student")

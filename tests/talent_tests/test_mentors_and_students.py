@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def assign(cast, mentor, **overrides):
     data = {"actor": cast.hr, "student": cast.student, "degree": "doctor", "university": cast.university,
-            "university_mentor": cast.professor, "enterprise_mentor": mentor, "placement_kind": "center",
+            "university_mentor": cast.professor, "enterprise_mentor": mentor, "placement_kind": "enterprise",
             "placement_label": "储能技术联合研发中心", "start_date": date(2025, 9, 1),
             "expected_graduation": date(2029, 6, 30)}
     data.update(overrides)
@@ -90,3 +90,32 @@ def test_only_university_hr_assigns(cast):
     with pytest.raises(PermissionDenied):
         assign(cast, mentor, actor=cast.professor)
     assert DualMentorAssignment.objects.count() == 0
+
+
+# Placement by reference (issue 14 §6): a center of the university, a project it performs, or a unit of the enterprise
+
+
+def test_a_student_is_placed_in_a_center_by_reference_and_the_center_page_lists_him(cast, client):
+    from tests.consortia_tests.factories import JointCenterFactory
+
+    center = JointCenterFactory(enterprise=cast.energy, university=cast.university, name_zh="储能联合研发中心")
+    other = JointCenterFactory(enterprise=cast.energy, name_zh="别校联合中心")
+    mentor = cast.mentor()
+    for bad, field in (({"center": None}, "center"), ({"center": other}, "center"), ({"placement_kind": "project"},
+                       "project"), ({"placement_kind": "lab"}, "placement_kind"),
+                       ({"placement_kind": "enterprise", "placement_label": " "}, "placement_label")):
+        with pytest.raises(ValidationError) as refused:
+            assign(cast, mentor, **({"placement_kind": "center", "placement_label": ""} | bad))
+        assert field in refused.value.message_dict, bad
+    assert not DualMentorAssignment.objects.exists()
+    assignment = assign(cast, mentor, placement_kind="center", center=center, placement_label="随手写的名字")
+    assert (assignment.center, assignment.project, assignment.placement_label) == (center, None, "储能联合研发中心")
+
+    client.force_login(cast.hr)
+    page = client.get(f"/consortia/centers/{center.pk}/").content.decode()
+    assert 'data-testid="center-students"' in page and str(cast.student) in page
+    assert f'href="/consortia/centers/{center.pk}/"' in client.get(f"/talent/assignments/{assignment.pk}/").content.decode()
+    outsider = member(cast.energy, Role.RESEARCHER, username="energy_researcher")  # neither HR nor a manager
+    client.force_login(outsider)
+    response = client.get(f"/consortia/centers/{center.pk}/")
+    assert response.status_code in (200, 404) and str(cast.student) not in response.content.decode()
