@@ -16,6 +16,12 @@ class ConsortiaConfig(AppConfig):
             receivers,  # noqa: F401  (pending sign-offs follow center appointments)
         )
 
+        from platform_core.signoff import register_decision
+
+        from . import services
+
+        register_decision("consortia.center_decision", label=_("Center decision"),
+                          on_approved=services.center_decision_approved, on_rejected=services.center_decision_sent_back)
         register_nav(_("Joint centers"), "consortia:center-list", icon="diagram-3", order=20, group="center",
                      visible=permissions.uses_centers)
         register_nav(_("Consortia"), "consortia:consortium-list", icon="people", order=25, group="center",

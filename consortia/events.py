@@ -3,9 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 from platform_core.audit import register_action
 from platform_core.sentences import Choice, Fields, register_object
+from platform_core.signoff import register_decision_view
 
 from . import selectors
-from .models import CenterMember, Consortium, ConsortiumMember, CouncilMember, JointCenter, Side
+from .models import CenterDecision, CenterMember, Consortium, ConsortiumMember, CouncilMember, JointCenter, Side
 
 register_object(JointCenter, url="consortia:center-detail", visible=selectors.centers_visible_to)
 register_object(Consortium, url="consortia:consortium-detail", visible=selectors.consortia_visible_to)
@@ -26,3 +27,9 @@ register_action("consortium.remove_member", _("%(actor)s removed %(organisation)
 register_action("consortium.add_council_member",
                 _("%(actor)s seated %(user)s on the council of %(target)s as %(position)s"),
                 position=Choice(CouncilMember.Position))
+register_action("center.decision_propose", _("%(actor)s put the %(kind)s %(year)s of %(target)s to its sides' signatures"),
+                kind=Choice(CenterDecision.Kind))
+register_action("center.decision_approved", _("%(actor)s: the sides of %(target)s approved its %(kind)s %(year)s"),
+                kind=Choice(CenterDecision.Kind))
+register_decision_view("consortia.center_decision", template="consortia/signoff/decision.html",
+                       context=lambda request: {"decision": request.target})

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
@@ -5,7 +7,7 @@ from platform_core.autocomplete import autocomplete_field
 from platform_core.widgets import DateInput
 from platform_core.models import IndustryNode, Organisation
 
-from .models import CenterMember, Consortium, ConsortiumMember, CouncilMember, JointCenter, Side
+from .models import CenterDecision, CenterMember, Consortium, ConsortiumMember, CouncilMember, JointCenter, Side
 
 NODES = IndustryNode.objects.select_related("chain")
 ACADEMIC = f"{Organisation.Kind.UNIVERSITY},{Organisation.Kind.RESEARCH_INSTITUTE}"
@@ -53,6 +55,22 @@ class AppointForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields = {"user": autocomplete_field("consortia-center-people", user=user, params={"center": center.pk},
                                                   label=_("Person")), **self.fields}
+
+
+class CenterDecisionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Decision"), choices=CenterDecision.Kind.choices)
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=1990, max_value=2100,
+                              help_text=_("For an annual plan or budget."))
+    amount = forms.DecimalField(label=_("Budget (CNY)"), required=False, max_digits=16, decimal_places=2,
+                                min_value=Decimal("0.01"))
+    content = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 4}),
+                              help_text=_("The plan, the budget's breakdown, or one research direction per line."))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["co_signer"] = autocomplete_field(
+            "organisations", user=user, required=False, label=_("Co-signing intermediary"),
+            help_text=_("A technology-transfer center or agency that co-signs, if any."))
 
 
 class ConsortiumForm(forms.ModelForm):

@@ -91,6 +91,52 @@ class JointCenter(models.Model):
         return self.enterprise if side == Side.ENTERPRISE else self.university
 
 
+class CenterDecision(models.Model):
+    """A decision of the center's joint management (共同管理): its annual plan, its annual budget or its research
+    directions, taken by a sign-off of both sides (and of an intermediary, when one co-signs). An approved set of
+    research directions becomes the center's."""
+
+    class Kind(models.TextChoices):
+        ANNUAL_PLAN = "annual_plan", _("Annual plan (年度计划)")
+        BUDGET = "budget", _("Annual budget (年度预算)")
+        DIRECTIONS = "directions", _("Research directions (研究方向)")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting signatures")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Sent back")
+
+    center = models.ForeignKey(JointCenter, on_delete=models.CASCADE, related_name="decisions",
+                               verbose_name=_("joint R&D center"))
+    kind = models.CharField(_("decision"), max_length=12, choices=Kind.choices)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    content = models.TextField(_("content"), help_text=_("The plan, the budget's breakdown, or one research "
+                                                         "direction per line."))
+    amount = models.DecimalField(_("budget (CNY)"), max_digits=16, decimal_places=2, null=True, blank=True)
+    co_signer = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                  verbose_name=_("co-signing intermediary"),
+                                  help_text=_("A technology-transfer center or agency that co-signs, if any."))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("proposed by"))
+    created_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("center decision")
+        verbose_name_plural = _("center decisions")
+        constraints = [
+            models.UniqueConstraint(fields=["center", "kind"], condition=Q(status="pending"),
+                                    name="center_decision_one_pending_per_kind"),
+            models.CheckConstraint(condition=Q(amount__isnull=True) | Q(amount__gt=0),
+                                   name="center_decision_budget_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.center} · {self.get_kind_display()}{f' {self.year}' if self.year else ''}"
+
+
 class CenterMember(models.Model):
     """A person's position in a center, on one side (双管理、双首席)."""
 

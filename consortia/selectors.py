@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q
 
 from platform_core.models import IndustryNode, Membership, Organisation, Role
+from platform_core.permissions import is_platform_admin
 from platform_core.signoff import PartySpec, register_authority
 
 from .models import CenterMember, Consortium, JointCenter, Side
@@ -197,3 +198,16 @@ def reporting_records() -> dict:
     Reporting applies its own scope (program officers read across organisations, leaders their own) and
     reads only non-confidential fields."""
     return {"center": JointCenter.objects.all(), "consortium": Consortium.objects.all()}
+
+
+def center_decisions_visible_to(user):
+    """Decisions of the centers the user takes part in (either side's people, and its co-signer's)."""
+    from .models import CenterDecision
+
+    if not user.is_authenticated:
+        return CenterDecision.objects.none()
+    qs = CenterDecision.objects.select_related("center", "co_signer")
+    if is_platform_admin(user):
+        return qs
+    return qs.filter(Q(center__in=centers_of_user(user).values("pk"))
+                     | Q(co_signer_id__in=Membership.objects.active().filter(user=user).values("organisation_id")))

@@ -8,13 +8,15 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from platform_core.audit import audit_log
 from platform_core.models import Membership, Organisation
 from platform_core.permissions import require
+from platform_core.signoff import signoff_open
 
-from .models import CenterMember, Consortium, ConsortiumMember, CouncilMember, JointCenter, Side
+from .models import CenterDecision, CenterMember, Consortium, ConsortiumMember, CouncilMember, JointCenter, Side
 
 CENTER_FIELDS = {"name_zh", "name_en", "agreement_signed_on", "agreement_start", "agreement_end",
                  "funding_commitment", "research_directions", "description", "status"}
@@ -217,3 +219,87 @@ def council_member_add(*, actor, consortium: Consortium, user, organisation: Org
     audit_log(actor=actor, action="consortium.add_council_member", target=consortium, user=str(user),
               position=position)
     return seat
+
+
+# Decisions of the joint management: annual plan, annual budget, research directions (under dual sign-off)
+
+MAX_DIRECTIONS = 20
+
+
+@transaction.atomic
+def center_decision_propose(*, actor, center: JointCenter, kind: str, content: str, year=None, amount=None,
+                            co_signer: Organisation | None = None) -> CenterDecision:
+    """Put a plan, a budget or the research directions to the center's sides (and a co-signing intermediary):
+    it takes effect when all have signed. One decision of each kind waits at a time."""
+    center = JointCenter.objects.select_for_update().get(pk=center.pk)
+    require(actor, "consortia.change_center", center,
+            _("Only the center's directors or its organisations' administrators propose its decisions."))
+    if center.status != JointCenter.Status.ACTIVE:
+        raise ValidationError(_("Only an active center takes decisions."))
+    if kind not in CenterDecision.Kind.values:
+        raise ValidationError({"kind": _("Choose what is decided.")})
+    content = (content or "").strip()
+    if not content:
+        raise ValidationError({"content": _("Write the decision's content.")})
+    if kind == CenterDecision.Kind.DIRECTIONS:
+        lines = [line.strip() for line in content.splitlines() if line.strip()]
+        if len(lines) > MAX_DIRECTIONS:
+            raise ValidationError({"content": _("At most %(n)s research directions.") % {"n": MAX_DIRECTIONS}})
+        content, year, amount = "\n".join(lines), None, None
+    else:
+        year = _decision_year(center, year)
+        if kind == CenterDecision.Kind.BUDGET:
+            try:
+                amount = Decimal(str(amount)).quantize(Decimal("0.01"))
+            except (ArithmeticError, ValueError, TypeError):
+                raise ValidationError({"amount": _("Give the budget in CNY.")})
+            if amount <= 0:
+                raise ValidationError({"amount": _("The budget must be above zero.")})
+        else:
+            amount = None
+    if co_signer is not None and co_signer.pk in (center.enterprise_id, center.university_id):
+        raise ValidationError({"co_signer": _("The co-signer is a third organisation, not one of the center's sides.")})
+    if center.decisions.filter(kind=kind, status=CenterDecision.Status.PENDING).exists():
+        raise ValidationError({"kind": _("A decision of this kind is already awaiting signatures.")})
+    decision = CenterDecision.objects.create(center=center, kind=kind, year=year, content=content, amount=amount,
+                                             co_signer=co_signer, proposed_by=actor)
+    from .selectors import center_parties, organisation_party
+
+    parties = center_parties(center)
+    if co_signer is not None:
+        parties.append(organisation_party(co_signer, _("Co-signing intermediary")))
+    what = f"{decision.get_kind_display()} {year}" if year else str(decision.get_kind_display())
+    signoff_open(actor=actor, target=decision, kind="consortia.center_decision",
+                 title=_("%(center)s: %(decision)s") % {"center": center.name_zh, "decision": what},
+                 parties=parties, summary=content[:500])
+    audit_log(actor=actor, action="center.decision_propose", target=center, kind=kind, year=year,
+              amount=str(amount) if amount is not None else None)
+    return decision
+
+
+def _decision_year(center: JointCenter, year) -> int:
+    try:
+        year = int(year)
+    except (TypeError, ValueError):
+        raise ValidationError({"year": _("Give the year the plan or budget is for.")})
+    first = center.agreement_start.year if center.agreement_start else 1990
+    last = center.agreement_end.year if center.agreement_end else 2100
+    if not first <= year <= last:
+        raise ValidationError({"year": _("The year must fall within the agreement (%(first)s–%(last)s).")
+                               % {"first": first, "last": last}})
+    return year
+
+
+def center_decision_approved(request) -> None:
+    decision = CenterDecision.objects.select_for_update().get(pk=request.target_id)
+    decision.status, decision.decided_at = CenterDecision.Status.APPROVED, timezone.now()
+    decision.save(update_fields=["status", "decided_at"])
+    if decision.kind == CenterDecision.Kind.DIRECTIONS:
+        JointCenter.objects.filter(pk=decision.center_id).update(research_directions=decision.content)
+    audit_log(actor=None, action="center.decision_approved", target=decision.center, kind=decision.kind,
+              year=decision.year)
+
+
+def center_decision_sent_back(request) -> None:
+    CenterDecision.objects.filter(pk=request.target_id, status=CenterDecision.Status.PENDING).update(
+        status=CenterDecision.Status.REJECTED, decided_at=timezone.now())

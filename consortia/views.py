@@ -3,9 +3,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from platform_core.audit import audit_trail
-from platform_core.pages import add_service_errors, paginate
+from platform_core.pages import add_service_errors, flash_service_error, paginate
 from talent.selectors import center_students
 
 from . import forms, selectors, services
@@ -45,8 +46,28 @@ def center_detail(request, pk):
         "sides": selectors.center_sides(center),
         "page": paginate(request, selectors.center_members(center)),
         "students": center_students(request.user, center)[:20],
+        "decisions": center.decisions.select_related("co_signer")[:10] if selectors.is_center_participant(
+            request.user, center) or can_change else None,
+        "decision_form": forms.CenterDecisionForm(user=request.user) if can_change else None,
         "audit": audit_trail(center)[:20] if can_change else None,
     })
+
+
+@login_required
+@require_POST
+def center_decision_propose(request, pk):
+    center = get_object_or_404(selectors.centers_visible_to(request.user), pk=pk)
+    form = forms.CenterDecisionForm(request.POST, user=request.user)
+    try:
+        if not form.is_valid():
+            raise ValidationError([f"{form.fields[f].label}: {' '.join(e)}" if f in form.fields else " ".join(e)
+                                   for f, e in form.errors.items()])
+        services.center_decision_propose(actor=request.user, center=center, **form.cleaned_data)
+    except ValidationError as exc:
+        flash_service_error(request, exc)
+    else:
+        messages.success(request, _("The decision was sent to the sides for signatures."))
+    return redirect("consortia:center-detail", pk=pk)
 
 
 @login_required

@@ -1,8 +1,11 @@
 from rest_framework import serializers
 
 from platform_core.api.serializers import UserBriefSerializer
+from platform_core.models import Organisation
+from platform_core.visibility import VisibleRelatedField
 
-from ..models import CenterMember, Consortium, ConsortiumMember, CouncilMember, JointCenter, Side
+from .. import selectors
+from ..models import CenterDecision, CenterMember, Consortium, ConsortiumMember, CouncilMember, JointCenter, Side
 
 
 class CenterMemberSerializer(serializers.ModelSerializer):
@@ -78,3 +81,16 @@ class ConsortiumSerializer(serializers.ModelSerializer):
 class ConsortiumUpdateSerializer(ConsortiumSerializer):
     class Meta(ConsortiumSerializer.Meta):
         read_only_fields = ["created_at", "lead"]
+
+
+class CenterDecisionSerializer(serializers.ModelSerializer):
+    """A decision of a center's joint management; proposing one opens its sign-off."""
+    center = VisibleRelatedField(lambda user: selectors.centers_visible_to(user))
+    co_signer = VisibleRelatedField(lambda user: Organisation.objects.all(), required=False, allow_null=True)
+
+    class Meta:
+        model = CenterDecision
+        fields = ["id", "center", "kind", "year", "amount", "content", "co_signer", "status", "proposed_by",
+                  "created_at", "decided_at"]
+        read_only_fields = ["status", "proposed_by", "created_at", "decided_at"]
+        validators = []

@@ -52,6 +52,20 @@ class JointCenterViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, views
         return Response(s.CenterMemberSerializer(member).data, status=status.HTTP_201_CREATED)
 
 
+class CenterDecisionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Annual plans, budgets and research directions of the centers you take part in; a new one goes to the
+    sides' sign-off (and the co-signer's) and takes effect when all have signed."""
+
+    serializer_class = s.CenterDecisionSerializer
+    filterset_fields = ["center", "kind", "status", "year"]
+
+    def get_queryset(self):
+        return selectors.center_decisions_visible_to(self.request.user)
+
+    def perform_create(self, serializer):
+        serializer.instance = services.center_decision_propose(actor=self.request.user, **serializer.validated_data)
+
+
 class ConsortiumViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Innovation consortia (创新联合体): lead, members with roles, council."""
 
