@@ -58,7 +58,8 @@ def main() -> int:
             royalty = services.royalty_report_record(
                 actor=tto, contract=licence, period_start=datetime.date(args.year + 1, 1, 1),
                 period_end=datetime.date(args.year + 1, 3, 31), royalty_amount="12345.67",
-                received_on=datetime.date(args.year + 1, 4, 15))
+                received_on=datetime.date(args.year + 1, 4, 15),
+                over_reason="提成超出合同预估")  # a licence that keeps earning may pass its estimated amount
             payouts = list(Payout.objects.filter(distribution__receipt=royalty.receipt).select_related("person"))
             print(f"royalty receipt ¥{royalty.receipt.amount}: {len(payouts)} payouts in "
                   f"{(time.perf_counter() - started) * 1000:.0f} ms")
