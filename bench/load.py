@@ -31,6 +31,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 BIN = Path(sys.executable).parent
 
+# gunicorn's default keep-alive (2 s) is the visitors' think time: it would close idle connections just as a
+# client reuses them ("connection reset by peer"; browsers retry such a request, python-requests does not).
+# Behind nginx this never arises; the load test talks to gunicorn directly, so connections are kept longer.
+KEEP_ALIVE_SECONDS = 30
+
 # Lists and dashboards per role (detail pages are left out: each account would need records of its own).
 EXTRA = [
     ("reporting dashboard", "program_officer", "/reporting/"),
@@ -173,7 +178,8 @@ def main() -> None:
     host = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
         [str(BIN / "gunicorn"), "config.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers",
-         str(args.workers), "--threads", "2", "--timeout", "60", "--access-logfile", "/dev/null",
+         str(args.workers), "--threads", "2", "--timeout", "60", "--keep-alive", str(KEEP_ALIVE_SECONDS),
+         "--access-logfile", "/dev/null",
          "--error-logfile", str(work / "gunicorn.log")], env=env, cwd=ROOT)
     results = []
     try:

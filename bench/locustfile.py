@@ -24,5 +24,7 @@ class Visitor(HttpUser):
     def read(self):
         label, url = random.choice(self.urls)
         with self.client.get(url, name=label, allow_redirects=False, catch_response=True) as response:
-            if response.status_code != 200:
+            if response.status_code == 0:  # no answer: say why (refused, reset, timed out)
+                response.failure(f"no response: {type(response.error).__name__}: {response.error}"[:200])
+            elif response.status_code != 200:
                 response.failure(f"HTTP {response.status_code}")

@@ -400,7 +400,8 @@ class TabularImporter(ABC):
             if run.is_finished:
                 return run
             _lock_import_kind(self.kind)
-            self.prepare([record for _number, record in records])
+            # Rows already refused (a formula, a NUL, an over-long value) are not looked up: NUL breaks a query.
+            self.prepare([record for (_number, record), errors in zip(records, checks) if not errors])
             results = [RowResult(number, errors=errors) if errors else self.clean_row(record, number)
                        for (number, record), errors in zip(records, checks)]
             good = [r for r in results if not r.errors]

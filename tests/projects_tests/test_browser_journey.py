@@ -130,7 +130,7 @@ def test_challenge_to_solved_in_the_browser(browser_page, live_server, enterpris
         page.click("[data-testid=start]")
     page.fill("[data-testid=milestones] input[name=report]", "样品已交付")
     with page.expect_navigation():
-        page.click("[data-testid=milestones] button[type=submit]")
+        page.click("[data-testid=submit-milestone]")
     sign_latest(page, base, people["ent_chief"].username)
     sign_latest(page, base, people["uni_director"].username)
 
