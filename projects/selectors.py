@@ -464,3 +464,15 @@ def documents_visible_to(user):
     return Document.objects.filter(
         Q(call__challenge__in=challenges_visible_to(user).values("pk")) | Q(bid__in=bids_visible_to(user).values("pk"))
         | Q(milestone__project__in=projects) | Q(project__in=projects))
+
+
+def document_owners_visible_to(user, owner: str):
+    """The records of one kind (`call`, `bid`, `milestone`, `project`: Document.OWNER) a user may add a file to,
+    among those he may see; the service decides whether he may add it."""
+    if owner == "call":
+        return calls_visible_to(user).select_related("challenge")
+    if owner == "bid":
+        return bids_visible_to(user)
+    if owner == "milestone":
+        return Milestone.objects.filter(project__in=projects_visible_to(user)).select_related("project")
+    return projects_visible_to(user)

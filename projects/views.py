@@ -392,21 +392,20 @@ def attachment_add(request, pk):
     return redirect("projects:challenge-detail", pk=pk)
 
 
+DOCUMENT_PAGES = {"call": "projects:challenge-detail", "bid": "projects:bid-detail",
+                  "milestone": "projects:project-detail", "project": "projects:project-detail"}
+
+
 def _document_owner(request, owner: str, pk: int):
     """(the record a document is added to, its document type or None when the form chooses, the page to go
-    back to), each record found among those the user may see."""
+    back to), the record found among those the user may see."""
     if owner == "call":
-        challenge = _challenge(request, pk)
-        if not hasattr(challenge, "call"):
-            raise Http404
-        return challenge.call, None, redirect("projects:challenge-detail", pk=pk)
-    if owner == "bid":
-        return _bid(request, pk), Document.Kind.PROPOSAL, redirect("projects:bid-detail", pk=pk)
-    if owner == "milestone":
-        milestone = get_object_or_404(Milestone.objects.filter(
-            project__in=selectors.projects_visible_to(request.user)), pk=pk)
-        return milestone, Document.Kind.DELIVERABLE, redirect("projects:project-detail", pk=milestone.project_id)
-    return _project(request, pk), Document.Kind.EVALUATION_REPORT, redirect("projects:project-detail", pk=pk)
+        record = get_object_or_404(selectors.document_owners_visible_to(request.user, owner), challenge_id=pk)
+        return record, None, redirect(DOCUMENT_PAGES[owner], pk=pk)
+    record = get_object_or_404(selectors.document_owners_visible_to(request.user, owner), pk=pk)
+    kind = {"bid": Document.Kind.PROPOSAL, "milestone": Document.Kind.DELIVERABLE}.get(
+        owner, Document.Kind.EVALUATION_REPORT)
+    return record, kind, redirect(DOCUMENT_PAGES[owner], pk=record.project_id if owner == "milestone" else pk)
 
 
 @login_required

@@ -256,10 +256,7 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
         upload = s.DocumentUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
         kind, owner_id = upload.validated_data["kind"], upload.validated_data["owner"]
-        owners = {"call": selectors.calls_visible_to, "bid": selectors.bids_visible_to,
-                  "milestone": lambda user: Milestone.objects.filter(project__in=selectors.projects_visible_to(user)),
-                  "project": selectors.projects_visible_to}
-        owner = get_object_or_404(owners[Document.OWNER[kind]](request.user), pk=owner_id)
+        owner = get_object_or_404(selectors.document_owners_visible_to(request.user, Document.OWNER[kind]), pk=owner_id)
         document = services.document_add(actor=request.user, kind=kind, owner=owner, file=upload.validated_data["file"])
         return Response(s.DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
 
